@@ -1,0 +1,174 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { apiClient, makeApp, percentile } from './api.js';
+import { peakRssMb, sleep, startHerald } from './processes.js';
+
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+/** Bare undici, keep-alive, standard-webhooks-signed POSTs to the same receiver: the ceiling. */
+export async function ceiling({ receiver, seconds }) {
+  const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 60_000 });
+  const key = randomBytes(32);
+  await receiver.reset();
+  const deadline = Date.now() + seconds * 1000;
+  let sent = 0;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const body = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { n: sent } });
+      const id = `msg_${sent++}`;
+      const ts = Math.floor(Date.now() / 1000);
+      const sig = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
+      const res = await request(`${receiver.url}/ceiling`, {
+        method: 'POST', dispatcher, body,
+        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${sig}` },
+      });
+      await res.body.dump();
+    }
+  };
+  const started = Date.now();
+  await Promise.all(range(128).map(worker));
+  const { count } = await receiver.stats();
+  await dispatcher.close();
+  return { deliveriesPerSec: Math.round(count / ((Date.now() - started) / 1000)) };
+}
+
+/**
+ * Publishes in batches for `seconds` while Herald delivers, keeping at most `maxOutstanding`
+ * deliveries queued, and reports the delivery rate at the receiver after a warm-up.
+ */
+async function sustained({ api, app, receiver, fanout, seconds, maxOutstanding = 40_000, warmup = 2 }) {
+  await receiver.reset();
+  let published = 0;
+  let stop = false;
+  const publisher = (async () => {
+    while (!stop) {
+      const { count } = await receiver.stats();
+      if (published * fanout - count > maxOutstanding) {
+        await sleep(5);
+        continue;
+      }
+      const messages = range(100).map((i) => ({ eventType: 'bench.event', data: { n: published + i, t: Date.now() } }));
+      await api.call('POST', `/api/v1/apps/${app.id}/messages/batch`, { messages });
+      published += 100;
+    }
+  })();
+  await sleep(warmup * 1000);
+  const start = (await receiver.stats()).count;
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const end = (await receiver.stats()).count;
+  const elapsed = (Date.now() - t0) / 1000;
+  stop = true;
+  await publisher;
+  return Math.round((end - start) / elapsed);
+}
+
+export async function e2e({ herald, receiver, seconds }) {
+  const api = apiClient(herald.url, herald.token, 8);
+  const app = await makeApp(api, 'e2e', range(10).map((i) => `${receiver.url}/e2e/${i}`));
+  const rate = await sustained({ api, app, receiver, fanout: 10, seconds });
+  await api.call('PATCH', `/api/v1/apps/${app.id}`, { name: 'e2e-done' });
+  for (const ep of (await api.call('GET', `/api/v1/apps/${app.id}/endpoints?limit=250`)).data) {
+    await api.call('PATCH', `/api/v1/apps/${app.id}/endpoints/${ep.id}`, { disabled: true });
+  }
+  await api.close();
+  return { deliveriesPerSec: rate };
+}
+
+/** Accepted messages per second: single POSTs from 64 concurrent clients, then batches of 1,000. */
+export async function ingest({ herald, receiver, seconds }) {
+  const api = apiClient(herald.url, herald.token, 64);
+  const app = await makeApp(api, 'ingest', [`${receiver.url}/ingest`], { disabled: true });
+  const run = async (concurrency, body, perCall) => {
+    let accepted = 0;
+    const deadline = Date.now() + seconds * 1000;
+    const t0 = Date.now();
+    await Promise.all(
+      range(concurrency).map(async () => {
+        while (Date.now() < deadline) {
+          await api.call('POST', body.path(app.id), body.make());
+          accepted += perCall;
+        }
+      }),
+    );
+    return Math.round(accepted / ((Date.now() - t0) / 1000));
+  };
+  const single = await run(64, { path: (id) => `/api/v1/apps/${id}/messages`, make: () => ({ eventType: 'bench.ingest', data: { at: Date.now() } }) }, 1);
+  const batch = await run(4, {
+    path: (id) => `/api/v1/apps/${id}/messages/batch`,
+    make: () => ({ messages: range(1000).map((i) => ({ eventType: 'bench.ingest', data: { i } })) }),
+  }, 1000);
+  await api.close();
+  return { singlePerSec: single, batchPerSec: batch };
+}
+
+/** Publish-to-receipt latency at a fixed offered load of `rate` messages/s. */
+export async function latency({ herald, receiver, seconds, rate = 1000 }) {
+  const api = apiClient(herald.url, herald.token, 64);
+  const app = await makeApp(api, 'latency', [`${receiver.url}/latency`]);
+  await receiver.reset(true);
+  const perTick = rate / 100;
+  const inflight = [];
+  const t0 = Date.now();
+  for (let tick = 0; tick < seconds * 100; tick++) {
+    for (let i = 0; i < perTick; i++) {
+      inflight.push(api.call('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'bench.latency', data: { t: Date.now() } }));
+    }
+    const next = t0 + (tick + 1) * 10;
+    await sleep(Math.max(0, next - Date.now()));
+  }
+  await Promise.all(inflight);
+  const expected = seconds * rate;
+  const deadline = Date.now() + 30_000;
+  while ((await receiver.stats()).count < expected && Date.now() < deadline) await sleep(50);
+  const { latencies } = await receiver.stats(true);
+  const sorted = latencies.sort((a, b) => a - b);
+  await api.close();
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), samples: sorted.length };
+}
+
+/** One message to 100 endpoints, repeated: delivery rate. */
+export async function fanout({ herald, receiver }) {
+  const api = apiClient(herald.url, herald.token, 8);
+  const app = await makeApp(api, 'fanout', range(100).map((i) => `${receiver.url}/fanout/${i}`));
+  await receiver.reset();
+  const messages = 300;
+  const t0 = Date.now();
+  for (let i = 0; i < messages; i += 100) {
+    await api.call('POST', `/api/v1/apps/${app.id}/messages/batch`, { messages: range(100).map((j) => ({ eventType: 'bench.fanout', data: { n: i + j } })) });
+  }
+  const expected = messages * 100;
+  const deadline = Date.now() + 60_000;
+  while ((await receiver.stats()).count < expected && Date.now() < deadline) await sleep(20);
+  const { count } = await receiver.stats();
+  await api.close();
+  return { deliveriesPerSec: Math.round(count / ((Date.now() - t0) / 1000)) };
+}
+
+/** Peak RSS of Herald while 1,000,000 deliveries are pending (100 endpoints that never answer). */
+export async function backlog({ herald, receiver, total = 1_000_000 }) {
+  const api = apiClient(herald.url, herald.token, 8);
+  const app = await makeApp(api, 'backlog', range(100).map((i) => `${receiver.url}/stall/${i}`), { timeout: 'PT30S' });
+  const messages = total / 100;
+  const t0 = Date.now();
+  for (let i = 0; i < messages; i += 1000) {
+    await api.call('POST', `/api/v1/apps/${app.id}/messages/batch`, { messages: range(1000).map((j) => ({ eventType: 'bench.backlog', data: { n: i + j } })) });
+  }
+  await sleep(5000); // the dispatcher works against the full backlog meanwhile
+  const peak = peakRssMb(herald.pid);
+  await api.close();
+  return { peakRssMb: peak, pending: total, publishSeconds: Math.round((Date.now() - t0) / 100) / 10 };
+}
+
+/** Delivery rate to healthy endpoints while one endpoint stalls until its timeout, vs. without it. */
+export async function isolation({ herald, receiver, seconds }) {
+  const api = apiClient(herald.url, herald.token, 8);
+  const app = await makeApp(api, 'isolation', range(10).map((i) => `${receiver.url}/iso/${i}`));
+  const without = await sustained({ api, app, receiver, fanout: 10, seconds });
+  await api.call('POST', `/api/v1/apps/${app.id}/endpoints`, { url: `${receiver.url}/stall/iso`, timeout: 'PT5S' });
+  const withStall = await sustained({ api, app, receiver, fanout: 10, seconds });
+  await api.close();
+  return { without, with: withStall, ratio: Math.round((withStall / without) * 100) / 100 };
+}
+
+export { startHerald };

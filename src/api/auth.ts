@@ -1,0 +1,54 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Store } from '../store/store.js';
+import { ApiError } from './errors.js';
+
+export type Principal = { kind: 'admin' } | { kind: 'app'; appId: string; tokenId: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Only the admin token may call this route; app tokens get 403. */
+    adminOnly?: boolean;
+  }
+}
+
+/** API paths anyone may read: the API description documents no tenant's data. */
+const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Bearer-token auth for everything under /api. The admin token is compared as a SHA-256 digest
+ * with timingSafeEqual (constant time, independent of length). App tokens are looked up by their
+ * SHA-256: the database never holds a usable token, and an index lookup on a hash leaks nothing an
+ * attacker can steer byte by byte.
+ */
+export function installAuth(app: FastifyInstance, adminToken: string, store: Store): void {
+  const adminDigest = createHash('sha256').update(adminToken).digest();
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const path = request.url.split('?')[0]!;
+    if (!path.startsWith('/api/') || PUBLIC_API_PATHS.has(path)) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new ApiError('unauthorized', 'missing "Authorization: Bearer <token>" header');
+    const presented = match[1]!;
+    if (timingSafeEqual(createHash('sha256').update(presented).digest(), adminDigest)) {
+      request.principal = { kind: 'admin' };
+      return;
+    }
+    const token = presented.length <= 256 ? await store.findTokenByHash(hashToken(presented)) : null;
+    if (!token || (token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now())) {
+      throw new ApiError('unauthorized', 'invalid or expired API token');
+    }
+    request.principal = { kind: 'app', appId: token.appId, tokenId: token.id };
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.adminOnly && request.principal?.kind !== 'admin') {
+      throw new ApiError('forbidden', 'this route needs the admin token; app tokens cannot use it');
+    }
+  });
+}

@@ -1,0 +1,166 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import rateLimit from '@fastify/rate-limit';
+import { ApiError } from './errors.js';
+import { installAuth } from './auth.js';
+import { installOpenApi } from './openapi.js';
+import { installTenancy } from './tenancy.js';
+import { tokenRoutes } from './routes/tokens.js';
+import type { TokenService } from '../services/token-service.js';
+import { installErrorHandler } from './error-handler.js';
+import { installValidation } from './validation.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
+import { appRoutes } from './routes/apps.js';
+import { endpointRoutes } from './routes/endpoints.js';
+import { secretRoutes } from './routes/secrets.js';
+import { messageRoutes } from './routes/messages.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { statsRoutes } from './routes/stats.js';
+import { entityMessageRoutes } from './routes/entity-messages.js';
+import { taskRoutes } from './routes/tasks.js';
+import type { ApiContext } from './routes/context.js';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  adminOnly: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    heraldRoutes: RegisteredRoute[];
+  }
+}
+
+export interface ServerOptions {
+  logger: Logger;
+  adminToken: string;
+  bodyLimit: number;
+  version: string;
+  tokens: TokenService;
+  /** Base URL for links Herald hands out (portal links). */
+  publicUrl: () => string;
+  /** Requests per second per app token / for the admin token; 0 = unlimited. */
+  tokenRateLimit: number;
+  adminRateLimit: number;
+}
+
+/** Longest path segment the router passes on to the route's schema. */
+const MAX_PATH_PARAM_LENGTH = 1024;
+
+export async function buildServer(ctx: ApiContext, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    // Per-request logs would dominate the log at webhook volumes; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    // `__proto__` / `constructor.prototype` keys are refused (400 invalid_json) rather than stripped;
+    // deep nesting is refused by the JSON parser below (MAX_JSON_DEPTH).
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Above the longest id a schema accepts (an app uid: 128), so over-long ids get the schema's
+    // clear 400 rather than the router's bare 414; beyond this, frameworkErrors answers.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // The router's own refusals (bad percent-encoding, over-long segment) in the API's error shape.
+    frameworkErrors: (error, _req, reply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? `a path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`
+        : 'the request path is not valid: it contains a malformed percent-encoding';
+      void (reply as FastifyReply).status(400).send({ code: 'validation_error', message });
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route as registered, for tests that must walk all of them (tenancy, fuzzing, OpenAPI).
+  const routes: RegisteredRoute[] = [];
+  app.decorate('heraldRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, adminOnly: Boolean((route.config as { adminOnly?: boolean } | undefined)?.adminOnly) });
+    }
+  });
+
+  installValidation(app);
+  installErrorHandler(app);
+  acceptEmptyJsonBodies(app);
+  installAuth(app, options.adminToken, ctx.store);
+  installTenancy(app, ctx.apps);
+  await installRateLimit(app, options);
+  // Before any route: @fastify/swagger learns routes as they are added.
+  await installOpenApi(app, { version: options.version });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await ctx.store.ping();
+      return { status: 'ok' };
+    } catch (err) {
+      return reply.status(503).send({ code: 'not_ready', message: `store unreachable: ${(err as Error).message}` });
+    }
+  });
+  await dashboardRoutes(app, { version: options.version });
+
+  // Routes live in a registered plugin so that hooks added by plugins above apply to all of them.
+  await app.register(async (api) => {
+    const routes = api.withTypeProvider<TypeBoxTypeProvider>();
+    appRoutes(routes, ctx);
+    endpointRoutes(routes, ctx);
+    secretRoutes(routes, ctx);
+    messageRoutes(routes, ctx);
+    statsRoutes(routes, ctx);
+    entityMessageRoutes(routes, ctx);
+    taskRoutes(routes, ctx);
+    tokenRoutes(routes, {
+      ...ctx,
+      tokens: options.tokens,
+      get publicUrl() {
+        return options.publicUrl();
+      },
+    });
+  });
+  return app;
+}
+
+/**
+ * Per-token API rate limit (429 with Retry-After). It runs after auth so the key is the caller's
+ * token rather than an IP address that many tenants behind one proxy may share.
+ */
+async function installRateLimit(app: FastifyInstance, options: ServerOptions): Promise<void> {
+  const limitFor = (req: { principal?: { kind: string } }) =>
+    req.principal?.kind === 'admin' ? options.adminRateLimit : options.tokenRateLimit;
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    timeWindow: 1000,
+    max: (req) => limitFor(req) || Number.MAX_SAFE_INTEGER,
+    allowList: (req) => !req.principal || limitFor(req) === 0,
+    keyGenerator: (req) => {
+      const p = req.principal;
+      return p?.kind === 'app' ? `token:${p.tokenId}` : 'admin';
+    },
+    errorResponseBuilder: (_req, context) =>
+      new ApiError('rate_limited', `rate limit of ${context.max} requests per second exceeded; retry in ${context.after}`),
+  });
+}
+
+/** `curl -X POST` with a JSON content type and no body is common for action routes (resend, test). */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, {});
+    return parseJson(req, body as string, (err, value) => {
+      if (!err && nestedDeeperThan(value, MAX_JSON_DEPTH)) {
+        return done(new ApiError('validation_error', `request body is nested more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+      }
+      return done(err, value);
+    });
+  });
+  // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a
+  // text body into a string and the caller would get a puzzling "body must be object" instead of 415.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && (req.method === 'POST' || req.method === 'PATCH')) req.body = {};
+  });
+}

@@ -1,0 +1,33 @@
+// The one registry of API errors: each has a stable `code` clients can switch on and an HTTP status.
+export const API_ERRORS = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  validation_error: 400,
+  invalid_json: 400,
+  invalid_url: 400,
+  insecure_url: 400,
+  destination_blocked: 400,
+  invalid_secret: 400,
+  invalid_wire_config: 400,
+  invalid_tls: 400,
+  conflict: 409,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+  store_unavailable: 503,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(readonly code: ApiErrorCode, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = API_ERRORS[code];
+  }
+}
+
+export const notFound = (what: string, id: string) => new ApiError('not_found', `${what} "${id}" not found`);

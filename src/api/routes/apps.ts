@@ -1,0 +1,41 @@
+import { AppCreate, AppParams, AppPatch, EventTypeCreate, Pagination } from '../schemas.js';
+import { appJson } from '../serializers.js';
+import { tenantApp } from '../tenancy.js';
+import { page, type Api, type ApiContext } from './context.js';
+
+export function appRoutes(api: Api, ctx: ApiContext): void {
+  api.post('/api/v1/apps', { config: { adminOnly: true }, schema: { body: AppCreate, tags: ['apps'] } }, async (req, reply) => {
+    reply.status(201);
+    return appJson(await ctx.apps.create(req.body));
+  });
+
+  api.get('/api/v1/apps', { config: { adminOnly: true }, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
+    const result = await ctx.store.listApps(page(req.query));
+    return { ...result, data: result.data.map(appJson) };
+  });
+
+  api.get('/api/v1/apps/:appId', { schema: { params: AppParams, tags: ['apps'] } }, async (req) => appJson(tenantApp(req)));
+
+  api.patch('/api/v1/apps/:appId', { config: { adminOnly: true }, schema: { params: AppParams, body: AppPatch, tags: ['apps'] } }, async (req) =>
+    appJson(await ctx.apps.update(req.params.appId, req.body)),
+  );
+
+  api.delete('/api/v1/apps/:appId', { config: { adminOnly: true }, schema: { params: AppParams, tags: ['apps'] } }, async (req, reply) => {
+    await ctx.apps.delete(req.params.appId);
+    return reply.status(204).send();
+  });
+
+  api.post('/api/v1/event-types', { config: { adminOnly: true }, schema: { body: EventTypeCreate, tags: ['event-types'] } }, async (req, reply) => {
+    const eventType = await ctx.store.upsertEventType({
+      name: req.body.name,
+      description: req.body.description ?? null,
+      createdAt: new Date().toISOString(),
+    });
+    reply.status(201);
+    return eventType;
+  });
+
+  api.get('/api/v1/event-types', { schema: { querystring: Pagination, tags: ['event-types'] } }, async (req) =>
+    ctx.store.listEventTypes(page(req.query)),
+  );
+}

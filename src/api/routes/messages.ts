@@ -1,0 +1,63 @@
+import { ApiError } from '../errors.js';
+import { AppParams, AttemptListQuery, EndpointParams, MessageBatchCreate, MessageCreate, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
+import { attemptJson, messageJson, publishedJson } from '../serializers.js';
+import { tenantApp } from '../tenancy.js';
+import { page, type Api, type ApiContext } from './context.js';
+
+const BATCH_BODY_LIMIT_FACTOR = 16;
+
+export function messageRoutes(api: Api, ctx: ApiContext): void {
+  api.post('/api/v1/apps/:appId/messages', { schema: { params: AppParams, body: MessageCreate, tags: ['messages'] } }, async (req, reply) => {
+    const app = tenantApp(req);
+    const header = req.headers['idempotency-key'];
+    if (Array.isArray(header) || (header !== undefined && (header.length < 1 || header.length > 256))) {
+      throw new ApiError('validation_error', 'Idempotency-Key header must be one value of 1 to 256 characters');
+    }
+    // 202 only now: the message and its deliveries are committed.
+    const result = await ctx.messages.publish(app.id, req.body, header, req.id);
+    reply.status(202);
+    return publishedJson(result, req.body.data);
+  });
+
+  // Bulk ingest: bigger bodies than single calls are expected here (1,000 messages).
+  api.post('/api/v1/apps/:appId/messages/batch', { bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
+    const results = await ctx.messages.publishBatch(tenantApp(req).id, req.body.messages, req.id);
+    reply.status(202);
+    return {
+      data: results.map((r, i) => publishedJson(r, req.body.messages[i]!.data)),
+    };
+  });
+
+  api.get('/api/v1/apps/:appId/messages', { schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
+    const app = tenantApp(req);
+    const result = await ctx.store.listMessages(app.id, { ...page(req.query), eventType: req.query.eventType });
+    return { ...result, data: result.data.map(messageJson) };
+  });
+
+  api.get('/api/v1/apps/:appId/messages/:msgId', { schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
+    const app = tenantApp(req);
+    return messageJson(await ctx.messages.get(app.id, req.params.msgId));
+  });
+
+  api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+    const app = tenantApp(req);
+    await ctx.messages.get(app.id, req.params.msgId);
+    const result = await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, { ...page(req.query), status: req.query.status });
+    return { ...result, data: result.data.map(attemptJson) };
+  });
+
+  api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+    const app = tenantApp(req);
+    await ctx.endpoints.get(app.id, req.params.endpointId);
+    const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, { ...page(req.query), status: req.query.status });
+    return { ...result, data: result.data.map(attemptJson) };
+  });
+
+  api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {
+    const app = tenantApp(req);
+    const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
+    const delivery = await ctx.messages.resend(app.id, req.params.msgId, endpoint);
+    reply.status(202);
+    return { deliveryId: delivery.id, msgId: delivery.msgId, endpointId: delivery.endpointId, status: delivery.status };
+  });
+}

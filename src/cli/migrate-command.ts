@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { ServerConfig } from '../config/options.js';
+import { databaseLocation, resolveConfig } from '../config/resolve-config.js';
+import { openStore } from '../store/open-store.js';
+import { addServerOptions, typedServerFlags } from './server-option-flags.js';
+import { describeDatabase } from './worker-command.js';
+
+const KEYS: Array<keyof ServerConfig> = ['dataDir', 'database'];
+
+/**
+ * `herald migrate`: brings the database schema up to date and exits. `serve` and `worker` migrate
+ * at start-up too (under a lock, so processes starting together migrate once); this command is
+ * for deployments that migrate as a separate step before rolling out new processes.
+ */
+export function migrateCommand(): Command {
+  const cmd = new Command('migrate')
+    .description('create or update the database schema, then exit')
+    .addHelpText('after', '\nExamples:\n  herald migrate --database postgres://herald@db/herald\n  herald migrate --data-dir /var/lib/herald');
+  addServerOptions(cmd, { only: KEYS });
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const location = databaseLocation(resolveConfig(typedServerFlags(opts, { only: KEYS })));
+    const store = await openStore(location);
+    await store.close();
+    process.stdout.write(`Herald database is up to date: ${describeDatabase(location)}\n`);
+  });
+  return cmd;
+}

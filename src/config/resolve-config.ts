@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, OPTION_SPECS, type ServerConfig } from './options.js';
+
+/**
+ * flag > HERALD_* env > default. `flags` holds only what the user typed (already parsed by the
+ * CLI); env values are parsed here so that a bad value fails at start with the variable's name.
+ */
+export function resolveConfig(
+  flags: Partial<ServerConfig>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  const config: ServerConfig = { ...DEFAULT_CONFIG };
+  const target = config as unknown as Record<string, unknown>;
+  for (const spec of OPTION_SPECS) {
+    const fromFlag = flags[spec.key];
+    const fromEnv = env[spec.env];
+    if (fromFlag !== undefined) {
+      target[spec.key] = fromFlag;
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      try {
+        target[spec.key] = spec.parse(fromEnv);
+      } catch (err) {
+        throw new Error(`${spec.env}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return config;
+}
+
+export function databaseLocation(config: ServerConfig): string {
+  return config.database ?? join(config.dataDir, 'herald.db');
+}

@@ -1,0 +1,127 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiClient } from './api/client';
+import { clearSession, loadSession, saveSession, type Session } from './api/session';
+import { ApiContext } from './hooks';
+import { link, navigate, useRoute, type Route } from './router';
+import { AppHome } from './screens/app-home';
+import { AppsList } from './screens/apps-list';
+import { Login } from './screens/login';
+import { EndpointEdit } from './screens/endpoint-edit';
+import { EndpointDetails } from './endpoint/endpoint-details';
+import { MessagesScreen } from './messages/messages-screen';
+import { MessageDetail } from './messages/message-detail';
+
+/** The shell: who is signed in, the header, and which screen the URL names. */
+export function App() {
+  const route = useRoute();
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [signedOutBecause, setSignedOutBecause] = useState<string | null>(null);
+
+  // A portal link signs its tenant in, then leaves the token out of the address bar and history.
+  useEffect(() => {
+    if (route.name !== 'portal') return;
+    if (!route.appId || !route.token) {
+      setSignedOutBecause('This portal link is incomplete: ask for a new one.');
+      navigate('#/login', { replace: true });
+      return;
+    }
+    const next: Session = { kind: 'portal', token: route.token, appId: route.appId };
+    saveSession(next);
+    setSession(next);
+    navigate(link('apps', route.appId), { replace: true });
+  }, [route]);
+
+  const signOut = (reason: string | null) => {
+    clearSession();
+    setSession(null);
+    setSignedOutBecause(reason);
+    navigate('#/login');
+  };
+
+  const api = useMemo(
+    () =>
+      session &&
+      new ApiClient(session, (message) =>
+        signOut(session.kind === 'portal' ? `This portal link is no longer valid (${message}). Ask for a new one.` : `Signed out: ${message}`),
+      ),
+    [session],
+  );
+
+  if (route.name === 'portal') return null;
+  if (!session || !api) {
+    return (
+      <Login
+        notice={signedOutBecause}
+        onSignedIn={(token) => {
+          const next: Session = { kind: 'admin', token };
+          saveSession(next);
+          setSession(next);
+          setSignedOutBecause(null);
+          navigate('#/apps', { replace: true });
+        }}
+      />
+    );
+  }
+
+  return (
+    <ApiContext.Provider value={api}>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href={session.kind === 'admin' ? '#/apps' : link('apps', session.appId)}>
+          Herald
+        </a>
+        <span class="role-tag">{session.kind === 'admin' ? 'Admin' : 'Webhooks portal'}</span>
+        <nav aria-label="Main">
+          {session.kind === 'admin' && <a href="#/apps">Apps</a>}
+          <button type="button" class="link-button" onClick={() => signOut(null)}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Screen route={route} session={session} />
+      </main>
+    </ApiContext.Provider>
+  );
+}
+
+function Screen({ route, session }: { route: Route; session: Session }) {
+  // A portal session sees its own app only: any other route lands on the app's home.
+  if (session.kind === 'portal' && (!('appId' in route) || route.appId !== session.appId)) {
+    return <Redirect to={link('apps', session.appId)} />;
+  }
+  switch (route.name) {
+    case 'login':
+      return <Redirect to={session.kind === 'admin' ? '#/apps' : link('apps', session.appId)} />;
+    case 'apps':
+      return <AppsList />;
+    case 'app':
+      return <AppHome appId={route.appId} />;
+    case 'endpoint-new':
+      return <EndpointEdit appId={route.appId} />;
+    case 'endpoint-edit':
+      return <EndpointEdit appId={route.appId} endpointId={route.endpointId} />;
+    case 'endpoint':
+      return <EndpointDetails appId={route.appId} endpointId={route.endpointId} />;
+    case 'messages':
+      return <MessagesScreen appId={route.appId} query={route.query} />;
+    case 'message':
+      return <MessageDetail appId={route.appId} msgId={route.msgId} />;
+    default:
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            Nothing lives at this address. <a href="#/apps">Back to the start</a>.
+          </p>
+        </section>
+      );
+  }
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}

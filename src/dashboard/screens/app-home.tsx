@@ -1,0 +1,49 @@
+import { seg } from '../api/client';
+import type { Endpoint, Page } from '../api/types';
+import { useApi } from '../hooks';
+import { usePaged } from '../paged';
+import { link } from '../router';
+import { AppHeader } from '../ui/app-header';
+import { ErrorNote, Loading } from '../ui/notes';
+import { PortalLinkPanel } from './portal-link-panel';
+
+/** One app: its endpoints, and for admins the portal link to hand to the tenant. */
+export function AppHome({ appId }: { appId: string }) {
+  const api = useApi();
+  const list = usePaged((iterator) => api.get<Page<Endpoint>>(`/apps/${seg(appId)}/endpoints`, { limit: 50, iterator }), [appId]);
+
+  return (
+    <section>
+      <AppHeader appId={appId} section="endpoints" />
+      <div class="title-row">
+        <h1>Endpoints</h1>
+        <a class="button primary" href={link('apps', appId, 'endpoints', 'new')}>
+          Add endpoint
+        </a>
+      </div>
+      <ErrorNote error={list.error} />
+      {list.loading && <Loading what="endpoints" />}
+      {!list.loading && list.items.length === 0 && <p class="muted">No endpoints yet. Add one to start receiving webhooks.</p>}
+      <ul class="card-list">
+        {list.items.map((ep) => (
+          <li key={ep.id} class="card endpoint-card">
+            <a href={link('apps', appId, 'endpoints', ep.id)} class="card-title">
+              {ep.name || ep.url}
+            </a>
+            {ep.name && <span class="mono small break">{ep.url}</span>}
+            <span class="small">
+              {ep.disabled ? <span class="badge badge-failed">disabled</span> : <span class="badge badge-success">enabled</span>}{' '}
+              {ep.method} · {ep.eventTypes.length ? ep.eventTypes.join(', ') : 'all events'}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {list.hasMore && (
+        <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
+          Load more endpoints
+        </button>
+      )}
+      {api.isAdmin && <PortalLinkPanel appId={appId} />}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Dispatcher } from 'undici';
+import { newId } from '../domain/ids.js';
+import type { Attempt, Endpoint } from '../domain/model.js';
+import type { ClaimedDelivery, Settlement } from '../store/store.js';
+import { renderRequest, type RenderedRequest, type WireEndpoint } from '../wire/index.js';
+import { decideOutcome, type SendResult } from './attempt-outcome.js';
+import { MAX_RECORDED_BODY, sendRequest } from './http-sender.js';
+
+export interface DeliveryContext {
+  userAgent: string;
+  defaultRetrySchedule: readonly number[];
+  dispatcherFor(endpoint: Endpoint): Dispatcher;
+  leaseToken: string;
+}
+
+/** Secrets still valid now: the current one first, then old ones inside their rotation grace period. */
+export function activeSecrets(endpoint: Endpoint, now: number): string[] {
+  return endpoint.secrets
+    .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
+    .map((s) => s.secret);
+}
+
+export function toWireEndpoint(endpoint: Endpoint, now: number): WireEndpoint {
+  return {
+    url: endpoint.url,
+    method: endpoint.method,
+    payloadFormat: endpoint.payloadFormat,
+    signature: endpoint.signature,
+    secrets: activeSecrets(endpoint, now),
+    headers: endpoint.headers,
+    query: endpoint.query,
+  };
+}
+
+/** Renders, signs and sends one delivery; never throws: every failure becomes a recorded attempt. */
+export async function deliverOne(
+  claimed: ClaimedDelivery,
+  ctx: DeliveryContext,
+  abort?: AbortSignal,
+): Promise<Settlement> {
+  const { delivery, message, endpoint } = claimed;
+  const startedAt = Date.now();
+  let request: RenderedRequest;
+  let result: SendResult;
+  try {
+    request = renderRequest(message, toWireEndpoint(endpoint, startedAt), {
+      timestamp: Math.floor(startedAt / 1000),
+      userAgent: ctx.userAgent,
+    });
+    result = await sendRequest(request, ctx.dispatcherFor(endpoint), endpoint.timeoutMs, abort);
+  } catch (err) {
+    // A request that cannot be built (e.g. the endpoint lost its secret) is a failed attempt the
+    // user can see and fix, and is retried on the usual schedule rather than crashing the loop.
+    request = { method: endpoint.method, url: endpoint.url, headers: {}, body: undefined };
+    result = { status: null, headers: {}, body: null, error: `request not sent: ${(err as Error).message}`, durationMs: 0 };
+  }
+  const now = Date.now();
+  const attemptNumber = delivery.attempts + 1;
+  const schedule = endpoint.retrySchedule ?? claimed.appRetrySchedule ?? ctx.defaultRetrySchedule;
+  const outcome = decideOutcome(result, attemptNumber, schedule, now);
+  const attempt: Attempt = {
+    id: newId('atm'),
+    deliveryId: delivery.id,
+    msgId: message.id,
+    endpointId: endpoint.id,
+    appId: delivery.appId,
+    attempt: attemptNumber,
+    status: outcome.kind === 'success' ? 'success' : 'failed',
+    responseStatus: result.status,
+    durationMs: result.durationMs,
+    createdAt: new Date(now).toISOString(),
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body === undefined ? null : request.body.slice(0, MAX_RECORDED_BODY),
+    },
+    response: result.status === null ? null : { headers: result.headers, body: result.body },
+    error: result.error ?? (outcome.kind === 'success' ? null : `HTTP ${result.status}`),
+    requestId: message.requestId ?? null,
+  };
+  return { deliveryId: delivery.id, leaseToken: ctx.leaseToken, attempt, outcome, now };
+}

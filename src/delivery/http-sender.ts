@@ -1,0 +1,81 @@
+import { request, type Dispatcher } from 'undici';
+import type { RenderedRequest } from '../wire/index.js';
+import type { SendResult } from './attempt-outcome.js';
+import { describeTlsFailure } from './tls-failure.js';
+
+/** Attempts keep at most this much of a response body: enough to debug, bounded for hostile receivers. */
+export const MAX_RECORDED_BODY = 64 * 1024;
+
+export async function sendRequest(
+  req: RenderedRequest,
+  dispatcher: Dispatcher,
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<SendResult> {
+  const started = performance.now();
+  // One deadline for connect + headers + body, as endpoints configure a single timeout.
+  const signals = [AbortSignal.timeout(timeoutMs), ...(abort ? [abort] : [])];
+  const signal = AbortSignal.any(signals);
+  try {
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      dispatcher,
+      signal,
+    });
+    const body = await readCapped(res.body, MAX_RECORDED_BODY);
+    return {
+      status: res.statusCode,
+      headers: flattenHeaders(res.headers),
+      body,
+      error: null,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (err) {
+    const timedOut = signals[0]!.aborted;
+    return {
+      status: null,
+      headers: {},
+      body: null,
+      error: timedOut ? `timed out after ${timeoutMs} ms` : (describeTlsFailure(err) ?? describeError(err)),
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    size += buf.length;
+    if (size >= limit) {
+      // Stop reading a huge answer: the connection is dropped rather than drained.
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** The most specific message in an error's cause chain (undici wraps the socket error). */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { message?: string; code?: string; cause?: unknown };
+    if (e.message) parts.push(e.code ? `${e.message} (${e.code})` : e.message);
+    current = e.cause;
+  }
+  return parts.length ? parts[parts.length - 1]! : String(err);
+}

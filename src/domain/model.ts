@@ -1,0 +1,144 @@
+import type { PayloadFormat, SignatureConfig } from '../wire/index.js';
+
+// The records Herald keeps. Stores map these to rows; the API maps them to JSON.
+
+export interface App {
+  id: string;
+  uid: string | null;
+  name: string;
+  /** Retry delays in ms overriding the server default for this app's endpoints; null = default. */
+  retrySchedule: number[] | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventType {
+  name: string;
+  description: string | null;
+  createdAt: string;
+}
+
+export interface TlsSettings {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  insecureSkipVerify?: boolean;
+}
+
+export interface EndpointSecret {
+  secret: string;
+  /** ISO time after which this (old) secret stops being used; null for the current secret. */
+  expiresAt: string | null;
+}
+
+export interface Endpoint {
+  id: string;
+  appId: string;
+  /**
+   * The stable key a declarative config file gives this endpoint, unique within its app, so the
+   * next start-up finds it again; null (or absent) for endpoints created through the API.
+   */
+  uid?: string | null;
+  url: string;
+  name: string | null;
+  description: string | null;
+  eventTypes: string[] | null;
+  entityTypes: string[] | null;
+  method: 'POST' | 'GET';
+  payloadFormat: PayloadFormat;
+  signature: SignatureConfig;
+  /** Current secret first, then old ones still inside their rotation grace period. */
+  secrets: EndpointSecret[];
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  timeoutMs: number;
+  tls: TlsSettings | null;
+  retrySchedule: number[] | null;
+  rateLimit: number | null;
+  disabled: boolean;
+  /** 'entity': messages about one entity arrive one at a time, in publish order. Absent: 'unordered'. */
+  ordering?: EndpointOrdering;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type EndpointOrdering = 'unordered' | 'entity';
+
+export interface MessageEntity {
+  type: string;
+  id: string | number;
+}
+
+export interface Message {
+  id: string;
+  appId: string;
+  eventType: string;
+  /** The published data as JSON text: signed and sent as-is, never re-serialised per delivery. */
+  dataJson: string;
+  entity: MessageEntity | null;
+  idempotencyKey: string | null;
+  createdAt: string;
+  /** The API request that published it, so its attempts can be traced back in the logs. */
+  requestId?: string | null;
+  /** Deliveries to `ordering: 'entity'` endpoints with the same key go one at a time, in order. */
+  orderingKey?: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'success' | 'failed';
+
+export interface Delivery {
+  id: string;
+  msgId: string;
+  endpointId: string;
+  appId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Set when its endpoint orders deliveries: see Message.orderingKey. */
+  orderingKey?: string | null;
+}
+
+export interface AttemptRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface AttemptResponse {
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface Attempt {
+  id: string;
+  deliveryId: string;
+  msgId: string;
+  endpointId: string;
+  appId: string;
+  attempt: number;
+  status: 'success' | 'failed';
+  responseStatus: number | null;
+  durationMs: number;
+  createdAt: string;
+  request: AttemptRequest;
+  response: AttemptResponse | null;
+  error: string | null;
+  /** The request id of the publish that caused this attempt (Message.requestId). */
+  requestId?: string | null;
+}
+
+/** An app-scoped API token (the secret itself is never stored, only its SHA-256). */
+export interface ApiToken {
+  id: string;
+  appId: string;
+  name: string | null;
+  /** 'api' tokens live until revoked; 'portal' tokens back a short-lived portal link. */
+  kind: 'api' | 'portal';
+  tokenHash: string;
+  expiresAt: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,23 @@
+// Background tasks (bulk recovery): stored, so any Herald process can report their progress.
+
+export type TaskStatus = 'running' | 'finished' | 'failed';
+
+export interface RecoverTaskParams {
+  endpointId: string;
+  /** ISO time: failed deliveries created at or after it are sent again. */
+  since: string;
+}
+
+export interface Task {
+  id: string;
+  appId: string;
+  kind: 'endpoint.recover';
+  status: TaskStatus;
+  params: RecoverTaskParams;
+  /** Items the task expects to handle (counted when it started) and items handled so far. */
+  total: number;
+  done: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createLogger } from './observability/logger.js';
+import { buildServer } from './api/build-server.js';
+import { buildHealthServer } from './api/health-server.js';
+import { resolveAdminToken, type AdminTokenSource } from './config/admin-token.js';
+import type { ServerConfig } from './config/options.js';
+import { databaseLocation } from './config/resolve-config.js';
+import { AgentPool } from './delivery/agent-pool.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { parseAllowedNetworks, type NetworkPolicy } from './delivery/network-guard.js';
+import { AppService } from './services/app-service.js';
+import { applyConfigFile } from './services/apply-config-file.js';
+import { EndpointService } from './services/endpoint-service.js';
+import { MessageService } from './services/message-service.js';
+import { TokenService } from './services/token-service.js';
+import { openStore } from './store/open-store.js';
+import { resolveEncryptionKey } from './security/encryption-key.js';
+import { SecretBox } from './security/secret-box.js';
+import type { Store } from './store/store.js';
+import { HERALD_VERSION } from './version.js';
+import { createMetrics } from './observability/metrics.js';
+import { metricsRoute } from './api/routes/metrics.js';
+import { createOperations, type Operations } from './services/operations.js';
+
+export interface RunningHerald {
+  url: string;
+  adminToken: AdminTokenSource;
+  store: Store;
+  dispatcher: Dispatcher | null;
+  server: FastifyInstance;
+  logger: Logger;
+  /** Failure streaks, operational events, bulk recovery, retention. */
+  operations: Operations;
+  close(): Promise<void>;
+}
+
+/** What this process does: `herald serve` (API, and deliveries unless --no-dispatcher) or `herald worker`. */
+export interface HeraldRole {
+  /** false (worker): deliveries only; the HTTP server answers /healthz and /readyz and nothing else. */
+  api: boolean;
+  /** false: open no port at all (a worker without --health-port). */
+  listen?: boolean;
+}
+
+/** The composition root: config → store → dispatcher → API. Nothing else wires parts together. */
+export async function startHerald(config: ServerConfig, logger?: Logger, role: HeraldRole = { api: true }): Promise<RunningHerald> {
+  const log = logger ?? createLogger(config.logLevel);
+  const adminToken = resolveAdminToken(config.adminToken, config.dataDir);
+  parseAllowedNetworks(config.allowedNetworks); // fails start-up on a malformed CIDR, naming it
+  const policy: NetworkPolicy = {
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    allowedNetworks: config.allowedNetworks,
+  };
+
+  // Endpoint secrets and TLS keys are sealed with AES-256-GCM before they reach the database.
+  const encryption = resolveEncryptionKey(config.encryptionKey, config.dataDir);
+  const store = await openStore(databaseLocation(config), { codec: new SecretBox(encryption.key), logger: log.child({ component: 'store' }) });
+  if (store.capabilities.singleProcess) {
+    // Only this process uses the file, so any lease still held belongs to a process that died.
+    const released = await store.releaseAllLeases(Date.now());
+    if (released > 0) log.warn({ released }, 'resuming deliveries left in flight by the previous run');
+  }
+
+  const apps = new AppService(store);
+  // Failure streaks, operational events, bulk recovery and retention (src/services/operations.ts).
+  const ops = createOperations(store, config, log.child({ component: 'operations' }));
+  const endpoints = new EndpointService(store, policy, log.child({ component: 'endpoints' }), {
+    requireHttps: config.requireHttps,
+    onToggle: (before, after) => ops.health.toggled(before, after),
+  });
+  if (config.configFile) {
+    // Before the API listens, so declared endpoints exist before the first message can be published.
+    await applyConfigFile(config.configFile, { store, apps, endpoints }, log.child({ component: 'config-file' })).catch(
+      async (err: unknown) => {
+        await store.close();
+        throw err;
+      },
+    );
+  }
+
+  const agents = new AgentPool(policy);
+  // Read lazily: the gauge is collected at scrape time, after the dispatcher exists.
+  const metrics = createMetrics(store, () => dispatcher?.inFlightCount ?? 0);
+  const dispatcher = config.dispatcher || !role.api
+    ? new Dispatcher(
+        store,
+        {
+          batchSize: config.batchSize,
+          maxInFlight: config.maxInFlight,
+          perEndpointConcurrency: config.endpointConcurrency,
+          pollIntervalMs: config.pollInterval,
+          leaseMarginMs: config.leaseMargin,
+          shutdownGraceMs: config.shutdownGrace,
+        },
+        {
+          userAgent: `Herald/${HERALD_VERSION}`,
+          defaultRetrySchedule: config.retrySchedule,
+          dispatcherFor: (endpoint) => agents.forEndpoint(endpoint.tls, endpoint.timeoutMs),
+        },
+        log.child({ component: 'dispatcher' }),
+        { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
+      )
+    : null;
+
+  let listeningUrl = '';
+  const server = !role.api ? buildHealthServer(store, log) : await buildServer(
+    {
+      store,
+      apps,
+      endpoints,
+      messages: new MessageService(store, { newWork: () => dispatcher?.wake(), accepted: (n) => metrics.messageAccepted(n) }),
+      recovery: ops.recovery,
+    },
+    {
+      logger: log,
+      adminToken: adminToken.token,
+      bodyLimit: config.bodyLimit,
+      version: HERALD_VERSION,
+      tokens: new TokenService(store),
+      publicUrl: () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl,
+      tokenRateLimit: config.tokenRateLimit,
+      adminRateLimit: config.adminRateLimit,
+    },
+  );
+  metricsRoute(server, metrics);
+  if (role.listen !== false) await server.listen({ host: config.host, port: config.port });
+  dispatcher?.start();
+  ops.start(dispatcher);
+  // Work published by other processes sharing the store (PostgreSQL NOTIFY) wakes this dispatcher.
+  const stopListening = dispatcher && store.onWork ? store.onWork(() => dispatcher.wake()) : null;
+
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  listeningUrl = `http://${host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: listeningUrl,
+    adminToken,
+    store,
+    dispatcher,
+    server,
+    logger: log,
+    operations: ops,
+    close: () =>
+      (closing ??= (async () => {
+        await server.close();
+        stopListening?.();
+        await ops.close();
+        await dispatcher?.stop();
+        await agents.close();
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,74 @@
+/** Thrown for every non-2xx answer; `code` is the API's stable error code (see src/api/errors.ts). */
+export class HeraldApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HeraldApiError';
+  }
+}
+
+export interface HeraldClientOptions {
+  /** Herald's base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** An API token, sent as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Defaults to the global fetch; pass undici's or a wrapped one for proxies and tests. */
+  fetch?: typeof fetch;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface CallOptions {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Encodes one path segment; ids are URL-safe today, but uids are user-chosen. */
+export const seg = (value: string) => encodeURIComponent(value);
+
+/** The one place that speaks HTTP: every client method is a one-line call through `call`. */
+export class Transport {
+  private readonly base: string;
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly options: HeraldClientOptions) {
+    if (!options.url) throw new TypeError('Herald client: url is required');
+    this.base = options.url.replace(/\/+$/, '');
+    this.doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
+    const url = new URL(this.base + path);
+    for (const [key, value] of Object.entries(opts.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.options.token}`, ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    const parsed = text ? parseJson(text) : undefined;
+    if (!res.ok) {
+      const err = (parsed ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+      throw new HeraldApiError(
+        res.status,
+        typeof err.code === 'string' ? err.code : `http_${res.status}`,
+        typeof err.message === 'string' ? err.message : `${method} ${path} answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+        err.details,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

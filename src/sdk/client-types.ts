@@ -1,0 +1,67 @@
+import type { Static } from 'typebox';
+import type {
+  AppCreate,
+  AppPatch,
+  AttemptListQuery,
+  EndpointCreate,
+  EndpointPatch,
+  EventTypeCreate,
+  MessageBatchCreate,
+  MessageCreate,
+  MessageListQuery,
+  Pagination,
+  SecretRotate,
+  TestEventCreate,
+} from '../api/schemas.js';
+import type { appJson, attemptJson, endpointJson, messageJson } from '../api/serializers.js';
+import type { PortalLinkCreate, TokenCreate, tokenJson } from '../api/routes/tokens.js';
+import type { RecoverCreate, taskJson } from '../api/routes/tasks.js';
+import type { Delivery, EventType } from '../domain/model.js';
+import type { EndpointStats } from '../services/endpoint-stats.js';
+
+// Request types come from the server's own TypeBox schemas and response types from its serializers,
+// so a field added or renamed on the server changes the client's types in the same build.
+
+export type AppCreateInput = Static<typeof AppCreate>;
+export type AppPatchInput = Static<typeof AppPatch>;
+export type EventTypeCreateInput = Static<typeof EventTypeCreate>;
+export type EndpointCreateInput = Static<typeof EndpointCreate>;
+export type EndpointPatchInput = Static<typeof EndpointPatch>;
+export type MessageCreateInput = Static<typeof MessageCreate>;
+export type MessageBatchInput = Static<typeof MessageBatchCreate>;
+export type TestEventInput = Static<typeof TestEventCreate>;
+export type SecretRotateInput = Static<typeof SecretRotate>;
+export type TokenCreateInput = Static<typeof TokenCreate>;
+export type PortalLinkInput = Static<typeof PortalLinkCreate>;
+export type RecoverInput = Static<typeof RecoverCreate>;
+export type PageQuery = Static<typeof Pagination>;
+export type MessageListParams = Static<typeof MessageListQuery>;
+export type AttemptListParams = Static<typeof AttemptListQuery>;
+
+export type AppOut = ReturnType<typeof appJson>;
+export type EndpointOut = ReturnType<typeof endpointJson>;
+/** Only the create response carries the secret; afterwards use `endpoints.secret()`. */
+export type EndpointWithSecretOut = EndpointOut & { secret: string };
+export type MessageOut = ReturnType<typeof messageJson>;
+/** `deliveries` is absent when `duplicate` is true (an earlier message with the same idempotency key). */
+export type PublishedMessageOut = MessageOut & { deliveries?: number; duplicate: boolean };
+export type AttemptOut = ReturnType<typeof attemptJson>;
+export type EventTypeOut = EventType;
+export type ResendOut = { deliveryId: Delivery['id']; msgId: Delivery['msgId']; endpointId: Delivery['endpointId']; status: Delivery['status'] };
+export type SecretOut = { secret: string };
+export type EndpointStatsOut = EndpointStats;
+/** `oldSecretsExpireAt`: when the replaced secret stops signing; null when it stopped at once. */
+export type RotatedSecretOut = { secret: string; oldSecretsExpireAt: string | null };
+export type TokenOut = ReturnType<typeof tokenJson>;
+/** The token text appears only in this response: Herald keeps its hash. */
+export type IssuedTokenOut = TokenOut & { token: string };
+export type PortalLinkOut = { url: string; token: string; expiresAt: string | null };
+/** A background task: `status` running → finished (or failed, with `error`); `done` of `total` items. */
+export type TaskOut = ReturnType<typeof taskJson>;
+
+export interface PageOut<T> {
+  data: T[];
+  /** Pass as `iterator` to get the next page; null when there is none. */
+  iterator: string | null;
+  done: boolean;
+}

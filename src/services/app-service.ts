@@ -1,0 +1,53 @@
+import { newId } from '../domain/ids.js';
+import type { App } from '../domain/model.js';
+import { ApiError, notFound } from '../api/errors.js';
+import type { AppCreateBody, AppPatchBody } from '../api/schemas.js';
+import type { Store } from '../store/store.js';
+import { parseSchedule } from './endpoint-settings.js';
+
+export class AppService {
+  constructor(private readonly store: Store) {}
+
+  async create(body: AppCreateBody): Promise<App> {
+    const now = new Date().toISOString();
+    return this.store.createApp({
+      id: newId('app'),
+      uid: this.checkUid(body.uid ?? null),
+      name: body.name,
+      retrySchedule: body.retrySchedule ? parseSchedule(body.retrySchedule) : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** `appId` in every path may be Herald's id or the product's own uid. */
+  async get(idOrUid: string): Promise<App> {
+    const app = await this.find(idOrUid);
+    if (!app) throw notFound('app', idOrUid);
+    return app;
+  }
+
+  find(idOrUid: string): Promise<App | null> {
+    return this.store.getApp(idOrUid);
+  }
+
+  async update(idOrUid: string, body: AppPatchBody): Promise<App> {
+    const app = await this.get(idOrUid);
+    const next: App = { ...app, updatedAt: new Date().toISOString() };
+    if (body.name !== undefined) next.name = body.name;
+    if (body.uid !== undefined) next.uid = this.checkUid(body.uid);
+    if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
+    return this.store.updateApp(next);
+  }
+
+  async delete(idOrUid: string): Promise<void> {
+    const app = await this.get(idOrUid);
+    await this.store.deleteApp(app.id);
+  }
+
+  private checkUid(uid: string | null): string | null {
+    // A uid shaped like an app id would make `/apps/{appId}` ambiguous.
+    if (uid?.startsWith('app_')) throw new ApiError('validation_error', 'uid must not start with "app_"');
+    return uid;
+  }
+}

@@ -1,0 +1,69 @@
+import { parseIsoDuration } from '../domain/durations.js';
+import type { Endpoint } from '../domain/model.js';
+import { ApiError } from '../api/errors.js';
+import type { EndpointPatchBody } from '../api/schemas.js';
+import {
+  generateSecret, isReservedHeader, validateSecret, validateWireConfig, type SignatureConfig,
+} from '../wire/index.js';
+import { validateTlsSettings } from './tls-settings.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const MIN_TIMEOUT_MS = 1_000;
+const MAX_TIMEOUT_MS = 300_000;
+
+/** Applies a create or patch body onto an endpoint and checks the result as a whole. */
+export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, now: string): Endpoint {
+  const next: Endpoint = { ...base, updatedAt: now };
+  if (body.url !== undefined) next.url = body.url;
+  if (body.name !== undefined) next.name = body.name;
+  if (body.description !== undefined) next.description = body.description;
+  if (body.eventTypes !== undefined) next.eventTypes = body.eventTypes?.length ? body.eventTypes : null;
+  if (body.entityTypes !== undefined) next.entityTypes = body.entityTypes?.length ? body.entityTypes : null;
+  if (body.method !== undefined) next.method = body.method;
+  if (body.payloadFormat !== undefined) next.payloadFormat = body.payloadFormat as Endpoint['payloadFormat'];
+  if (body.signature !== undefined) next.signature = body.signature as SignatureConfig;
+  if (body.headers !== undefined) next.headers = body.headers;
+  if (body.query !== undefined) next.query = body.query;
+  if (body.tls !== undefined) next.tls = body.tls && Object.keys(body.tls).length ? body.tls : null;
+  if (body.rateLimit !== undefined) next.rateLimit = body.rateLimit;
+  if (body.disabled !== undefined) next.disabled = body.disabled;
+  if (body.ordering !== undefined) next.ordering = body.ordering;
+  if (body.timeout !== undefined) next.timeoutMs = parseTimeout(body.timeout);
+  if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
+  if (body.secret !== undefined) next.secrets = [{ secret: body.secret, expiresAt: null }];
+
+  const wireError = validateWireConfig({ method: next.method, payloadFormat: next.payloadFormat, signature: next.signature });
+  if (wireError) throw new ApiError('invalid_wire_config', wireError);
+  if (body.tls !== undefined) {
+    const tlsError = validateTlsSettings(next.tls);
+    if (tlsError) throw new ApiError('invalid_tls', tlsError);
+  }
+  if (next.secrets.length === 0) next.secrets = [{ secret: generateSecret(next.signature.scheme), expiresAt: null }];
+  const secretError = validateSecret(next.signature.scheme, next.secrets[0]!.secret);
+  if (secretError) {
+    const hint = body.secret === undefined ? ' (the current secret does not suit the new scheme: send a new `secret` with the change)' : '';
+    throw new ApiError('invalid_secret', secretError + hint);
+  }
+  for (const name of Object.keys(next.headers)) {
+    if (isReservedHeader(name, next.signature)) {
+      throw new ApiError('validation_error', `header "${name}" is set by Herald and cannot be overridden`);
+    }
+  }
+  return next;
+}
+
+export function parseTimeout(text: string): number {
+  const ms = parseIsoDuration(text);
+  if (ms === null || ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
+    throw new ApiError('validation_error', `timeout must be an ISO 8601 duration from PT1S to PT5M, got "${text}"`);
+  }
+  return ms;
+}
+
+export function parseSchedule(steps: string[]): number[] {
+  return steps.map((step) => {
+    const ms = parseIsoDuration(step);
+    if (ms === null) throw new ApiError('validation_error', `retrySchedule step "${step}" is not an ISO 8601 duration`);
+    return ms;
+  });
+}

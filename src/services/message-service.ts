@@ -1,0 +1,98 @@
+import { newId } from '../domain/ids.js';
+import { deliveryOrderingKey, messageOrderingKey } from '../domain/ordering.js';
+import type { Endpoint, Message, MessageEntity } from '../domain/model.js';
+import { notFound } from '../api/errors.js';
+import type { MessageCreateBody } from '../api/schemas.js';
+import type { PublishInput, PublishResult, Store } from '../store/store.js';
+import { PublishQueue } from './publish-queue.js';
+
+/** Idempotency keys are remembered for 24 hours (WIRE-FORMATS.md). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface WorkNotifier {
+  /** Deliveries were just committed: the local dispatcher (if any) should look now. */
+  newWork(): void;
+  /** Messages newly accepted (not idempotent repeats), for metrics. */
+  accepted?(count: number): void;
+}
+
+export class MessageService {
+  private readonly queue: PublishQueue;
+
+  constructor(private readonly store: Store, private readonly notifier: WorkNotifier) {
+    this.queue = new PublishQueue(store);
+  }
+
+  /** `requestId`: the API request publishing it, recorded with the message and on its attempts. */
+  async publish(appId: string, body: MessageCreateBody, idempotencyHeader?: string, requestId?: string): Promise<PublishResult> {
+    const result = await this.queue.submit(this.toInput(appId, body, idempotencyHeader ?? null, requestId));
+    if (result.created) this.notifier.accepted?.(1);
+    if (result.deliveryCount > 0) this.notifier.newWork();
+    return result;
+  }
+
+  /** Up to 1,000 messages in one request and one transaction, each with the semantics of publish. */
+  async publishBatch(appId: string, bodies: MessageCreateBody[], requestId?: string): Promise<PublishResult[]> {
+    const results = await this.store.publishMany(bodies.map((b) => this.toInput(appId, b, null, requestId)));
+    this.notifier.accepted?.(results.filter((r) => r.created).length);
+    if (results.some((r) => r.deliveryCount > 0)) this.notifier.newWork();
+    return results;
+  }
+
+  private toInput(appId: string, body: MessageCreateBody, idempotencyHeader: string | null, requestId?: string): PublishInput {
+    const now = Date.now();
+    const entity = (body.entity as MessageEntity | null | undefined) ?? null;
+    const message: Message = {
+      id: newId('msg'),
+      appId,
+      eventType: body.eventType,
+      // Serialised once here; every delivery signs and sends these exact bytes.
+      dataJson: JSON.stringify(body.data),
+      entity,
+      idempotencyKey: body.idempotencyKey ?? idempotencyHeader,
+      createdAt: new Date(now).toISOString(),
+      requestId: requestId ?? null,
+      orderingKey: messageOrderingKey(body.orderingKey, entity),
+    };
+    return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
+  }
+
+  /** A test message delivered to this one endpoint only, whatever its filters say. */
+  async sendTest(endpoint: Endpoint, eventType?: string): Promise<PublishResult> {
+    const now = Date.now();
+    const message: Message = {
+      id: newId('msg'),
+      appId: endpoint.appId,
+      eventType: eventType ?? endpoint.eventTypes?.[0] ?? 'herald.test',
+      dataJson: JSON.stringify({ test: true, message: 'This is a test event sent from Herald.', endpointId: endpoint.id }),
+      // entity-ref endpoints only take messages about an entity, so a test names one.
+      entity: { type: 'HeraldTest', id: 1 },
+      idempotencyKey: null,
+      createdAt: new Date(now).toISOString(),
+    };
+    const result = await this.store.publish({ message, idempotencySince: now, onlyEndpointId: endpoint.id, now });
+    this.notifier.newWork();
+    return result;
+  }
+
+  async get(appId: string, msgId: string): Promise<Message> {
+    const message = await this.store.getMessage(appId, msgId);
+    if (!message) throw notFound('message', msgId);
+    return message;
+  }
+
+  /** A new delivery of the same message (same id, so receivers can still deduplicate). */
+  async resend(appId: string, msgId: string, endpoint: Endpoint) {
+    const message = await this.get(appId, msgId);
+    const now = Date.now();
+    const iso = new Date(now).toISOString();
+    const delivery = await this.store.createDelivery({
+      id: newId('dlv'), msgId, endpointId: endpoint.id, appId, status: 'pending', attempts: 0,
+      nextAttemptAt: now, createdAt: iso, updatedAt: iso,
+      // To an ordered endpoint, a resend queues behind what is pending for the same entity.
+      orderingKey: deliveryOrderingKey(endpoint.ordering, message.orderingKey),
+    });
+    this.notifier.newWork();
+    return delivery;
+  }
+}

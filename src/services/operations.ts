@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/options.js';
+import type { Store } from '../store/store.js';
+import { EndpointHealth } from './endpoint-health.js';
+import { OperationalEvents } from './operational-events.js';
+import { RecoveryService } from './recovery-service.js';
+import { RetentionPurger } from './retention-purger.js';
+
+/** The parts that keep Herald operable, wired once by the composition root (src/herald.ts). */
+export interface Operations {
+  events: OperationalEvents;
+  /** Failure streaks and operational events after each settled batch; endpoint toggles. */
+  health: EndpointHealth;
+  recovery: RecoveryService;
+  /** The retention purger, once started (a delivering process with a retention period). */
+  readonly retention: RetentionPurger | null;
+  /**
+   * Starts the background work of a delivering process (retention) and routes "new work" hints to
+   * its dispatcher. Called once the dispatcher exists: events published earlier (a config file
+   * toggling endpoints at start-up) are simply found by its first claim.
+   */
+  start(dispatcher: { wake(): void } | null): void;
+  close(): Promise<void>;
+}
+
+type OperationsConfig = Pick<ServerConfig, 'endpointFailurePeriod' | 'operatorApp' | 'retention'>;
+
+export function createOperations(store: Store, config: OperationsConfig, logger: Logger): Operations {
+  let wake: () => void = () => undefined;
+  const newWork = () => wake();
+  const events = new OperationalEvents(store, config.operatorApp, newWork, logger.child({ part: 'events' }));
+  const health = new EndpointHealth(store, events, { failurePeriodMs: config.endpointFailurePeriod }, logger.child({ part: 'endpoint-health' }));
+  const recovery = new RecoveryService(store, newWork, logger.child({ part: 'recovery' }));
+  let retention: RetentionPurger | null = null;
+  return {
+    events,
+    health,
+    recovery,
+    get retention() {
+      return retention;
+    },
+    start(dispatcher) {
+      if (!dispatcher) return;
+      wake = () => dispatcher.wake();
+      // Beside the dispatcher: an API-only process (`serve --no-dispatcher`) leaves it to the workers.
+      if (config.retention > 0) {
+        retention = new RetentionPurger(store, { retentionMs: config.retention }, logger.child({ part: 'retention' }));
+        retention.start();
+      }
+    },
+    async close() {
+      await recovery.close();
+      await retention?.stop();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Read-only aggregates for the dashboard. They are optional on the Store interface: a backend
+// without them still serves the dashboard through the slower fallbacks in
+// src/services/endpoint-stats.ts and src/services/entity-messages.ts.
+
+/** Attempts to one endpoint within one UTC hour. */
+export interface HourlyAttemptStats {
+  /** The hour's first instant, ISO 8601 in UTC (`2025-01-31T14:00:00.000Z`). */
+  hour: string;
+  attempts: number;
+  successes: number;
+  /** Sum of the attempts' durations, so callers can average across hours exactly. */
+  totalDurationMs: number;
+  maxDurationMs: number;
+}
+
+/** One entity of the messages' `entity` field; `ids` lists the spellings to match (25 and "25"). */
+export interface EntityRef {
+  type: string;
+  ids: Array<string | number>;
+}

@@ -1,0 +1,121 @@
+import type { Pool } from 'pg';
+import { jsonWithoutNul } from './connection.js';
+import type { Attempt } from '../../domain/model.js';
+import { toPage } from '../paginate.js';
+import { attemptToRow, rowToAttempt } from '../sqlite/row-mappers.js';
+import type { AttemptQuery, Page, Settlement } from '../store.js';
+import { notBehindEarlier, readyWhenDue } from '../ordered-turn.js';
+
+// Settling, releasing and reading back attempts: each call is one statement, so one round trip
+// and one transaction however many deliveries it touches.
+
+/**
+ * Records every attempt and settles its delivery in one statement (arrays unnested, as
+ * graphile-worker completes jobs). The lease token guards against a worker that lost its lease
+ * overwriting the outcome of the one that took over; its attempt is still recorded.
+ */
+export async function settlePostgres(pool: Pool, settlements: Settlement[]): Promise<void> {
+  if (settlements.length === 0) return;
+  // Rows are locked in id order, so two batches touching the same rows cannot deadlock.
+  const sorted = [...settlements].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+  const disable = sorted.filter((s) => s.outcome.kind === 'failed' && s.outcome.disableEndpoint);
+  const statement = {
+    text: `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+         AS s(id, token, status, next_at, updated_at)
+     ), recorded AS (
+       -- An attempt whose delivery was deleted meanwhile (its endpoint or app removed) is dropped
+       -- rather than failing the whole batch on a foreign key.
+       INSERT INTO attempts SELECT a.* FROM json_populate_recordset(NULL::attempts, $6::json) a
+       WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)
+     ), settled AS (
+       UPDATE deliveries d SET status = s.status, attempts = d.attempts + 1, next_attempt_at = s.next_at,
+         lease_token = NULL, updated_at = s.updated_at
+       FROM input s WHERE d.id = s.id AND d.lease_token = s.token
+     )
+     UPDATE endpoints SET disabled = true, updated_at = $8 WHERE id = ANY($7::text[])`,
+    values: [
+      sorted.map((s) => s.deliveryId),
+      sorted.map((s) => s.leaseToken),
+      sorted.map((s) => (s.outcome.kind === 'retry' ? 'pending' : s.outcome.kind)),
+      sorted.map((s) => (s.outcome.kind === 'retry' ? s.outcome.nextAttemptAt : s.now)),
+      sorted.map((s) => new Date(s.now).toISOString()),
+      jsonWithoutNul(sorted.map((s) => attemptToRow(s.attempt))),
+      [...new Set(disable.map((s) => s.attempt.endpointId))],
+      new Date(Math.max(...sorted.map((s) => s.now))).toISOString(),
+    ],
+  };
+  // An endpoint or app deleted while its deliveries were in flight can still fail the statement:
+  // the delete may commit after this statement's snapshot passed the EXISTS check (a foreign key
+  // violation), or deadlock with it on the delivery rows. Run again, the statement sees the
+  // delete and drops those attempts; giving up would leave the whole batch to lease expiry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(statement);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || (code !== '23503' && code !== '40P01')) throw err;
+    }
+  }
+}
+
+export async function releaseClaimsPostgres(pool: Pool, ids: string[], token: string, now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query(
+    'UPDATE deliveries SET next_attempt_at = $1, lease_token = NULL WHERE id = ANY($2::text[]) AND lease_token = $3',
+    [now, ids, token],
+  );
+}
+
+export async function releaseAllLeasesPostgres(pool: Pool, now: number): Promise<number> {
+  const res = await pool.query(
+    `UPDATE deliveries SET next_attempt_at = $1, lease_token = NULL WHERE status = 'pending' AND lease_token IS NOT NULL`,
+    [now],
+  );
+  return res.rowCount ?? 0;
+}
+
+/**
+ * When the dispatcher should look again: the earliest pending delivery of an enabled endpoint
+ * (a due row, a lease running out, a scheduled retry), but for an endpoint whose rate-limit
+ * bucket is empty, not before its next token. One index probe per endpoint (see migration 1).
+ */
+export async function nextDueAtPostgres(pool: Pool): Promise<number | null> {
+  const { rows } = await pool.query<{ next: string | null }>(
+    `SELECT MIN(GREATEST(first_due.next_attempt_at,
+         CASE WHEN e.rate_limit IS NULL OR g.tokens >= 1 THEN 0
+              ELSE g.refilled_at + ceil((1 - g.tokens) * 1000.0 / e.rate_limit)::bigint END)) AS next
+     FROM endpoint_gates g
+     JOIN endpoints e ON e.id = g.endpoint_id AND NOT e.disabled
+     CROSS JOIN LATERAL (
+       SELECT d.next_attempt_at FROM deliveries d
+       WHERE d.endpoint_id = g.endpoint_id AND d.status = 'pending' AND ${notBehindEarlier('d')}
+       ORDER BY d.next_attempt_at LIMIT 1
+     ) first_due`,
+  );
+  return rows[0]!.next === null ? null : Number(rows[0]!.next);
+}
+
+export async function backlogStatsPostgres(pool: Pool, now: number): Promise<{ pending: number; oldestDueAt: number | null }> {
+  const { rows } = await pool.query<{ pending: string; oldest: string | null }>(
+    `SELECT COUNT(*) AS pending,
+       MIN(CASE WHEN d.next_attempt_at <= $1 AND d.lease_token IS NULL AND ${readyWhenDue('d')}
+         THEN d.next_attempt_at END) AS oldest
+     FROM deliveries d WHERE d.status = 'pending'`,
+    [now],
+  );
+  return { pending: Number(rows[0]!.pending), oldestDueAt: rows[0]!.oldest === null ? null : Number(rows[0]!.oldest) };
+}
+
+export async function listAttemptsPostgres(
+  pool: Pool, column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery,
+): Promise<Page<Attempt>> {
+  const { rows } = await pool.query(
+    `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
+       AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)
+     ORDER BY id DESC LIMIT $5`,
+    [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1],
+  );
+  return toPage(rows.map(rowToAttempt), q.limit);
+}

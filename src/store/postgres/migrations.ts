@@ -1,0 +1,211 @@
+import type { PoolClient } from 'pg';
+
+// Numbered and append-only, version for version the same changes as sqlite/migrations.ts.
+// Types: epoch-ms times the dispatcher compares are BIGINT; ISO timestamps stay TEXT (UTC, fixed
+// width, so they sort as text) and JSON stays TEXT, so both stores share one set of row mappers
+// and a message's data keeps the exact bytes that are signed (JSONB would re-serialise them).
+export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'core',
+    sql: `
+      CREATE TABLE apps (
+        id TEXT PRIMARY KEY,
+        uid TEXT UNIQUE,
+        name TEXT NOT NULL,
+        retry_schedule TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE event_types (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE endpoints (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        name TEXT,
+        description TEXT,
+        event_types TEXT,
+        entity_types TEXT,
+        method TEXT NOT NULL,
+        payload_format TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        query TEXT NOT NULL,
+        timeout_ms INTEGER NOT NULL,
+        tls TEXT,
+        retry_schedule TEXT,
+        rate_limit DOUBLE PRECISION,
+        disabled BOOLEAN NOT NULL DEFAULT false,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX endpoints_by_app ON endpoints(app_id, id);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        entity_type TEXT,
+        entity_id TEXT,
+        idempotency_key TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_by_app ON messages(app_id, id);
+      CREATE UNIQUE INDEX messages_by_idempotency_key ON messages(app_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY,
+        msg_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+        app_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        lease_token TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- Partial: only pending rows are ever claimed, and settled rows (the vast majority over
+      -- time) then cost nothing in these indexes. Claims look up due work endpoint by endpoint,
+      -- so there is deliberately no index on next_attempt_at alone: given one, the planner
+      -- answers "first due row of endpoint X" by walking it and filtering on the endpoint,
+      -- which reads every pending row for each endpoint that has none (seconds at 80k rows).
+      CREATE INDEX deliveries_pending_by_endpoint ON deliveries(endpoint_id, next_attempt_at)
+        WHERE status = 'pending';
+      -- Live leases per endpoint, counted by every claim to hold concurrency across processes.
+      CREATE INDEX deliveries_leased ON deliveries(endpoint_id, next_attempt_at)
+        WHERE status = 'pending' AND lease_token IS NOT NULL;
+      CREATE INDEX deliveries_by_message ON deliveries(msg_id);
+      CREATE INDEX deliveries_by_endpoint ON deliveries(endpoint_id);
+      CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,
+        delivery_id TEXT NOT NULL,
+        msg_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+        app_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        response_status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        request TEXT NOT NULL,
+        response TEXT,
+        error TEXT
+      );
+      CREATE INDEX attempts_by_message ON attempts(msg_id, id);
+      CREATE INDEX attempts_by_endpoint ON attempts(endpoint_id, id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'endpoint_uid',
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN uid TEXT;
+      CREATE UNIQUE INDEX endpoints_by_uid ON endpoints(app_id, uid) WHERE uid IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'api_tokens',
+    sql: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        name TEXT,
+        kind TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        expires_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX api_tokens_by_app ON api_tokens(app_id, id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'endpoint_gates',
+    // One row per endpoint, created with it: the claim locks it (SKIP LOCKED) so that two
+    // processes never count the same endpoint's room at once, and keeps the rate-limit token
+    // bucket in it (see rate-bucket.ts). tokens 0 at time 0 reads as a full bucket.
+    sql: `
+      CREATE TABLE endpoint_gates (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,
+        tokens DOUBLE PRECISION NOT NULL DEFAULT 0,
+        refilled_at BIGINT NOT NULL DEFAULT 0
+      );
+      INSERT INTO endpoint_gates (endpoint_id) SELECT id FROM endpoints;
+    `,
+  },
+  {
+    version: 5,
+    name: 'operations',
+    // As SQLite's migration 5 (see the comment there).
+    sql: `
+      ALTER TABLE messages ADD COLUMN request_id TEXT;
+      ALTER TABLE messages ADD COLUMN ordering_key TEXT;
+      ALTER TABLE messages ADD COLUMN purged_at TEXT;
+      ALTER TABLE attempts ADD COLUMN request_id TEXT;
+      ALTER TABLE attempts ADD COLUMN purged_at TEXT;
+      ALTER TABLE endpoints ADD COLUMN ordering TEXT NOT NULL DEFAULT 'unordered';
+      ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+      CREATE INDEX deliveries_ordered ON deliveries(endpoint_id, ordering_key, id)
+        WHERE status = 'pending' AND ordering_key IS NOT NULL;
+      CREATE INDEX messages_unpurged ON messages(id) WHERE purged_at IS NULL;
+      CREATE INDEX attempts_unpurged ON attempts(id) WHERE purged_at IS NULL;
+      CREATE TABLE endpoint_failures (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,
+        failing_since BIGINT NOT NULL
+      );
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        params TEXT NOT NULL,
+        total INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Brings the schema up to date. Several processes starting together all call this: the advisory
+ * lock (per schema) lets exactly one apply each migration while the others wait, then find
+ * nothing left to do. `schema` is created first when given (a validated identifier).
+ */
+export async function runPostgresMigrations(client: PoolClient, schema: string | null): Promise<void> {
+  const lockKey = `herald:migrate:${schema ?? 'default'}`;
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS herald_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM herald_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    for (const m of POSTGRES_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      // DDL is transactional in PostgreSQL: a migration applies completely or not at all.
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO herald_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version, m.name, new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+  }
+}

@@ -1,0 +1,163 @@
+import type { Pool, PoolClient } from 'pg';
+import { filterMatches } from '../../domain/filters.js';
+import { newId } from '../../domain/ids.js';
+import { deliveryOrderingKey } from '../../domain/ordering.js';
+import type { Message } from '../../domain/model.js';
+import { formatAccepts } from '../../wire/index.js';
+import { messageToRow, rowToMessage } from '../sqlite/row-mappers.js';
+import type { PublishInput, PublishResult } from '../store.js';
+import { jsonWithoutNul, pgText } from './connection.js';
+import { inTransaction } from './sql.js';
+
+/** The channel every Herald process LISTENs on; the payload names the schema the work is in. */
+export const WORK_CHANNEL = 'herald_work';
+
+interface Candidate {
+  id: string;
+  app_id: string;
+  event_types: string | null;
+  entity_types: string | null;
+  payload_format: any;
+  disabled: boolean;
+  ordering: any;
+}
+
+/** Keys compare as PostgreSQL stores them (NUL replaced, see NulSafeClient). */
+const keyOf = (m: Message) => `${m.appId}\n${pgText(m.idempotencyKey ?? '')}`;
+
+/**
+ * A batch of publishes in one transaction and a fixed number of statements, whatever its size:
+ * messages, then one delivery per matching endpoint, then a NOTIFY that PostgreSQL delivers
+ * only if the transaction commits, so a worker woken by it always finds the rows.
+ */
+export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKey: string): Promise<PublishResult[]> {
+  if (inputs.length === 0) return Promise.resolve([]);
+  return inTransaction(pool, async (client) => {
+    const results: Array<PublishResult | undefined> = new Array(inputs.length);
+    const earlier = await messagesByKey(client, inputs.map((i) => i.message), true);
+    const stale: string[] = [];
+    const firstWithKey = new Map<string, number>();
+    /** Later inputs of this batch repeating a key: they get whatever the first one got. */
+    const repeats = new Map<number, number>();
+    const fresh: number[] = [];
+    inputs.forEach((input, i) => {
+      const { message } = input;
+      if (message.idempotencyKey === null) return void fresh.push(i);
+      const key = keyOf(message);
+      const found = earlier.get(key);
+      if (found && Date.parse(found.createdAt) >= input.idempotencySince) {
+        results[i] = { message: found, created: false, deliveryCount: 0 };
+      } else if (firstWithKey.has(key)) {
+        repeats.set(i, firstWithKey.get(key)!);
+      } else {
+        // An earlier message whose 24 h window is over gives its key up to this one.
+        if (found) stale.push(found.id);
+        firstWithKey.set(key, i);
+        fresh.push(i);
+      }
+    });
+    if (stale.length > 0) await client.query('UPDATE messages SET idempotency_key = NULL WHERE id = ANY($1::text[])', [stale]);
+
+    const inserted = await insertMessages(client, fresh.map((i) => inputs[i]!.message));
+    const lostRace = fresh.filter((i) => !inserted.has(inputs[i]!.message.id));
+    if (lostRace.length > 0) {
+      // A concurrent publish with the same key committed first (ON CONFLICT waited for it).
+      const winners = await messagesByKey(client, lostRace.map((i) => inputs[i]!.message), false);
+      for (const i of lostRace) {
+        const winner = winners.get(keyOf(inputs[i]!.message));
+        if (!winner) throw new Error('idempotency key conflict without a visible message');
+        results[i] = { message: winner, created: false, deliveryCount: 0 };
+      }
+    }
+
+    const created = fresh.filter((i) => inserted.has(inputs[i]!.message.id));
+    const deliveries = { ids: [] as string[], msgIds: [] as string[], endpointIds: [] as string[], appIds: [] as string[], dueAt: [] as number[], createdAt: [] as string[], orderingKeys: [] as Array<string | null> };
+    const candidates = await endpointsFor(client, created.map((i) => inputs[i]!));
+    for (const i of created) {
+      const input = inputs[i]!;
+      const targets = matchingEndpoints(input, candidates.get(input.message.appId) ?? []);
+      for (const ep of targets) {
+        deliveries.ids.push(newId('dlv'));
+        deliveries.msgIds.push(input.message.id);
+        deliveries.endpointIds.push(ep.id);
+        deliveries.appIds.push(input.message.appId);
+        deliveries.dueAt.push(input.now);
+        deliveries.createdAt.push(input.message.createdAt);
+        deliveries.orderingKeys.push(deliveryOrderingKey(ep.ordering, input.message.orderingKey));
+      }
+      results[i] = { message: input.message, created: true, deliveryCount: targets.length };
+    }
+    if (deliveries.ids.length > 0) {
+      await client.query(
+        `WITH created AS (
+           INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key)
+           SELECT t.id, t.msg_id, t.endpoint_id, t.app_id, 'pending', 0, t.due_at, t.created_at, t.created_at, t.ordering_key
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $9::text[])
+             AS t(id, msg_id, endpoint_id, app_id, due_at, created_at, ordering_key)
+         )
+         SELECT pg_notify($7, $8)`,
+        [deliveries.ids, deliveries.msgIds, deliveries.endpointIds, deliveries.appIds, deliveries.dueAt, deliveries.createdAt, WORK_CHANNEL, schemaKey, deliveries.orderingKeys],
+      );
+    }
+    for (const [i, first] of repeats) results[i] = { message: results[first]!.message, created: false, deliveryCount: 0 };
+    return results as PublishResult[];
+  });
+}
+
+/** Existing messages holding any of these messages' (app, idempotency key) pairs. */
+async function messagesByKey(client: PoolClient, messages: Message[], lock: boolean): Promise<Map<string, Message>> {
+  const keyed = messages.filter((m) => m.idempotencyKey !== null);
+  if (keyed.length === 0) return new Map();
+  const { rows } = await client.query(
+    `SELECT m.* FROM messages m JOIN unnest($1::text[], $2::text[]) AS k(app_id, idempotency_key)
+       ON m.app_id = k.app_id AND m.idempotency_key = k.idempotency_key${lock ? ' FOR UPDATE OF m' : ''}`,
+    [keyed.map((m) => m.appId), keyed.map((m) => m.idempotencyKey)],
+  );
+  return new Map(rows.map((r) => [`${r.app_id}\n${r.idempotency_key}`, rowToMessage(r)]));
+}
+
+/** Inserts the messages; returns the ids inserted (a key taken concurrently skips its message). */
+async function insertMessages(client: PoolClient, messages: Message[]): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)
+     ON CONFLICT (app_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [jsonWithoutNul(messages.map(messageToRow))],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The endpoints of every app in the batch, in one query. */
+async function endpointsFor(client: PoolClient, inputs: PublishInput[]): Promise<Map<string, Candidate[]>> {
+  const byApp = new Map<string, Candidate[]>();
+  if (inputs.length === 0) return byApp;
+  const { rows } = await client.query<Candidate>(
+    `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering FROM endpoints
+     WHERE app_id = ANY($1::text[])`,
+    [[...new Set(inputs.map((i) => i.message.appId))]],
+  );
+  for (const row of rows) {
+    const list = byApp.get(row.app_id) ?? [];
+    list.push(row);
+    byApp.set(row.app_id, list);
+  }
+  return byApp;
+}
+
+/** Every enabled endpoint whose filters match, or just the named one (test events). */
+function matchingEndpoints(input: PublishInput, endpoints: Candidate[]): Candidate[] {
+  const { message } = input;
+  if (input.onlyEndpointId) {
+    return endpoints.filter((ep) => ep.id === input.onlyEndpointId && formatAccepts(ep.payload_format, message));
+  }
+  const subject = { eventType: message.eventType, entityType: message.entity?.type ?? null };
+  return endpoints.filter((ep) => {
+    if (ep.disabled) return false;
+    const filter = {
+      eventTypes: ep.event_types ? JSON.parse(ep.event_types) : null,
+      entityTypes: ep.entity_types ? JSON.parse(ep.entity_types) : null,
+    };
+    return filterMatches(filter, subject) && formatAccepts(ep.payload_format, message);
+  });
+}

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+
+// Numbered and append-only: a released migration is never edited, a change is a new entry.
+export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'core',
+    sql: `
+      CREATE TABLE apps (
+        id TEXT PRIMARY KEY,
+        uid TEXT UNIQUE,
+        name TEXT NOT NULL,
+        retry_schedule TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE event_types (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE endpoints (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        name TEXT,
+        description TEXT,
+        event_types TEXT,
+        entity_types TEXT,
+        method TEXT NOT NULL,
+        payload_format TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        query TEXT NOT NULL,
+        timeout_ms INTEGER NOT NULL,
+        tls TEXT,
+        retry_schedule TEXT,
+        rate_limit REAL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX endpoints_by_app ON endpoints(app_id, id);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        entity_type TEXT,
+        entity_id TEXT,
+        idempotency_key TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_by_app ON messages(app_id, id);
+      CREATE UNIQUE INDEX messages_by_idempotency_key ON messages(app_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY,
+        msg_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+        app_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_token TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- Partial: the dispatcher's claim only ever looks at pending rows, and settled rows
+      -- (the vast majority over time) then cost nothing in this index.
+      CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX deliveries_by_message ON deliveries(msg_id);
+      CREATE INDEX deliveries_by_endpoint ON deliveries(endpoint_id, status);
+      CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,
+        delivery_id TEXT NOT NULL,
+        msg_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+        app_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        response_status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        request TEXT NOT NULL,
+        response TEXT,
+        error TEXT
+      );
+      CREATE INDEX attempts_by_message ON attempts(msg_id, id);
+      CREATE INDEX attempts_by_endpoint ON attempts(endpoint_id, id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'endpoint_uid',
+    // The key a config file declares for an endpoint (see config-file.ts); partial so the many
+    // API-created endpoints without one cost nothing in the index.
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN uid TEXT;
+      CREATE UNIQUE INDEX endpoints_by_uid ON endpoints(app_id, uid) WHERE uid IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'api_tokens',
+    // Only a SHA-256 of each token is kept: a leaked database does not leak working tokens.
+    sql: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        name TEXT,
+        kind TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        expires_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX api_tokens_by_app ON api_tokens(app_id, id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'endpoint_gates',
+    // One token bucket per rate-limited endpoint (see rate-bucket.ts), written by the claim.
+    sql: `
+      CREATE TABLE endpoint_gates (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,
+        tokens REAL NOT NULL,
+        refilled_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'operations',
+    // Request ids on messages and attempts; per-entity ordering; retention (purged_at, with partial
+    // indexes so a purge pass scans only rows not purged yet instead of the whole history);
+    // failure streaks of endpoints; background tasks (bulk recovery).
+    sql: `
+      ALTER TABLE messages ADD COLUMN request_id TEXT;
+      ALTER TABLE messages ADD COLUMN ordering_key TEXT;
+      ALTER TABLE messages ADD COLUMN purged_at TEXT;
+      ALTER TABLE attempts ADD COLUMN request_id TEXT;
+      ALTER TABLE attempts ADD COLUMN purged_at TEXT;
+      ALTER TABLE endpoints ADD COLUMN ordering TEXT NOT NULL DEFAULT 'unordered';
+      ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+      CREATE INDEX deliveries_ordered ON deliveries(endpoint_id, ordering_key, id)
+        WHERE status = 'pending' AND ordering_key IS NOT NULL;
+      CREATE INDEX messages_unpurged ON messages(id) WHERE purged_at IS NULL;
+      CREATE INDEX attempts_unpurged ON attempts(id) WHERE purged_at IS NULL;
+      CREATE TABLE endpoint_failures (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,
+        failing_since INTEGER NOT NULL
+      );
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        params TEXT NOT NULL,
+        total INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function runSqliteMigrations(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS herald_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    db.prepare('SELECT version FROM herald_migrations').pluck().all() as number[],
+  );
+  // BEGIN IMMEDIATE takes the write lock first, so two processes opening a fresh file
+  // cannot both apply the same migration.
+  const apply = db.transaction((m: (typeof SQLITE_MIGRATIONS)[number]) => {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO herald_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      m.version,
+      m.name,
+      new Date().toISOString(),
+    );
+  });
+  for (const m of SQLITE_MIGRATIONS) {
+    if (!applied.has(m.version)) apply.immediate(m);
+  }
+}

@@ -1,0 +1,110 @@
+import type { App, Attempt, Delivery, Endpoint, Message } from '../../domain/model.js';
+
+// Rows use snake_case and JSON text columns; these functions are the only place that knows.
+// Endpoint secrets and TLS keys pass through `SecretCodec` so they can be encrypted at rest.
+
+import type { SecretCodec } from '../secret-codec.js';
+export { plainCodec, type SecretCodec } from '../secret-codec.js';
+
+type Row = Record<string, any>;
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const parse = <T>(v: string | null): T | null => (v === null ? null : (JSON.parse(v) as T));
+
+export function appToRow(a: App): Row {
+  return {
+    id: a.id, uid: a.uid, name: a.name, retry_schedule: json(a.retrySchedule),
+    created_at: a.createdAt, updated_at: a.updatedAt,
+  };
+}
+
+export function rowToApp(r: Row): App {
+  return {
+    id: r.id, uid: r.uid, name: r.name, retrySchedule: parse(r.retry_schedule),
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
+  return {
+    id: e.id, app_id: e.appId, uid: e.uid ?? null, url: e.url, name: e.name, description: e.description,
+    event_types: json(e.eventTypes), entity_types: json(e.entityTypes), method: e.method,
+    payload_format: e.payloadFormat, signature: JSON.stringify(e.signature),
+    secrets: codec.seal(JSON.stringify(e.secrets)), headers: JSON.stringify(e.headers),
+    query: JSON.stringify(e.query), timeout_ms: e.timeoutMs,
+    tls: e.tls ? codec.seal(JSON.stringify(e.tls)) : null,
+    retry_schedule: json(e.retrySchedule), rate_limit: e.rateLimit, disabled: e.disabled ? 1 : 0,
+    ordering: e.ordering ?? 'unordered', created_at: e.createdAt, updated_at: e.updatedAt,
+  };
+}
+
+/** `prefix` reads columns selected under an alias (e.g. `ep_url`) in joined queries. */
+export function rowToEndpoint(r: Row, codec: SecretCodec, prefix = ''): Endpoint {
+  const c = (name: string) => r[prefix + name];
+  return {
+    id: c('id'), appId: c('app_id'), uid: c('uid') ?? null, url: c('url'), name: c('name'), description: c('description'),
+    eventTypes: parse(c('event_types')), entityTypes: parse(c('entity_types')), method: c('method'),
+    payloadFormat: c('payload_format'), signature: JSON.parse(c('signature')),
+    secrets: JSON.parse(codec.open(c('secrets'))), headers: JSON.parse(c('headers')),
+    query: JSON.parse(c('query')), timeoutMs: c('timeout_ms'),
+    tls: c('tls') ? JSON.parse(codec.open(c('tls'))) : null,
+    retrySchedule: parse(c('retry_schedule')), rateLimit: c('rate_limit'), disabled: c('disabled') === 1 || c('disabled') === true,
+    ordering: c('ordering') ?? 'unordered', createdAt: c('created_at'), updatedAt: c('updated_at'),
+  };
+}
+
+export function messageToRow(m: Message): Row {
+  return {
+    id: m.id, app_id: m.appId, event_type: m.eventType, data: m.dataJson,
+    entity_type: m.entity?.type ?? null,
+    // JSON-encoded so an entity id keeps its type: 25 stays a number, "25" a string.
+    entity_id: m.entity ? JSON.stringify(m.entity.id) : null,
+    idempotency_key: m.idempotencyKey, created_at: m.createdAt,
+    request_id: m.requestId ?? null, ordering_key: m.orderingKey ?? null,
+  };
+}
+
+export function rowToMessage(r: Row, prefix = ''): Message {
+  const c = (name: string) => r[prefix + name];
+  return {
+    id: c('id'), appId: c('app_id'), eventType: c('event_type'), dataJson: c('data'),
+    entity: c('entity_type') !== null ? { type: c('entity_type'), id: JSON.parse(c('entity_id')) } : null,
+    idempotencyKey: c('idempotency_key'), createdAt: c('created_at'),
+    requestId: c('request_id') ?? null, orderingKey: c('ordering_key') ?? null,
+  };
+}
+
+export function deliveryToRow(d: Delivery): Row {
+  return {
+    id: d.id, msg_id: d.msgId, endpoint_id: d.endpointId, app_id: d.appId, status: d.status,
+    attempts: d.attempts, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt, updated_at: d.updatedAt,
+    ordering_key: d.orderingKey ?? null,
+  };
+}
+
+export function rowToDelivery(r: Row, prefix = ''): Delivery {
+  const c = (name: string) => r[prefix + name];
+  return {
+    id: c('id'), msgId: c('msg_id'), endpointId: c('endpoint_id'), appId: c('app_id'), status: c('status'),
+    attempts: Number(c('attempts')), nextAttemptAt: Number(c('next_attempt_at')),
+    createdAt: c('created_at'), updatedAt: c('updated_at'), orderingKey: c('ordering_key') ?? null,
+  };
+}
+
+export function attemptToRow(a: Attempt): Row {
+  return {
+    id: a.id, delivery_id: a.deliveryId, msg_id: a.msgId, endpoint_id: a.endpointId, app_id: a.appId,
+    attempt: a.attempt, status: a.status, response_status: a.responseStatus, duration_ms: a.durationMs,
+    created_at: a.createdAt, request: JSON.stringify(a.request), response: json(a.response), error: a.error,
+    request_id: a.requestId ?? null,
+  };
+}
+
+export function rowToAttempt(r: Row): Attempt {
+  return {
+    id: r.id, deliveryId: r.delivery_id, msgId: r.msg_id, endpointId: r.endpoint_id, appId: r.app_id,
+    attempt: r.attempt, status: r.status, responseStatus: r.response_status, durationMs: r.duration_ms,
+    createdAt: r.created_at, request: JSON.parse(r.request), response: parse(r.response), error: r.error,
+    requestId: r.request_id ?? null,
+  };
+}

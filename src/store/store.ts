@@ -1,0 +1,176 @@
+import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
+import type { EntityRef, HourlyAttemptStats } from './insights.js';
+import type { Task } from '../domain/task.js';
+import type {
+  DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
+} from './operations.js';
+
+// The one persistence contract. Every backend implements it; the contract test suite in
+// test/store runs against each. Backend differences are capability flags, not `if (postgres)`.
+
+export interface PageRequest {
+  limit: number;
+  /** The last id of the previous page; results continue after it (newest first). */
+  iterator?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  iterator: string | null;
+  done: boolean;
+}
+
+export interface StoreCapabilities {
+  /** Only one Herald process uses this store, so leases found at start-up are orphans of a dead process. */
+  singleProcess: boolean;
+}
+
+export interface PublishInput {
+  message: Message;
+  /** An earlier message with the same idempotency key newer than this (epoch ms) is returned instead. */
+  idempotencySince: number;
+  /** Deliver to this endpoint only, regardless of its filters (test events). */
+  onlyEndpointId?: string;
+  now: number;
+}
+
+export interface PublishResult {
+  message: Message;
+  /** false when an earlier message with the same idempotency key was returned. */
+  created: boolean;
+  deliveryCount: number;
+}
+
+export interface ClaimRequest {
+  now: number;
+  limit: number;
+  /** How long a claim protects the delivery, on top of the endpoint's own timeout. */
+  leaseMarginMs: number;
+  /**
+   * At most this many deliveries of one endpoint in flight (its concurrency). Stores shared by
+   * several processes (`singleProcess: false`) also count the other processes' live leases.
+   */
+  perEndpointLimit: number;
+  /** Deliveries this process already has in flight, per endpoint id: the claim fills only the room left. */
+  inFlightByEndpoint: Record<string, number>;
+  leaseToken: string;
+}
+
+export interface ClaimedDelivery {
+  delivery: Delivery;
+  message: Message;
+  endpoint: Endpoint;
+  /** The app's retry schedule, used when the endpoint has none of its own. */
+  appRetrySchedule: number[] | null;
+}
+
+export type SettleOutcome =
+  | { kind: 'success' }
+  | { kind: 'retry'; nextAttemptAt: number }
+  | { kind: 'failed'; disableEndpoint: boolean };
+
+export interface Settlement {
+  deliveryId: string;
+  leaseToken: string;
+  attempt: Attempt;
+  outcome: SettleOutcome;
+  now: number;
+}
+
+export interface BacklogStats {
+  pending: number;
+  /** Epoch ms the oldest due (not leased) delivery became due; null when nothing is due. */
+  oldestDueAt: number | null;
+}
+
+export interface AttemptQuery extends PageRequest {
+  status?: 'success' | 'failed';
+}
+
+export interface MessageQuery extends PageRequest {
+  eventType?: string;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createApp(app: App): Promise<App>;
+  /** By id or by the user's uid. */
+  getApp(idOrUid: string): Promise<App | null>;
+  listApps(page: PageRequest): Promise<Page<App>>;
+  updateApp(app: App): Promise<App>;
+  deleteApp(id: string): Promise<boolean>;
+
+  upsertEventType(eventType: EventType): Promise<EventType>;
+  listEventTypes(page: PageRequest): Promise<Page<EventType>>;
+
+  createEndpoint(endpoint: Endpoint): Promise<Endpoint>;
+  getEndpoint(appId: string, endpointId: string): Promise<Endpoint | null>;
+  listEndpoints(appId: string, page: PageRequest): Promise<Page<Endpoint>>;
+  updateEndpoint(endpoint: Endpoint): Promise<Endpoint>;
+  deleteEndpoint(appId: string, endpointId: string): Promise<boolean>;
+
+  /** Commits the message and one delivery per matching enabled endpoint atomically. */
+  publish(input: PublishInput): Promise<PublishResult>;
+  /** Several publishes in one transaction, results in input order (batch API and group commit). */
+  publishMany(inputs: PublishInput[]): Promise<PublishResult[]>;
+  getMessage(appId: string, msgId: string): Promise<Message | null>;
+  listMessages(appId: string, query: MessageQuery): Promise<Page<Message>>;
+  /** A fresh delivery of an existing message to one endpoint (resend). */
+  createDelivery(delivery: Delivery): Promise<Delivery>;
+
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /** Records attempts and settles their deliveries, all in one transaction. */
+  settle(settlements: Settlement[]): Promise<void>;
+  /** Gives claimed-but-unsent deliveries back (graceful shutdown). */
+  releaseClaims(deliveryIds: string[], leaseToken: string, now: number): Promise<void>;
+  /** Makes every leased delivery due now; only meaningful for single-process stores at start-up. */
+  releaseAllLeases(now: number): Promise<number>;
+  /** Epoch ms of the earliest pending delivery, for the dispatcher's sleep. */
+  nextDueAt(): Promise<number | null>;
+  /** Pending deliveries and the due time of the oldest one already due, for metrics. */
+  backlogStats(now: number): Promise<BacklogStats>;
+  /**
+   * Stores shared by several processes: calls `listener` when any process committed new work
+   * (a hint only: the dispatcher keeps polling). Returns the function that stops listening.
+   */
+  onWork?(listener: () => void): () => void;
+
+  createToken(token: ApiToken): Promise<ApiToken>;
+  findTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  listTokens(appId: string, page: PageRequest): Promise<Page<ApiToken>>;
+  deleteToken(appId: string, tokenId: string): Promise<boolean>;
+
+  listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery): Promise<Page<Attempt>>;
+  listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery): Promise<Page<Attempt>>;
+
+  // Operations (src/store/operations.ts).
+  /**
+   * Records settled attempts in each endpoint's failure streak (a failure starts one, a success
+   * ends it) and disables the endpoints failing since `disableIfFailingSince` or earlier; returns those.
+   */
+  trackEndpointFailures(tracking: FailureTracking): Promise<DisabledEndpoint[]>;
+  /** Forgets an endpoint's failure streak (it was re-enabled). */
+  clearEndpointFailures(endpointId: string): Promise<void>;
+  createTask(task: Task): Promise<Task>;
+  getTask(appId: string, taskId: string): Promise<Task | null>;
+  /** Saves a task's status, counts, error and updatedAt. */
+  updateTask(task: Task): Promise<void>;
+  /** Messages a recovery of this scope would send again (see sqlite/task-queries.ts). */
+  countRecoverable(scope: RecoveryScope): Promise<number>;
+  /** Creates a new pending delivery for each of the next `limit` recoverable messages. */
+  recoverBatch(batch: RecoveryBatch): Promise<RecoveryBatchResult>;
+  /** Clears the data of old messages that have no pending delivery; metadata stays. */
+  purgeMessagePayloads(batch: PurgeBatch): Promise<PurgeResult>;
+  /** Clears the recorded request and response bodies of old attempts; metadata stays. */
+  purgeAttemptBodies(batch: PurgeBatch): Promise<PurgeResult>;
+
+  // Optional dashboard reads (src/store/insights.ts); without them the API falls back to scanning lists.
+  /** Attempts to one endpoint since `since` (ISO), counted per UTC hour, oldest hour first. */
+  hourlyAttemptStats?(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
+  /** Messages whose entity matches `entity`, newest first. */
+  listMessagesByEntity?(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>>;
+}

@@ -1,0 +1,39 @@
+import { entityFields, requireEntityFields } from './entity.js';
+import type { PayloadFormat, WireMessage } from './types.js';
+
+/**
+ * The body for a message in a format; undefined for GET. Pure, so callers may cache it per
+ * (message, format, method). `dataJson` is spliced in verbatim rather than re-serialised: the
+ * signature covers these exact bytes and `raw` promises the data exactly as published.
+ */
+export function renderBody(msg: WireMessage, format: PayloadFormat, method: 'POST' | 'GET'): string | undefined {
+  if (method === 'GET') return undefined;
+  switch (format) {
+    case 'standard':
+      return `{"type":${JSON.stringify(msg.eventType)},"timestamp":${JSON.stringify(msg.createdAt)},"data":${msg.dataJson}}`;
+    case 'event':
+      // Key order is OfficeRnD's (seed 001, test vector 3) so bodies match their docs byte for byte.
+      return (
+        `{"event":${JSON.stringify(msg.id)},"eventType":${JSON.stringify(msg.eventType)},` +
+        `"data":${msg.dataJson},"createdAt":${JSON.stringify(msg.createdAt)}}`
+      );
+    case 'raw':
+      return msg.dataJson;
+    case 'entity-ref': {
+      requireEntityFields(msg);
+      const { type, id } = msg.entity!;
+      // The id keeps its JSON type (25 stays a number), as in seed 000's example body.
+      return JSON.stringify({ eventType: msg.eventType, entityType: type, entityId: id });
+    }
+    default:
+      throw new Error(`unknown payload format "${String(format satisfies never)}"`);
+  }
+}
+
+/**
+ * Whether an endpoint with this format can receive the message: `entity-ref` needs an entity it
+ * can put in a URL path. Pass eventType too when known, so unaddressable event types are caught.
+ */
+export function formatAccepts(format: PayloadFormat, msg: Pick<WireMessage, 'entity'> & { eventType?: string }): boolean {
+  return format !== 'entity-ref' || entityFields(msg) !== null;
+}

@@ -1,0 +1,69 @@
+/** How a message is laid out on the wire: the body and, for `entity-ref`, the URL path. */
+export type PayloadFormat = 'standard' | 'event' | 'raw' | 'entity-ref';
+
+/** Named signature presets; see `scheme-presets.ts` for the data behind each name. */
+export type SignatureSchemeName =
+  | 'standard-webhooks'
+  | 'timestamped'
+  | 'hmac-sha256'
+  | 'stripe'
+  | 'entity-path'
+  | 'none';
+
+export interface SignatureConfig {
+  scheme: SignatureSchemeName;
+  /** Signature header name, for the schemes whose receivers let it vary. */
+  header?: string;
+  /** Text before the digest (`sha256=` for PeopleForce and GitHub); `hmac-sha256` only. */
+  prefix?: string;
+}
+
+export interface WireEntity {
+  type: string;
+  id: string | number;
+}
+
+export interface WireMessage {
+  /** `msg_…`; stable across retries, so receivers can use it as an idempotency key. */
+  id: string;
+  eventType: string;
+  /** ISO 8601, e.g. `2020-10-14T15:14:18.042Z`. */
+  createdAt: string;
+  /** The published data as JSON text; spliced into bodies verbatim so `raw` sends the exact bytes published. */
+  dataJson: string;
+  entity?: WireEntity | null;
+}
+
+export interface WireEndpoint {
+  url: string;
+  method: 'POST' | 'GET';
+  payloadFormat: PayloadFormat;
+  signature: SignatureConfig;
+  /** Active secrets, newest first; more than one only while a secret is being rotated. */
+  secrets: string[];
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+export interface RenderedRequest {
+  method: 'POST' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export const PAYLOAD_FORMATS: readonly PayloadFormat[] = Object.freeze([
+  'standard',
+  'event',
+  'raw',
+  'entity-ref',
+] as const);
+
+export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = Object.freeze([
+  'standard-webhooks',
+  'timestamped',
+  'hmac-sha256',
+  'stripe',
+  'entity-path',
+  'none',
+] as const);

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The Debian package's binary (`.ci/run` installs it); without it the browser tests are skipped. */
+export const CHROMIUM_PATH = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // No sandbox: CI runs as root in a container. The rest keeps Chromium from reaching out to
+    // Google services: the tests talk to loopback servers only.
+    args: [
+      '--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Every console error and uncaught exception of the pages it watches, to assert there were none.
+ * Chromium also logs each HTTP error answer to fetch() as a console error ("Failed to load
+ * resource: … 400"); a test that provokes one on purpose announces it with `allow`, and each
+ * announcement excuses exactly one such line.
+ */
+export class ConsoleErrors {
+  readonly unexpected: string[] = [];
+  private readonly allowed: Array<{ status: number; path: string }> = [];
+
+  watch(page: Page): void {
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const where = msg.location().url ?? '';
+      const status = /status of (\d{3})/.exec(msg.text())?.[1];
+      const i = this.allowed.findIndex((a) => String(a.status) === status && new URL(where, 'http://x').pathname.endsWith(a.path));
+      if (i >= 0) this.allowed.splice(i, 1);
+      else this.unexpected.push(`${page.url()}: ${msg.text()} ${where}`.trim());
+    });
+    page.on('pageerror', (err) => this.unexpected.push(`${page.url()}: uncaught ${err.message}`));
+  }
+
+  allow(status: number, path: string): void {
+    this.allowed.push({ status, path });
+  }
+
+  /** Announced errors that never came: the provoked failure did not happen as the test thought. */
+  get unused(): string[] {
+    return this.allowed.map((a) => `${a.status} ${a.path}`);
+  }
+}
+
+export async function screenshot(page: Page, path: string, fullPage = true): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage, animations: 'disabled' });
+}

@@ -1,0 +1,194 @@
+import { existsSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+
+// The dashboard in a real browser against a real Herald and a real receiver on loopback. One
+// browser and one page for the admin, one more for the tenant portal: the steps build on each other.
+
+const SHOTS = 'test-results/dashboard';
+/** `scripts/screenshots.sh` sets this to refresh the README's picture. */
+const DOCS_SHOT = process.env.HERALD_DOCS_SCREENSHOT === '1' ? 'docs/dashboard.png' : null;
+const STEP_TIMEOUT = 60_000;
+
+if (!hasChromium) {
+  console.warn('\n⚠ Browser tests SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium, or run .ci/run).\n');
+}
+
+describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
+  let herald: TestHerald;
+  let receiver: Receiver;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors = new ConsoleErrors();
+  let appId: string;
+  let otherAppId: string;
+  let endpointId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dashboard not built: run `npm run build` first');
+    herald = await startTestHerald();
+    receiver = await startReceiver();
+    for (const name of ['member.removed', 'agreement.created', 'invoice.paid']) {
+      await herald.api('POST', '/api/v1/event-types', { name, description: `when ${name.replace('.', ' is ')}` });
+    }
+    otherAppId = (await herald.api('POST', '/api/v1/apps', { name: 'Globex', uid: 'globex' })).body.id;
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Short waits: every step is local, so a missing element is a failure, not slowness.
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    consoleErrors.watch(page);
+    page.on('dialog', (dialog) => void dialog.accept()); // "Rotate the secret?" and the like
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await receiver?.close();
+    await herald?.stop();
+  });
+
+  it('signs in with the admin token and creates an app', async () => {
+    await page.goto(herald.url);
+    await expect.poll(() => page.getByLabel('Admin token').isVisible()).toBe(true);
+    await screenshot(page, `${SHOTS}/01-login.png`);
+    // Keyboard only: the token field has focus, Tab reaches the button, Enter signs in.
+    await page.keyboard.type(herald.token);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate('document.activeElement.textContent')).toBe('Sign in');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Acme Corp');
+    await page.getByLabel('Your id for it (optional)').fill('acme');
+    await screenshot(page, `${SHOTS}/02-apps.png`);
+    await page.getByRole('button', { name: 'Create app' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    appId = (await herald.api('GET', '/api/v1/apps/acme')).body.id;
+    expect(page.url()).toContain(`#/apps/${appId}`);
+  }, STEP_TIMEOUT);
+
+  it('shows an API validation error next to the field it is about', async () => {
+    await page.getByRole('link', { name: 'Add endpoint' }).click();
+    await page.getByLabel('Payload URL').fill('not a url');
+    consoleErrors.allow(400, `/apps/${appId}/endpoints`); // the API's answer this step is about
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    const error = page.locator('.field:has(#url) .field-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/url/i);
+    expect(await page.getByLabel('Payload URL').getAttribute('aria-invalid')).toBe('true');
+    // The focus moved to the field to fix.
+    expect(await page.evaluate('document.activeElement.id')).toBe('url');
+    await screenshot(page, `${SHOTS}/03-form-error.png`);
+  }, STEP_TIMEOUT);
+
+  it('creates an endpoint through the form, pointing at a live receiver', async () => {
+    await page.getByLabel('Payload URL').fill(`${receiver.url}/hooks`);
+    await page.getByLabel('Name (optional)').fill('Acme receiver');
+    await page.getByRole('switch', { name: 'Send me everything' }).uncheck();
+    await page.getByRole('checkbox', { name: /member\.removed/ }).check();
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header 1', { exact: true }).fill('x-api-key');
+    await page.getByLabel('Value 1', { exact: true }).fill('k-123');
+    await screenshot(page, `${SHOTS}/04-endpoint-form.png`);
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+
+    await page.getByRole('heading', { name: 'Acme receiver' }).waitFor();
+    const endpoints = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints`)).body.data;
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]).toMatchObject({ url: `${receiver.url}/hooks`, eventTypes: ['member.removed'], headers: { 'x-api-key': 'k-123' } });
+    endpointId = endpoints[0].id;
+  }, STEP_TIMEOUT);
+
+  it('sends a test event, sees the attempt appear and opens its raw request', async () => {
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const [received] = await receiver.waitFor(1);
+    expect(received!.headers['x-api-key']).toBe('k-123');
+
+    // The log polls by itself: no reload.
+    const row = page.locator('tr[data-attempt-id]').first();
+    await row.waitFor({ timeout: 15_000 });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('member.removed');
+    expect(await row.textContent()).toContain('200');
+    await row.getByRole('button').click();
+    const body = page.getByTestId('request-body');
+    await body.waitFor();
+    expect(JSON.parse((await body.textContent())!)).toEqual(JSON.parse(received!.body));
+    expect(await page.locator('.request-line').textContent()).toContain(`POST ${receiver.url}/hooks`);
+    await screenshot(page, `${SHOTS}/05-endpoint-details.png`);
+    if (DOCS_SHOT) await screenshot(page, DOCS_SHOT);
+  }, STEP_TIMEOUT);
+
+  it('reveals and rotates the secret', async () => {
+    const before = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}/secret`)).body.secret;
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await expect.poll(() => page.locator('#secret-value').textContent()).toBe(before);
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByText('Secret rotated.').waitFor();
+    const after = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}/secret`)).body.secret;
+    expect(after).not.toBe(before);
+    expect(await page.locator('#secret-value').textContent()).toBe(after);
+  }, STEP_TIMEOUT);
+
+  it('edits the endpoint, leaving alone what the form did not touch', async () => {
+    const secret = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}/secret`)).body.secret;
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByLabel('Description (optional)').fill('Production hooks');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Production hooks').waitFor();
+    const ep = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}`)).body;
+    expect(ep).toMatchObject({ description: 'Production hooks', eventTypes: ['member.removed'], headers: { 'x-api-key': 'k-123' }, tls: null, disabled: false });
+    expect((await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}/secret`)).body.secret).toBe(secret);
+  }, STEP_TIMEOUT);
+
+  it('recovers failed messages as a background task and reports its end', async () => {
+    await page.getByRole('button', { name: 'Recover failed since…' }).click();
+    await page.getByText(/^Done: 0 failed messages sent again\.$/).waitFor();
+  }, STEP_TIMEOUT);
+
+  it('finds the message by event type and shows its payload and deliveries', async () => {
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByLabel('Event type', { exact: true }).fill('member.removed');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('table a').first().click();
+    await page.getByRole('heading', { name: 'Payload' }).waitFor();
+    await page.getByRole('region', { name: 'Deliveries to Acme receiver' }).waitFor();
+    await screenshot(page, `${SHOTS}/06-message.png`);
+  }, STEP_TIMEOUT);
+
+  it('opens a portal link scoped to one app, usable on a phone-width screen', async () => {
+    const link = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, {})).body;
+    const portal = await context.newPage();
+    consoleErrors.watch(portal);
+    await portal.setViewportSize({ width: 390, height: 844 });
+    await portal.goto(link.url);
+    await portal.getByRole('link', { name: 'Acme receiver' }).waitFor();
+    // The token left the address bar as soon as it was read.
+    expect(portal.url()).not.toContain('token=');
+    expect(await portal.getByText('Webhooks portal').isVisible()).toBe(true);
+    // No admin features: no apps list, no portal links, nothing of the other app.
+    expect(await portal.getByRole('link', { name: 'Apps', exact: true }).count()).toBe(0);
+    expect(await portal.getByText('Tenant portal').count()).toBe(0);
+    expect(await portal.getByText('Globex').count()).toBe(0);
+    expect(await portal.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await screenshot(portal, `${SHOTS}/07-portal-phone.png`);
+
+    // Another app's address leads back to its own app.
+    await portal.goto(`${herald.url}/#/apps/${otherAppId}`);
+    await expect.poll(() => portal.url()).toContain(`#/apps/${appId}`);
+    await portal.getByRole('link', { name: 'Acme receiver' }).click();
+    await portal.getByRole('heading', { name: 'Delivery attempts' }).waitFor();
+    expect(await portal.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await screenshot(portal, `${SHOTS}/08-portal-endpoint-phone.png`);
+    await portal.close();
+  }, STEP_TIMEOUT);
+
+  it('logged no console errors', () => {
+    expect(consoleErrors.unexpected).toEqual([]);
+    expect(consoleErrors.unused).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { startReceiver, type Receiver, type ReceivedRequest } from '../helpers/receiver.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+
+// Failing endpoints, operational events and request ids, seen from outside: what the operator's
+// own endpoint receives, and what the API and the log show.
+
+let herald: TestHerald;
+/** The operator's receiver: operational events arrive here as webhooks. */
+let ops: Receiver;
+let opsAppId: string;
+const logLines: Array<Record<string, unknown>> = [];
+
+const events = (type?: string) =>
+  ops.requests
+    .map((r: ReceivedRequest) => JSON.parse(r.body) as { type: string; data: Record<string, any> })
+    .filter((e) => type === undefined || e.type === type);
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  herald = await startTestHerald({ endpointFailurePeriod: 300, operatorApp: 'herald-ops', logLevel: 'debug' }, createLogger('debug', sink));
+  ops = await startReceiver();
+  // Created after start: Herald looks the operator app up when it first has something to say.
+  opsAppId = (await herald.api('POST', '/api/v1/apps', { name: 'Operations', uid: 'herald-ops' })).body.id;
+  await herald.api('POST', `/api/v1/apps/${opsAppId}/endpoints`, { url: `${ops.url}/events` });
+});
+afterAll(async () => {
+  await herald.stop();
+  await ops.close();
+});
+
+async function tenantEndpoint(url: string, extra: Record<string, unknown> = {}) {
+  const app = (await herald.api('POST', '/api/v1/apps', { name: 'Tenant' })).body;
+  const ep = (await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url, ...extra })).body;
+  return { appId: app.id as string, endpointId: ep.id as string };
+}
+
+describe('failing endpoints', () => {
+  it('disables an endpoint failing for the whole period, keeps its pending deliveries, and tells the operator', async () => {
+    let healthy = false;
+    const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 500, body: 'down' }));
+    try {
+      // Many quick retries: the 4th attempt comes well within the failure period (300 ms), and the
+      // delivery is still retrying when the period runs out.
+      const { appId, endpointId } = await tenantEndpoint(receiver.url, { retrySchedule: Array(20).fill('PT0.05S') });
+      const published = await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 1 } });
+
+      const [disabled] = await eventually(() => {
+        const found = events('endpoint.disabled').filter((e) => e.data.endpointId === endpointId);
+        return found.length > 0 ? found : null;
+      });
+      expect(disabled!.data).toMatchObject({ appId, endpointId, failingSince: expect.any(String), reason: expect.stringContaining('failing') });
+      expect(Date.parse(disabled!.data.failingSince)).toBeLessThan(Date.now());
+      expect((await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}`)).body.disabled).toBe(true);
+      // Warned after the 4th failed attempt.
+      const failing = await eventually(() => events('message.attempt.failing').find((e) => e.data.msgId === published.body.id));
+      expect(failing.data).toMatchObject({ appId, endpointId, attempt: 4, lastResponseStatus: 500, reason: 'HTTP 500' });
+
+      // Nothing more is sent to it while it is disabled, but its delivery is kept: re-enabled, it arrives.
+      const sentWhileFailing = receiver.requests.length;
+      healthy = true;
+      await herald.api('PATCH', `/api/v1/apps/${appId}/endpoints/${endpointId}`, { disabled: false });
+      await eventually(() => events('endpoint.enabled').some((e) => e.data.endpointId === endpointId));
+      await eventually(() => receiver.requests.length > sentWhileFailing);
+      expect(JSON.parse(receiver.requests.at(-1)!.body).data).toEqual({ n: 1 });
+      await eventually(() => events('message.attempt.recovered').some((e) => e.data.msgId === published.body.id));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('reports exhausted deliveries, never about the operator app itself, and traces attempts to the publish request', async () => {
+    const receiver = await startReceiver(() => ({ status: 503 }));
+    try {
+      const { appId, endpointId } = await tenantEndpoint(receiver.url, { retrySchedule: ['PT0.05S'] });
+      // An operator endpoint that fails too: its failures must not become events delivered to itself.
+      const broken = (await herald.api('POST', `/api/v1/apps/${opsAppId}/endpoints`, { url: `${receiver.url}/ops`, retrySchedule: ['PT0.05S'] })).body;
+      const msg = (await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 2 } })).body;
+
+      const exhausted = await eventually(() => events('message.attempt.exhausted').find((e) => e.data.msgId === msg.id));
+      expect(exhausted.data).toMatchObject({ appId, endpointId, attempt: 2, lastResponseStatus: 503, reason: 'HTTP 503' });
+      await herald.api('DELETE', `/api/v1/apps/${opsAppId}/endpoints/${broken.id}`);
+      expect(events().filter((e) => e.data.appId === opsAppId)).toEqual([]);
+
+      // Both attempts carry the id of the API request that published the message, and so does the log.
+      const attempts = (await herald.api('GET', `/api/v1/apps/${appId}/messages/${msg.id}/attempts`)).body.data;
+      expect(attempts).toHaveLength(2);
+      const requestId = attempts[0].requestId as string;
+      expect(requestId).toMatch(/^req_/);
+      expect(attempts[1].requestId).toBe(requestId);
+      const logged = logLines.filter((l) => l.msg === 'delivery attempt' && l.msgId === msg.id);
+      expect(logged.map((l) => l.requestId)).toEqual([requestId, requestId]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

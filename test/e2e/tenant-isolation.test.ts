@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+
+interface Tenant {
+  app: { id: string; uid: string };
+  token: string;
+  tokenId: string;
+  endpointId: string;
+  msgId: string;
+  taskId: string;
+}
+
+let herald: TestHerald;
+let receiver: Receiver;
+let a: Tenant;
+let b: Tenant;
+
+async function makeTenant(uid: string): Promise<Tenant> {
+  const app = (await herald.api('POST', '/api/v1/apps', { name: uid, uid })).body;
+  const tok = (await herald.api('POST', `/api/v1/apps/${app.id}/tokens`, { name: 'ci' })).body;
+  const ep = (await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: receiver.url })).body;
+  const msg = (await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'a.b', data: { uid } })).body;
+  const task = (await herald.api('POST', `/api/v1/apps/${app.id}/endpoints/${ep.id}/recover`, { since: new Date().toISOString() })).body;
+  return { app, token: tok.token, tokenId: tok.id, endpointId: ep.id, msgId: msg.id, taskId: task.id };
+}
+
+/** Fills a route's path parameters from a tenant's resources (unknown ids get a well-formed fake). */
+function pathFor(url: string, appRef: string, ids: Tenant): string {
+  return url
+    .replace(':appId', appRef)
+    .replace(':endpointId', ids.endpointId)
+    .replace(':msgId', ids.msgId)
+    .replace(':tokenId', ids.tokenId)
+    .replace(':taskId', ids.taskId)
+    .replace(/:[A-Za-z]+/g, 'x_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+}
+
+async function call(token: string, method: string, path: string) {
+  const res = await fetch(herald.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+    body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, text };
+}
+
+beforeAll(async () => {
+  herald = await startTestHerald({ tokenRateLimit: 0 });
+  receiver = await startReceiver();
+  a = await makeTenant('tenant-a');
+  b = await makeTenant('tenant-b');
+});
+afterAll(async () => {
+  await herald.stop();
+  await receiver.close();
+});
+
+describe('tenant isolation with app-scoped tokens', () => {
+  it('walks every API route: another app is invisible (404) and admin routes are forbidden (403)', async () => {
+    // Deletes run last (token revocation the very last), because the "own app" probe really
+    // performs them and later probes still need tenant A's endpoint and token.
+    const order = (r: { method: string; url: string }) => (r.method !== 'DELETE' ? 0 : r.url.includes('/tokens/') ? 2 : 1);
+    const routes = herald.server.heraldRoutes
+      .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json')
+      .sort((x, y) => order(x) - order(y));
+    expect(routes.length).toBeGreaterThan(15);
+    let checked = 0;
+    for (const route of routes) {
+      const label = `${route.method} ${route.url}`;
+      if (route.adminOnly) {
+        const res = await call(a.token, route.method, pathFor(route.url, b.app.id, b));
+        expect(res.status, label).toBe(403);
+        expect(res.body.code, label).toBe('forbidden');
+        checked++;
+        continue;
+      }
+      if (!route.url.includes(':appId')) continue; // app-independent reads such as the event-type catalogue
+      for (const ref of [b.app.id, b.app.uid]) {
+        const res = await call(a.token, route.method, pathFor(route.url, ref, b));
+        expect(res.status, `${label} as ${ref}`).toBe(404);
+        expect(res.text, label).not.toContain(b.msgId);
+        checked++;
+      }
+      // Its own app with the other app's resource ids is no way in either.
+      if (/:(endpointId|msgId|tokenId|taskId)/.test(route.url)) {
+        const mixed = await call(a.token, route.method, pathFor(route.url, a.app.id, b));
+        expect(mixed.status, `${label} with foreign ids`).toBe(404);
+      }
+      // And the same route on its own app is reachable, so the 404s above are not vacuous.
+      const own = await call(a.token, route.method, pathFor(route.url, a.app.id, a));
+      expect([401, 403, 404], `${label} on own app answered ${own.status} ${own.text}`).not.toContain(own.status);
+    }
+    expect(checked).toBeGreaterThan(20);
+    // Nothing reached tenant B's data: its secret is the same, its endpoint still exists.
+    expect((await herald.api('GET', `/api/v1/apps/${b.app.id}/endpoints/${b.endpointId}`)).status).toBe(200);
+  });
+
+  it('reads its own app, messages and attempts with an app token', async () => {
+    const msgs = await call(a.token, 'GET', `/api/v1/apps/${a.app.uid}/messages`);
+    expect(msgs.status).toBe(200);
+    expect(msgs.body.data.map((m: any) => m.id)).toContain(a.msgId);
+    expect(msgs.text).not.toContain(b.msgId);
+    expect((await call(a.token, 'GET', '/api/v1/apps')).status).toBe(403);
+  });
+
+  it('stores tokens hashed, shows them once, and revokes them', async () => {
+    const list = await herald.api('GET', `/api/v1/apps/${a.app.id}/tokens`);
+    expect(list.body.data.map((t: any) => t.id)).toContain(a.tokenId);
+    expect(JSON.stringify(list.body)).not.toContain(a.token);
+    const extra = (await herald.api('POST', `/api/v1/apps/${a.app.id}/tokens`, {})).body;
+    expect((await call(extra.token, 'GET', `/api/v1/apps/${a.app.id}`)).status).toBe(200);
+    expect((await herald.api('DELETE', `/api/v1/apps/${a.app.id}/tokens/${extra.id}`)).status).toBe(204);
+    const revoked = await call(extra.token, 'GET', `/api/v1/apps/${a.app.id}`);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.code).toBe('unauthorized');
+  });
+
+  it('issues a short-lived portal link scoped to one app', async () => {
+    const link = await herald.api('POST', `/api/v1/apps/${a.app.id}/portal-link`, { expiresIn: 600 });
+    expect(link.status).toBe(201);
+    expect(link.body.url).toContain('#/portal?');
+    expect(Date.parse(link.body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
+    expect((await call(link.body.token, 'GET', `/api/v1/apps/${a.app.id}/endpoints`)).status).toBe(200);
+    expect((await call(link.body.token, 'GET', `/api/v1/apps/${b.app.id}/endpoints`)).status).toBe(404);
+    expect((await call(link.body.token, 'POST', `/api/v1/apps/${a.app.id}/portal-link`)).status).toBe(403);
+  });
+});
+
+describe('API rate limit per token', () => {
+  it('answers 429 with Retry-After once an app token exceeds its rate, without affecting other tokens', async () => {
+    const limited = await startTestHerald({ tokenRateLimit: 5 });
+    try {
+      const app = (await limited.api('POST', '/api/v1/apps', { name: 'rl' })).body;
+      const t1 = (await limited.api('POST', `/api/v1/apps/${app.id}/tokens`, {})).body.token;
+      const t2 = (await limited.api('POST', `/api/v1/apps/${app.id}/tokens`, {})).body.token;
+      const statuses: number[] = [];
+      let limitedRes: Response | null = null;
+      for (let i = 0; i < 12; i++) {
+        const res = await fetch(`${limited.url}/api/v1/apps/${app.id}`, { headers: { authorization: `Bearer ${t1}` } });
+        statuses.push(res.status);
+        if (res.status === 429 && !limitedRes) limitedRes = res;
+      }
+      expect(statuses).toContain(429);
+      expect(limitedRes!.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await limitedRes!.json()) as { code: string }).code).toBe('rate_limited');
+      const other = await fetch(`${limited.url}/api/v1/apps/${app.id}`, { headers: { authorization: `Bearer ${t2}` } });
+      expect(other.status).toBe(200);
+      // The admin token (the product's backend) is unlimited by default.
+      for (let i = 0; i < 12; i++) expect((await limited.api('GET', '/api/v1/apps')).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

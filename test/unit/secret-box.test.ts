@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveEncryptionKey } from '../../src/security/encryption-key.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+
+describe('SecretBox (AES-256-GCM)', () => {
+  const box = new SecretBox(randomBytes(32));
+
+  it('round-trips, and never produces the same ciphertext twice', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const a = box.seal(secret);
+    const b = box.seal(secret);
+    expect(a).not.toContain(secret);
+    expect(a).not.toBe(b);
+    expect(box.open(a)).toBe(secret);
+    expect(box.open(b)).toBe(secret);
+  });
+
+  it('detects tampering and a wrong key', () => {
+    const sealed = box.seal('top secret');
+    const parts = sealed.split('.');
+    const flipped = Buffer.from(parts[2]!, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    expect(() => box.open(`${parts[0]}.${parts[1]}.${flipped.toString('base64url')}`)).toThrow(/decrypt/);
+    expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(/HERALD_ENCRYPTION_KEY/);
+  });
+
+  it('reads values stored before encryption was enabled as plaintext', () => {
+    expect(box.open('["legacy"]')).toBe('["legacy"]');
+  });
+});
+
+describe('encryption key', () => {
+  it('is generated once into the data folder with owner-only permissions, then reused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-key-'));
+    const first = resolveEncryptionKey(null, dir);
+    expect(first.origin).toBe('generated');
+    expect(first.key).toHaveLength(32);
+    expect(statSync(first.path).mode & 0o777).toBe(0o600);
+    const again = resolveEncryptionKey(null, dir);
+    expect(again.origin).toBe('file');
+    expect(again.key.equals(first.key)).toBe(true);
+    expect(readFileSync(first.path, 'utf8').trim()).toBe(first.key.toString('base64'));
+  });
+
+  it('accepts HERALD_ENCRYPTION_KEY as base64 or hex and rejects a wrong length with a clear message', () => {
+    const key = randomBytes(32);
+    expect(resolveEncryptionKey(key.toString('base64'), '/nonexistent').key.equals(key)).toBe(true);
+    expect(resolveEncryptionKey(key.toString('hex'), '/nonexistent').key.equals(key)).toBe(true);
+    expect(() => resolveEncryptionKey('c2hvcnQ=', '/nonexistent')).toThrow(/32 bytes/);
+  });
+});
