@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './observability/logger.js';
 import { buildServer } from './api/build-server.js';
 import { buildHealthServer } from './api/health-server.js';
+import { closeServerWithin } from './api/close-server.js';
 import { resolveAdminToken, type AdminTokenSource } from './config/admin-token.js';
 import type { ServerConfig } from './config/options.js';
 import { databaseLocation } from './config/resolve-config.js';
@@ -146,7 +147,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     operations: ops,
     close: () =>
       (closing ??= (async () => {
-        await server.close();
+        await closeServerWithin(server, config.shutdownGrace);
         stopListening?.();
         await ops.close();
         await dispatcher?.stop();

@@ -96,13 +96,17 @@ describe.skipIf(!existsSync(`${DASHBOARD_DIR}/index.html`))('the dashboard at /'
     const js = await fetch(`${herald.url}/${asset}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await js.text()).length).toBeGreaterThan(0);
   });
 
   it('redirects a path to the matching screen, and keeps 404 for missing files and API paths', async () => {
     const deep = await fetch(`${herald.url}/apps/acme`, { redirect: 'manual' });
     expect(deep.status).toBe(302);
     expect(new URL(deep.headers.get('location')!, `${herald.url}/apps/acme`).href).toBe(`${herald.url}/#/apps/acme`);
-    expect((await fetch(`${herald.url}/assets/missing.js`)).status).toBe(404);
+    await deep.body?.cancel();
+    const missing = await fetch(`${herald.url}/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    await missing.body?.cancel();
     const api = await herald.api('GET', '/api/v1/no-such-route');
     expect(api.status).toBe(404);
     expect(api.body.code).toBe('not_found');
