@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const HERALD_BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
+// HERALD_BENCH_BIN=<path to bin/herald.js of another build> benchmarks that build instead, so two
+// builds can be compared side by side in one noisy session (see README, Benchmarks).
+const HERALD_BIN = process.env.HERALD_BENCH_BIN ?? fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
 const RECEIVER = fileURLToPath(new URL('../receiver.js', import.meta.url));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
