@@ -45,6 +45,9 @@ export class SqliteDispatchQueries {
            AND r.rn <= COALESCE(json_extract(@tokens, '$.' || r.endpoint_id), r.rn)
          ORDER BY r.next_attempt_at LIMIT @limit`,
       ),
+      // Prepared once: db.pragma() would compile the statement again on every claim and settle.
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
       lease: db.prepare('UPDATE deliveries SET next_attempt_at = ?, lease_token = ? WHERE id = ?'),
       // Rate-limited endpoints and their token buckets (see rate-bucket.ts); few endpoints have a limit.
       rateLimited: db.prepare(
@@ -170,11 +173,11 @@ export class SqliteDispatchQueries {
    * is never lost, and the next FULL commit makes these durable too.
    */
   private relaxed<T>(fn: () => T): T {
-    this.db.pragma('synchronous = NORMAL');
+    this.s.syncNormal.run();
     try {
       return fn();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.s.syncFull.run();
     }
   }
 
