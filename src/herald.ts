@@ -7,7 +7,8 @@ import { closeServerWithin } from './api/close-server.js';
 import { resolveAdminToken, type AdminTokenSource } from './config/admin-token.js';
 import type { ServerConfig } from './config/options.js';
 import { databaseLocation } from './config/resolve-config.js';
-import { AgentPool } from './delivery/agent-pool.js';
+import { InProcessDeliverer, type DelivererOptions } from './delivery/deliverer.js';
+import { DeliveryThreads } from './delivery/delivery-threads.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { parseAllowedNetworks, type NetworkPolicy } from './delivery/network-guard.js';
 import { AppService } from './services/app-service.js';
@@ -80,7 +81,6 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     );
   }
 
-  const agents = new AgentPool(policy);
   // Read lazily: the gauge is collected at scrape time, after the dispatcher exists.
   const metrics = createMetrics(store, () => dispatcher?.inFlightCount ?? 0);
   const dispatcher = config.dispatcher || !role.api
@@ -94,11 +94,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
           leaseMarginMs: config.leaseMargin,
           shutdownGraceMs: config.shutdownGrace,
         },
-        {
-          userAgent: `Herald/${HERALD_VERSION}`,
-          defaultRetrySchedule: config.retrySchedule,
-          dispatcherFor: (endpoint) => agents.forEndpoint(endpoint.tls, endpoint.timeoutMs),
-        },
+        createDeliverer(config, policy, log),
         log.child({ component: 'dispatcher' }),
         { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
       )
@@ -151,8 +147,15 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
         stopListening?.();
         await ops.close();
         await dispatcher?.stop();
-        await agents.close();
+        await dispatcher?.deliverer.close();
         await store.close();
       })()),
   };
+}
+
+function createDeliverer(config: ServerConfig, policy: NetworkPolicy, log: Logger) {
+  const options: DelivererOptions = { userAgent: `Herald/${HERALD_VERSION}`, defaultRetrySchedule: config.retrySchedule, policy };
+  return config.deliveryThreads > 0
+    ? new DeliveryThreads(config.deliveryThreads, options, log.child({ component: 'delivery-threads' }))
+    : new InProcessDeliverer(options);
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
 import { parseDurationOption } from '../domain/durations.js';
 
@@ -19,6 +20,8 @@ export interface ServerConfig {
   maxInFlight: number;
   endpointConcurrency: number;
   batchSize: number;
+  /** Worker threads that send deliveries; 0 = send from the main thread. */
+  deliveryThreads: number;
   shutdownGrace: number;
   leaseMargin: number;
   bodyLimit: number;
@@ -84,6 +87,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxInFlight: 512,
   endpointConcurrency: 64,
   batchSize: 256,
+  // One thread beside the main one when there is a core for it: the main thread keeps the API and
+  // the database, the thread the HTTP client work (see delivery/delivery-threads.ts).
+  deliveryThreads: availableParallelism() > 1 ? 1 : 0,
   shutdownGrace: 10_000,
   leaseMargin: 30_000,
   bodyLimit: 1024 * 1024,
@@ -113,6 +119,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'maxInFlight', flag: '--max-in-flight <n>', env: 'HERALD_MAX_IN_FLIGHT', description: 'concurrent requests, all endpoints together', parse: int('max in flight') },
   { key: 'endpointConcurrency', flag: '--endpoint-concurrency <n>', env: 'HERALD_ENDPOINT_CONCURRENCY', description: 'concurrent requests to one endpoint', parse: int('endpoint concurrency') },
   { key: 'batchSize', flag: '--batch-size <n>', env: 'HERALD_BATCH_SIZE', description: 'deliveries claimed per query', parse: int('batch size'), hidden: true },
+  { key: 'deliveryThreads', flag: '--delivery-threads <n>', env: 'HERALD_DELIVERY_THREADS', description: 'worker threads that send deliveries (default 1 on a machine with 2+ cores; 0 = the main thread)', parse: int('delivery threads') },
   { key: 'shutdownGrace', flag: '--shutdown-grace <duration>', env: 'HERALD_SHUTDOWN_GRACE', description: 'time in-flight requests get to finish on SIGTERM', parse: duration('shutdown grace') },
   { key: 'leaseMargin', flag: '--lease-margin <duration>', env: 'HERALD_LEASE_MARGIN', description: 'extra time a claim lasts beyond the endpoint timeout', parse: duration('lease margin'), hidden: true },
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'HERALD_BODY_LIMIT', description: 'largest accepted API request body', parse: int('body limit') },

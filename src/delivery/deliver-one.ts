@@ -10,8 +10,10 @@ export interface DeliveryContext {
   userAgent: string;
   defaultRetrySchedule: readonly number[];
   dispatcherFor(endpoint: Endpoint): Dispatcher;
-  leaseToken: string;
 }
+
+/** What one attempt came to; the dispatcher adds its lease token to make it a Settlement. */
+export type AttemptResult = Omit<Settlement, 'leaseToken'>;
 
 /** Secrets still valid now: the current one first, then old ones inside their rotation grace period. */
 export function activeSecrets(endpoint: Endpoint, now: number): string[] {
@@ -37,7 +39,7 @@ export async function deliverOne(
   claimed: ClaimedDelivery,
   ctx: DeliveryContext,
   abort?: AbortSignal,
-): Promise<Settlement> {
+): Promise<AttemptResult> {
   const { delivery, message, endpoint } = claimed;
   const startedAt = Date.now();
   let request: RenderedRequest;
@@ -79,5 +81,5 @@ export async function deliverOne(
     error: result.error ?? (outcome.kind === 'success' ? null : `HTTP ${result.status}`),
     requestId: message.requestId ?? null,
   };
-  return { deliveryId: delivery.id, leaseToken: ctx.leaseToken, attempt, outcome, now };
+  return { deliveryId: delivery.id, attempt, outcome, now };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ClaimedDelivery, Settlement, Store } from '../store/store.js';
-import { deliverOne, type DeliveryContext } from './deliver-one.js';
+import type { Deliverer } from './deliverer.js';
 import { SettleBatcher } from './settle-batcher.js';
 
 /**
@@ -55,12 +54,10 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly inFlightByEndpoint: Record<string, number> = {};
   private readonly settler: SettleBatcher;
-  private readonly context: DeliveryContext;
   private running: Promise<void> | null = null;
   private stopping = false;
   private wakeRequested = false;
   private wakeUp: (() => void) | null = null;
-  private shutdownAbort = new AbortController();
   private lastPartialClaimAt = 0;
   /** Claims smaller than this wait briefly for more room (see loop). */
   private readonly minClaim: number;
@@ -70,15 +67,11 @@ export class Dispatcher {
   constructor(
     private readonly store: Store,
     private readonly options: DispatcherOptions,
-    context: Omit<DeliveryContext, 'leaseToken'>,
+    readonly deliverer: Deliverer,
     private readonly logger: Logger,
     private readonly observer?: DispatcherObserver,
   ) {
-    this.context = { ...context, leaseToken: this.leaseToken };
     this.settler = new SettleBatcher(store, logger, undefined, (batch) => this.afterSettle(batch));
-    // Every in-flight delivery listens for shutdown (up to maxInFlight at once): that is by design,
-    // so Node's "possible EventTarget memory leak" warning past 10 listeners would only mislead.
-    setMaxListeners(0, this.shutdownAbort.signal);
     this.minClaim = Math.max(1, Math.floor(Math.min(options.batchSize, options.maxInFlight) / 8));
   }
 
@@ -166,16 +159,15 @@ export class Dispatcher {
   private launch(claimed: ClaimedDelivery): void {
     const endpointId = claimed.endpoint.id;
     const abort = new AbortController();
-    const onShutdown = () => abort.abort();
-    this.shutdownAbort.signal.addEventListener('abort', onShutdown, { once: true });
     this.inFlightByEndpoint[endpointId] = (this.inFlightByEndpoint[endpointId] ?? 0) + 1;
-    const done = deliverOne(claimed, this.context, abort.signal)
-      .then((settlement) => {
+    const done = this.deliverer.deliver(claimed, abort.signal)
+      .then((result) => {
         if (abort.signal.aborted) {
           // Cut off by shutdown, not by the receiver: give the delivery back untouched.
           return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now());
         }
         if (claimed.delivery.orderingKey) this.orderedSettling.add(claimed.delivery.id);
+        const settlement: Settlement = { ...result, leaseToken: this.leaseToken };
         this.settler.add(settlement);
         this.observer?.attemptFinished(settlement);
         const a = settlement.attempt;
@@ -186,7 +178,6 @@ export class Dispatcher {
       })
       .catch((err) => this.logger.error({ err, deliveryId: claimed.delivery.id }, 'delivery failed unexpectedly'))
       .finally(() => {
-        this.shutdownAbort.signal.removeEventListener('abort', onShutdown);
         this.inFlight.delete(claimed.delivery.id);
         const left = (this.inFlightByEndpoint[endpointId] ?? 1) - 1;
         if (left <= 0) delete this.inFlightByEndpoint[endpointId];
@@ -214,7 +205,7 @@ export class Dispatcher {
     const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.options.shutdownGraceMs).unref());
     if ((await Promise.race([all().then(() => 'done' as const), graceOver])) === 'timeout') {
       this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown grace period over; releasing in-flight deliveries');
-      this.shutdownAbort.abort();
+      for (const f of this.inFlight.values()) f.abort.abort();
       await all();
     }
     await this.settler.flush();

@@ -23,6 +23,8 @@ export const TEST_CONFIG: Partial<ServerConfig> = {
   retrySchedule: [50, 100, 150, 200],
   pollInterval: 25,
   shutdownGrace: 2000,
+  // The delivery thread, as on any machine with two cores; test/e2e/delivery-threads covers 0 and 2.
+  deliveryThreads: 1,
   logLevel: 'silent',
   adminToken: 'test-admin-token',
 };

@@ -1,0 +1,92 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { ClaimedDelivery } from '../store/store.js';
+import type { AttemptResult } from './deliver-one.js';
+import type { Deliverer, DelivererOptions } from './deliverer.js';
+import type { FromWorker, ToWorker } from './delivery-worker.js';
+
+/**
+ * The worker's compiled file. Under the test runner this module is loaded from src/ as TypeScript,
+ * which a worker thread cannot run: there the worker is the build's (`npm test` builds first).
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/delivery/delivery-worker.js', import.meta.url)
+  : new URL('./delivery-worker.js', import.meta.url);
+
+interface Pending {
+  resolve(result: AttemptResult): void;
+  reject(err: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** Deliveries handed over in this turn of the event loop, sent as one message. */
+  outbox: ToWorker & { type: 'deliver' };
+}
+
+/**
+ * Sends deliveries from worker threads. Profiles showed the main thread bound at one core while the
+ * second sat mostly idle: the HTTP client work (render, sign, send, parse the answer) moves to the
+ * threads, and claiming, settling and the API stay with the database on the main thread.
+ */
+export class DeliveryThreads implements Deliverer {
+  private readonly threads: Thread[] = [];
+  private nextId = 0;
+  private closing = false;
+
+  constructor(count: number, private readonly options: DelivererOptions, private readonly logger: Logger) {
+    for (let i = 0; i < count; i++) this.threads.push(this.spawn());
+  }
+
+  deliver(claimed: ClaimedDelivery, abort: AbortSignal): Promise<AttemptResult> {
+    const thread = this.leastBusy();
+    const id = ++this.nextId;
+    return new Promise<AttemptResult>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      if (thread.outbox.items.length === 0) queueMicrotask(() => this.send(thread));
+      thread.outbox.items.push({ id, claimed });
+      abort.addEventListener('abort', () => thread.pending.has(id) && thread.worker.postMessage({ type: 'abort', id } satisfies ToWorker), { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private spawn(): Thread {
+    const worker = new Worker(WORKER_URL, { workerData: this.options });
+    const thread: Thread = { worker, pending: new Map(), outbox: { type: 'deliver', items: [] } };
+    worker.on('message', (msg: FromWorker) => {
+      for (const item of msg.items) {
+        const waiting = thread.pending.get(item.id);
+        thread.pending.delete(item.id);
+        if (item.result) waiting?.resolve(item.result);
+        else waiting?.reject(new Error(item.error));
+      }
+    });
+    worker.on('error', (err) => this.logger.error({ err }, 'delivery thread failed'));
+    worker.on('exit', (code) => {
+      // Its deliveries stay leased in the store and are attempted again when the lease runs out.
+      for (const waiting of thread.pending.values()) waiting.reject(new Error(`delivery thread exited (code ${code})`));
+      thread.pending.clear();
+      if (this.closing) return;
+      this.logger.error({ code }, 'delivery thread exited; starting another');
+      this.threads[this.threads.indexOf(thread)] = this.spawn();
+    });
+    return thread;
+  }
+
+  private send(thread: Thread): void {
+    const outbox = thread.outbox;
+    thread.outbox = { type: 'deliver', items: [] };
+    thread.worker.postMessage(outbox);
+  }
+
+  private leastBusy(): Thread {
+    let best = this.threads[0]!;
+    for (const t of this.threads) if (t.pending.size < best.pending.size) best = t;
+    return best;
+  }
+}
