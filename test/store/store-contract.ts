@@ -369,6 +369,21 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
         }
       });
 
+      it('claims another endpoint\'s later work past the older backlog of an endpoint at its limit', async () => {
+        const app = await store.createApp(makeApp());
+        const full = await store.createEndpoint(makeEndpoint(app.id, { eventTypes: ['old'] }));
+        const free = await store.createEndpoint(makeEndpoint(app.id, { eventTypes: ['new'] }));
+        for (let i = 0; i < 30; i++) await publish(app.id, { eventType: 'old' }, T);
+        for (let i = 0; i < 3; i++) await publish(app.id, { eventType: 'new' }, T + 5);
+        const claimed = await store.claimDue(claimRequest({ now: T + 10, limit: 10, perEndpointLimit: 4, inFlightByEndpoint: { [full.id]: 4 } }));
+        if (store.capabilities.singleProcess) {
+          expect(claimed.map((c) => c.endpoint.id)).toEqual([free.id, free.id, free.id]);
+        } else {
+          // Shared store: this process's count is not the whole truth, so the full endpoint gets its room of 4.
+          expect(claimed.filter((c) => c.endpoint.id === free.id)).toHaveLength(3);
+        }
+      });
+
       it('holds a rate limit: deliveries over it stay pending until the bucket refills', async () => {
         // 2/s: the bucket holds 2 (one second's worth) and refills one token every 500 ms.
         const { app, ep } = await appWithEndpoint({ rateLimit: 2 });

@@ -23,27 +23,29 @@ export class SqliteDispatchQueries {
   private build() {
     const db = this.db;
     return {
-      // Looks at a bounded window of the earliest due rows (skipping endpoints with no room),
-      // then keeps per endpoint only as many as it has free slots, so a burst for one endpoint
-      // is not claimed only to wait behind its concurrency limit while its lease runs down.
-      due: db.prepare(
-        `WITH due AS (
-           SELECT d.id, d.endpoint_id, d.next_attempt_at FROM deliveries d
-           JOIN endpoints e ON e.id = d.endpoint_id AND e.disabled = 0
-           WHERE d.status = 'pending' AND d.next_attempt_at <= @now
-             AND d.endpoint_id NOT IN (SELECT value FROM json_each(@exclude))
-             AND ${orderedTurn('d', '@now')}
-           ORDER BY d.next_attempt_at LIMIT @scan
-         ), ranked AS (
-           SELECT id, endpoint_id, next_attempt_at,
-             ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
-           FROM due
+      // Endpoints with pending deliveries and the earliest next_attempt_at of each, found by
+      // stepping through deliveries_endpoint_due one endpoint at a time (a skip scan): the cost is
+      // a few index probes per endpoint with pending work, whatever the size of its backlog.
+      dueEndpoints: db.prepare(
+        `WITH RECURSIVE ep(id) AS (
+           SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending'
+           UNION ALL
+           SELECT (SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending' AND endpoint_id > ep.id)
+           FROM ep WHERE ep.id IS NOT NULL
          )
-         SELECT d.*, e.timeout_ms AS ep_timeout_ms FROM ranked r
-         JOIN deliveries d ON d.id = r.id JOIN endpoints e ON e.id = r.endpoint_id
-         WHERE r.rn <= @perEndpoint - COALESCE(json_extract(@busy, '$.' || r.endpoint_id), 0)
-           AND r.rn <= COALESCE(json_extract(@tokens, '$.' || r.endpoint_id), r.rn)
-         ORDER BY r.next_attempt_at LIMIT @limit`,
+         SELECT id, due_at FROM (
+           SELECT ep.id, (SELECT MIN(next_attempt_at) FROM deliveries
+                          WHERE status = 'pending' AND endpoint_id = ep.id) AS due_at
+           FROM ep JOIN endpoints e ON e.id = ep.id AND e.disabled = 0
+         ) WHERE due_at <= @now
+         ORDER BY due_at`,
+      ),
+      // One endpoint's earliest due deliveries, as many as it has room for.
+      dueOfEndpoint: db.prepare(
+        `SELECT d.*, e.timeout_ms AS ep_timeout_ms FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+         WHERE d.endpoint_id = @endpointId AND d.status = 'pending' AND d.next_attempt_at <= @now
+           AND ${orderedTurn('d', '@now')}
+         ORDER BY d.next_attempt_at LIMIT @room`,
       ),
       // Prepared once: db.pragma() would compile the statement again on every claim and settle.
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
@@ -104,33 +106,39 @@ export class SqliteDispatchQueries {
     };
   }
 
+  /**
+   * Visits the endpoints with due work, oldest due first, and takes from each its earliest due
+   * deliveries up to the room it has (concurrency left, whole rate-limit tokens), until the batch is
+   * full. An endpoint at its limit is skipped without reading its backlog, so one slow endpoint
+   * with a deep queue costs the claim nothing.
+   */
   claimDue(req: ClaimRequest): ClaimedDelivery[] {
     const claim = this.db.transaction(() => {
-      const exclude = Object.keys(req.inFlightByEndpoint).filter((id) => req.inFlightByEndpoint[id]! >= req.perEndpointLimit);
-      // Whole tokens per rate-limited endpoint; an empty bucket is excluded like a full endpoint,
-      // so its backlog does not fill the scan window ahead of other endpoints' work.
-      const tokens: Record<string, number> = {};
-      const refilledAt: Record<string, number> = {};
+      // Whole tokens per rate-limited endpoint (see rate-bucket.ts); few endpoints have a limit.
+      const tokens = new Map<string, number>();
+      const refilledAt = new Map<string, number>();
       for (const g of this.s.rateLimited.all() as any[]) {
         const bucket = g.tokens === null ? null : { tokens: g.tokens, refilledAt: g.refilled_at };
-        refilledAt[g.id] = Math.max(req.now, g.refilled_at ?? 0); // never back in time
-        tokens[g.id] = availableTokens(g.rate_limit, bucket, req.now);
-        if (tokens[g.id]! < 1) exclude.push(g.id);
+        refilledAt.set(g.id, Math.max(req.now, g.refilled_at ?? 0)); // never back in time
+        tokens.set(g.id, availableTokens(g.rate_limit, bucket, req.now));
       }
-      const rows = this.s.due.all({
-        now: req.now, exclude: JSON.stringify(exclude), busy: JSON.stringify(req.inFlightByEndpoint),
-        tokens: JSON.stringify(Object.fromEntries(Object.entries(tokens).map(([id, t]) => [id, Math.floor(t)]))),
-        perEndpoint: req.perEndpointLimit, scan: req.limit * 4, limit: req.limit,
-      }) as any[];
-      const spent: Record<string, number> = {};
+      const rows: any[] = [];
+      for (const { id } of this.s.dueEndpoints.all({ now: req.now }) as Array<{ id: string }>) {
+        const remaining = req.limit - rows.length;
+        if (remaining <= 0) break;
+        const concurrencyRoom = req.perEndpointLimit - (req.inFlightByEndpoint[id] ?? 0);
+        const room = Math.min(remaining, concurrencyRoom, Math.floor(tokens.get(id) ?? Infinity));
+        if (room <= 0) continue;
+        const taken = this.s.dueOfEndpoint.all({ endpointId: id, now: req.now, room }) as any[];
+        if (taken.length > 0 && tokens.has(id)) this.s.spendTokens.run(id, tokens.get(id)! - taken.length, refilledAt.get(id));
+        rows.push(...taken);
+      }
       for (const row of rows) {
-        if (row.endpoint_id in tokens) spent[row.endpoint_id] = (spent[row.endpoint_id] ?? 0) + 1;
         // A claim outlives the slowest possible attempt (timeout) plus a margin, and one more
         // timeout because a claimed delivery may wait behind its endpoint's concurrency limit.
         const leaseUntil = req.now + 2 * Number(row.ep_timeout_ms) + req.leaseMarginMs;
         this.s.lease.run(leaseUntil, req.leaseToken, row.id);
       }
-      for (const [id, n] of Object.entries(spent)) this.s.spendTokens.run(id, tokens[id]! - n, refilledAt[id]);
       return rows;
     });
     const rows = this.relaxed(() => claim.immediate());

@@ -166,6 +166,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       );
     `,
   },
+  {
+    version: 6,
+    name: 'deliveries_due_per_endpoint',
+    // The claim visits endpoints with due work one by one (dispatch-queries.ts): this index finds
+    // those endpoints and each one's earliest due deliveries without walking other endpoints' rows.
+    sql: `
+      CREATE INDEX deliveries_endpoint_due ON deliveries(endpoint_id, next_attempt_at) WHERE status = 'pending';
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): void {
