@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import rateLimit from '@fastify/rate-limit';
+import { answerClientError } from './client-error.js';
 import { ApiError } from './errors.js';
 import { installAuth } from './auth.js';
 import { installOpenApi } from './openapi.js';
@@ -64,6 +65,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     // clear 400 rather than the router's bare 414; beyond this, frameworkErrors answers.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     // The router's own refusals (bad percent-encoding, over-long segment) in the API's error shape.
+    // Requests Node's HTTP parser refuses (not HTTP at all, oversized headers) in the same shape.
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, _req, reply) => {
       const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? `a path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`

@@ -1,5 +1,6 @@
 // The one registry of API errors: each has a stable `code` clients can switch on and an HTTP status.
 export const API_ERRORS = {
+  bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -14,7 +15,9 @@ export const API_ERRORS = {
   conflict: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  request_timeout: 408,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   store_unavailable: 503,
 } as const;

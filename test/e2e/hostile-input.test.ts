@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/api/json-depth.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -185,6 +187,31 @@ describe('URLs, ids and headers', () => {
     for (const authorization of ['', 'Bearer', 'Basic dXNlcjpwYXNz', 'Bearer a b', `Bearer ${'x'.repeat(8000)}`, `Bearer ${herald.token}x`]) {
       expectError(await send('GET', '/api/v1/apps', undefined, { authorization }), 401, 'unauthorized');
     }
+  });
+});
+
+describe('malformed HTTP', () => {
+  // Refused by Node's parser before any route runs, yet answered in the API's error shape.
+  async function raw(request: string): Promise<{ status: number; body: { code: string; message: string } }> {
+    const socket = connect(Number(new URL(herald.url).port), '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk));
+    socket.write(request);
+    await once(socket, 'close');
+    return { status: Number(text.split(' ')[1]), body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) };
+  }
+
+  it('answers a request that is not HTTP with 400 bad_request and closes the connection', async () => {
+    const res = await raw('HELLO THERE\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('bad_request');
+    expect(res.body.message).toContain('HTTP');
+  });
+
+  it('answers headers over the size limit with 431 headers_too_large', async () => {
+    const res = await raw(`GET /api/v1/apps HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(res.body.code).toBe('headers_too_large');
   });
 });
 
