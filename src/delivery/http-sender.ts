@@ -13,16 +13,24 @@ export async function sendRequest(
   abort?: AbortSignal,
 ): Promise<SendResult> {
   const started = performance.now();
-  // One deadline for connect + headers + body, as endpoints configure a single timeout.
-  const signals = [AbortSignal.timeout(timeoutMs), ...(abort ? [abort] : [])];
-  const signal = AbortSignal.any(signals);
+  // One deadline for connect + headers + body, as endpoints configure a single timeout. A plain
+  // controller and timer: AbortSignal.timeout() and AbortSignal.any() cost several times more per
+  // request (weak references, a finalizer), which showed in the delivery thread's profile.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  abort?.addEventListener('abort', onAbort, { once: true });
   try {
     const res = await request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
       dispatcher,
-      signal,
+      signal: controller.signal,
     });
     const body = await readCapped(res.body, MAX_RECORDED_BODY);
     return {
@@ -33,7 +41,6 @@ export async function sendRequest(
       durationMs: Math.round(performance.now() - started),
     };
   } catch (err) {
-    const timedOut = signals[0]!.aborted;
     return {
       status: null,
       headers: {},
@@ -41,23 +48,33 @@ export async function sendRequest(
       error: timedOut ? `timed out after ${timeoutMs} ms` : (describeTlsFailure(err) ?? describeError(err)),
       durationMs: Math.round(performance.now() - started),
     };
+  } finally {
+    clearTimeout(timer);
+    abort?.removeEventListener('abort', onAbort);
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    chunks.push(buf);
-    size += buf.length;
-    if (size >= limit) {
-      // Stop reading a huge answer: the connection is dropped rather than drained.
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+/** The body as text, at most `limit` bytes; a bigger one is cut off and its connection dropped. */
+function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  // Events rather than `for await`: an async iterator per response cost more than the read itself.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+    body.on('data', (chunk: Buffer) => {
+      if (size >= limit) return;
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        // Stop reading a huge answer: the connection is dropped rather than drained.
+        body.off('end', done);
+        body.destroy();
+        resolve(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+      }
+    });
+    body.once('end', done);
+    body.once('error', reject);
+  });
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
