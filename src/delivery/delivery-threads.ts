@@ -13,6 +13,9 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../../dist/delivery/delivery-worker.js', import.meta.url)
   : new URL('./delivery-worker.js', import.meta.url);
 
+/** Before starting a thread again that exited without ever coming online. */
+const RESPAWN_DELAY_MS = 1000;
+
 interface Pending {
   resolve(result: AttemptResult): void;
   reject(err: Error): void;
@@ -20,6 +23,8 @@ interface Pending {
 
 interface Thread {
   worker: Worker;
+  /** Exited: takes no more deliveries (a replacement takes its place). */
+  dead: boolean;
   pending: Map<number, Pending>;
   /** Deliveries handed over in this turn of the event loop, sent as one message. */
   outbox: ToWorker & { type: 'deliver' };
@@ -41,6 +46,8 @@ export class DeliveryThreads implements Deliverer {
 
   deliver(claimed: ClaimedDelivery, abort: AbortSignal): Promise<AttemptResult> {
     const thread = this.leastBusy();
+    // Every thread failed to start (see spawn): the delivery stays leased and is retried later.
+    if (!thread) return Promise.reject(new Error('no delivery thread is running'));
     const id = ++this.nextId;
     return new Promise<AttemptResult>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -57,7 +64,9 @@ export class DeliveryThreads implements Deliverer {
 
   private spawn(): Thread {
     const worker = new Worker(WORKER_URL, { workerData: this.options });
-    const thread: Thread = { worker, pending: new Map(), outbox: { type: 'deliver', items: [] } };
+    const thread: Thread = { worker, dead: false, pending: new Map(), outbox: { type: 'deliver', items: [] } };
+    let online = false;
+    worker.once('online', () => (online = true));
     worker.on('message', (msg: FromWorker) => {
       for (const item of msg.items) {
         const waiting = thread.pending.get(item.id);
@@ -68,12 +77,19 @@ export class DeliveryThreads implements Deliverer {
     });
     worker.on('error', (err) => this.logger.error({ err }, 'delivery thread failed'));
     worker.on('exit', (code) => {
+      thread.dead = true;
       // Its deliveries stay leased in the store and are attempted again when the lease runs out.
       for (const waiting of thread.pending.values()) waiting.reject(new Error(`delivery thread exited (code ${code})`));
       thread.pending.clear();
       if (this.closing) return;
       this.logger.error({ code }, 'delivery thread exited; starting another');
-      this.threads[this.threads.indexOf(thread)] = this.spawn();
+      // A thread that never started (its file missing, say) would fail again at once: wait a
+      // second rather than spin.
+      const replace = () => {
+        if (!this.closing) this.threads[this.threads.indexOf(thread)] = this.spawn();
+      };
+      if (online) replace();
+      else setTimeout(replace, RESPAWN_DELAY_MS).unref();
     });
     return thread;
   }
@@ -84,9 +100,9 @@ export class DeliveryThreads implements Deliverer {
     thread.worker.postMessage(outbox);
   }
 
-  private leastBusy(): Thread {
-    let best = this.threads[0]!;
-    for (const t of this.threads) if (t.pending.size < best.pending.size) best = t;
+  private leastBusy(): Thread | undefined {
+    let best: Thread | undefined;
+    for (const t of this.threads) if (!t.dead && (!best || t.pending.size < best.pending.size)) best = t;
     return best;
   }
 }
