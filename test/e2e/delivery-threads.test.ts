@@ -30,7 +30,11 @@ describe.each([0, 2])('with %i delivery threads', (threads) => {
     const verifier = new Webhook(ep.secret);
     const seen = received.map((req) => (verifier.verify(req.body, req.headers) as { data: { n: number } }).data.n);
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
-    const attempts = (await herald.api('GET', `/api/v1/apps/${app.id}/messages/${ids[0]}/attempts`)).body.data;
+    // The receiver has answered; the attempt is recorded by the next settle batch, just after.
+    const attempts = await eventually(async () => {
+      const res = await herald.api('GET', `/api/v1/apps/${app.id}/messages/${ids[0]}/attempts`);
+      return res.body.data.length > 0 ? res.body.data : null;
+    });
     expect(attempts).toMatchObject([{ status: 'success', responseStatus: 200, attempt: 1 }]);
   });
 
