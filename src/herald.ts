@@ -83,7 +83,9 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
 
   // Read lazily: the gauge is collected at scrape time, after the dispatcher exists.
   const metrics = createMetrics(store, () => dispatcher?.inFlightCount ?? 0);
-  const dispatcher = config.dispatcher || !role.api
+  // Where requests are sent from: only a process that delivers needs one.
+  const deliverer = config.dispatcher || !role.api ? createDeliverer(config, policy, log) : null;
+  const dispatcher = deliverer
     ? new Dispatcher(
         store,
         {
@@ -94,7 +96,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
           leaseMarginMs: config.leaseMargin,
           shutdownGraceMs: config.shutdownGrace,
         },
-        createDeliverer(config, policy, log),
+        deliverer,
         log.child({ component: 'dispatcher' }),
         { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
       )
@@ -147,7 +149,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
         stopListening?.();
         await ops.close();
         await dispatcher?.stop();
-        await dispatcher?.deliverer.close();
+        await deliverer?.close();
         await store.close();
       })()),
   };

@@ -67,7 +67,7 @@ export class Dispatcher {
   constructor(
     private readonly store: Store,
     private readonly options: DispatcherOptions,
-    readonly deliverer: Deliverer,
+    private readonly deliverer: Deliverer,
     private readonly logger: Logger,
     private readonly observer?: DispatcherObserver,
   ) {
