@@ -94,7 +94,9 @@ function mutate(route: string, ops: Op[]): unknown {
     const node = nodes[op.node % nodes.length]!;
     const key = Array.isArray(node) ? String(op.node % (node.length + 1)) : op.key;
     if (op.remove) delete node[key];
-    else Object.defineProperty(node, key, { value: op.value, enumerable: true, writable: true, configurable: true });
+    // A copy: the value may be one of SPECIAL_VALUES' shared objects, and a later op of this case
+    // could otherwise mutate that constant for every case after it (even make it contain itself).
+    else Object.defineProperty(node, key, { value: structuredClone(op.value), enumerable: true, writable: true, configurable: true });
   }
   return root;
 }
