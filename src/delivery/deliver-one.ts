@@ -4,7 +4,7 @@ import type { Attempt, Endpoint } from '../domain/model.js';
 import type { ClaimedDelivery, Settlement } from '../store/store.js';
 import { renderRequest, type RenderedRequest, type WireEndpoint } from '../wire/index.js';
 import { decideOutcome, type SendResult } from './attempt-outcome.js';
-import { MAX_RECORDED_BODY, sendRequest } from './http-sender.js';
+import { MAX_RECORDED_BODY, sendRequest, type InFlightRequests } from './http-sender.js';
 
 export interface DeliveryContext {
   userAgent: string;
@@ -38,7 +38,7 @@ export function toWireEndpoint(endpoint: Endpoint, now: number): WireEndpoint {
 export async function deliverOne(
   claimed: ClaimedDelivery,
   ctx: DeliveryContext,
-  abort?: AbortSignal,
+  inFlight?: InFlightRequests,
 ): Promise<AttemptResult> {
   const { delivery, message, endpoint } = claimed;
   const startedAt = Date.now();
@@ -49,7 +49,7 @@ export async function deliverOne(
       timestamp: Math.floor(startedAt / 1000),
       userAgent: ctx.userAgent,
     });
-    result = await sendRequest(request, ctx.dispatcherFor(endpoint), endpoint.timeoutMs, abort);
+    result = await sendRequest(request, ctx.dispatcherFor(endpoint), endpoint.timeoutMs, inFlight);
   } catch (err) {
     // A request that cannot be built (e.g. the endpoint lost its secret) is a failed attempt the
     // user can see and fix, and is retried on the usual schedule rather than crashing the loop.

@@ -1,12 +1,15 @@
 import type { ClaimedDelivery } from '../store/store.js';
 import { AgentPool } from './agent-pool.js';
 import { deliverOne, type AttemptResult } from './deliver-one.js';
+import { InFlightRequests } from './http-sender.js';
 import type { NetworkPolicy } from './network-guard.js';
 
 /** Where the dispatcher's requests are rendered, signed and sent: this thread or worker threads. */
 export interface Deliverer {
   /** Never rejects for a failed request: every failure is an attempt (see deliverOne). */
-  deliver(claimed: ClaimedDelivery, abort: AbortSignal): Promise<AttemptResult>;
+  deliver(claimed: ClaimedDelivery): Promise<AttemptResult>;
+  /** Cuts off every request in flight (a stop's grace period is over); each ends as `aborted`. */
+  abortAll(): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +23,7 @@ export interface DelivererOptions {
 export class InProcessDeliverer implements Deliverer {
   private readonly agents: AgentPool;
   private readonly context: Parameters<typeof deliverOne>[1];
+  private readonly inFlight = new InFlightRequests();
 
   constructor(options: DelivererOptions) {
     const agents = new AgentPool(options.policy);
@@ -31,8 +35,12 @@ export class InProcessDeliverer implements Deliverer {
     };
   }
 
-  deliver(claimed: ClaimedDelivery, abort: AbortSignal): Promise<AttemptResult> {
-    return deliverOne(claimed, this.context, abort);
+  deliver(claimed: ClaimedDelivery): Promise<AttemptResult> {
+    return deliverOne(claimed, this.context, this.inFlight);
+  }
+
+  abortAll(): void {
+    this.inFlight.cancelAll();
   }
 
   close(): Promise<void> {

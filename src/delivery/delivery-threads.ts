@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { ClaimedDelivery } from '../store/store.js';
 import type { AttemptResult } from './deliver-one.js';
 import type { Deliverer, DelivererOptions } from './deliverer.js';
-import type { FromWorker, ToWorker } from './delivery-worker.js';
+import type { Endpoint, Message } from '../domain/model.js';
+import type { DeliverBatch, FromWorker, ToWorker } from './delivery-worker.js';
 
 /**
  * The worker's compiled file. Under the test runner this module is loaded from src/ as TypeScript,
@@ -27,7 +28,7 @@ interface Thread {
   dead: boolean;
   pending: Map<number, Pending>;
   /** Deliveries handed over in this turn of the event loop, sent as one message. */
-  outbox: ToWorker & { type: 'deliver' };
+  outbox: Array<{ id: number; claimed: ClaimedDelivery }>;
 }
 
 /**
@@ -44,17 +45,20 @@ export class DeliveryThreads implements Deliverer {
     for (let i = 0; i < count; i++) this.threads.push(this.spawn());
   }
 
-  deliver(claimed: ClaimedDelivery, abort: AbortSignal): Promise<AttemptResult> {
+  deliver(claimed: ClaimedDelivery): Promise<AttemptResult> {
     const thread = this.leastBusy();
     // Every thread failed to start (see spawn): the delivery stays leased and is retried later.
     if (!thread) return Promise.reject(new Error('no delivery thread is running'));
     const id = ++this.nextId;
     return new Promise<AttemptResult>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      if (thread.outbox.items.length === 0) queueMicrotask(() => this.send(thread));
-      thread.outbox.items.push({ id, claimed });
-      abort.addEventListener('abort', () => thread.pending.has(id) && thread.worker.postMessage({ type: 'abort', id } satisfies ToWorker), { once: true });
+      if (thread.outbox.length === 0) queueMicrotask(() => this.send(thread));
+      thread.outbox.push({ id, claimed });
     });
+  }
+
+  abortAll(): void {
+    for (const t of this.threads) if (!t.dead) t.worker.postMessage(JSON.stringify({ type: 'abortAll' } satisfies ToWorker));
   }
 
   async close(): Promise<void> {
@@ -64,10 +68,12 @@ export class DeliveryThreads implements Deliverer {
 
   private spawn(): Thread {
     const worker = new Worker(WORKER_URL, { workerData: this.options });
-    const thread: Thread = { worker, dead: false, pending: new Map(), outbox: { type: 'deliver', items: [] } };
+    const thread: Thread = { worker, dead: false, pending: new Map(), outbox: [] };
     let online = false;
     worker.once('online', () => (online = true));
-    worker.on('message', (msg: FromWorker) => {
+    // JSON text both ways (see delivery-worker.ts).
+    worker.on('message', (text: string) => {
+      const msg = JSON.parse(text) as FromWorker;
       for (const item of msg.items) {
         const waiting = thread.pending.get(item.id);
         thread.pending.delete(item.id);
@@ -96,8 +102,16 @@ export class DeliveryThreads implements Deliverer {
 
   private send(thread: Thread): void {
     const outbox = thread.outbox;
-    thread.outbox = { type: 'deliver', items: [] };
-    thread.worker.postMessage(outbox);
+    thread.outbox = [];
+    const endpoints = new Map<string, Endpoint>();
+    const messages = new Map<string, Message>();
+    const items = outbox.map(({ id, claimed }) => {
+      endpoints.set(claimed.endpoint.id, claimed.endpoint);
+      messages.set(claimed.message.id, claimed.message);
+      return { id, delivery: claimed.delivery, appRetrySchedule: claimed.appRetrySchedule };
+    });
+    const batch: DeliverBatch = { type: 'deliver', endpoints: [...endpoints.values()], messages: [...messages.values()], items };
+    thread.worker.postMessage(JSON.stringify(batch));
   }
 
   private leastBusy(): Thread | undefined {

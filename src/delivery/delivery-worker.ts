@@ -1,25 +1,37 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Endpoint, Message } from '../domain/model.js';
 import type { ClaimedDelivery } from '../store/store.js';
 import type { AttemptResult } from './deliver-one.js';
 import { InProcessDeliverer, type DelivererOptions } from './deliverer.js';
 
 // A delivery thread (see delivery-threads.ts): renders, signs and sends what the main thread
 // claimed, and answers with each attempt's result. The database stays on the main thread.
+// Messages travel as JSON text both ways: everything in them is plain data, and V8's JSON is a
+// quarter cheaper than the structured clone postMessage does on objects (serialize + parse of a
+// batch of results: 4.7 against 6.5 µs per item).
 
-export type ToWorker =
-  | { type: 'deliver'; items: Array<{ id: number; claimed: ClaimedDelivery }> }
-  | { type: 'abort'; id: number };
+/**
+ * A batch of deliveries to send. Its endpoints and messages travel once each, not once per
+ * delivery: a claim's hundreds of deliveries share a few endpoints and messages, and the endpoint
+ * (URL, secrets, headers, TLS) is most of a delivery's size.
+ */
+export interface DeliverBatch {
+  type: 'deliver';
+  endpoints: Endpoint[];
+  messages: Message[];
+  items: Array<{ id: number; delivery: ClaimedDelivery['delivery']; appRetrySchedule: ClaimedDelivery['appRetrySchedule'] }>;
+}
+
+export type ToWorker = DeliverBatch | { type: 'abortAll' };
 /** `error`: deliverOne threw, which it is built never to do; the main thread logs it as a bug. */
 export type FromWorker = { type: 'done'; items: Array<{ id: number; result?: AttemptResult; error?: string }> };
 
 const port = parentPort!;
 const deliverer = new InProcessDeliverer(workerData as DelivererOptions);
-const aborts = new Map<number, AbortController>();
 let finished: FromWorker['items'] = [];
 
 // Results that finish in the same turn of the event loop travel in one message.
 function report(item: FromWorker['items'][number]): void {
-  aborts.delete(item.id);
   if (finished.length === 0) setImmediate(flush);
   finished.push(item);
 }
@@ -27,18 +39,20 @@ function report(item: FromWorker['items'][number]): void {
 function flush(): void {
   const items = finished;
   finished = [];
-  port.postMessage({ type: 'done', items } satisfies FromWorker);
+  port.postMessage(JSON.stringify({ type: 'done', items } satisfies FromWorker));
 }
 
-port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'abort') {
-    aborts.get(msg.id)?.abort();
+port.on('message', (text: string) => {
+  const msg = JSON.parse(text) as ToWorker;
+  if (msg.type === 'abortAll') {
+    deliverer.abortAll();
     return;
   }
-  for (const { id, claimed } of msg.items) {
-    const abort = new AbortController();
-    aborts.set(id, abort);
-    deliverer.deliver(claimed, abort.signal).then(
+  const endpoints = new Map(msg.endpoints.map((e) => [e.id, e]));
+  const messages = new Map(msg.messages.map((m) => [m.id, m]));
+  for (const { id, delivery, appRetrySchedule } of msg.items) {
+    const claimed = { delivery, appRetrySchedule, endpoint: endpoints.get(delivery.endpointId)!, message: messages.get(delivery.msgId)! };
+    deliverer.deliver(claimed).then(
       (result) => report({ id, result }),
       (err: unknown) => report({ id, error: (err as Error)?.stack ?? String(err) }),
     );

@@ -40,7 +40,6 @@ export interface DispatcherObserver {
 
 interface InFlight {
   endpointId: string;
-  abort: AbortController;
   done: Promise<void>;
 }
 
@@ -56,6 +55,8 @@ export class Dispatcher {
   private readonly settler: SettleBatcher;
   private running: Promise<void> | null = null;
   private stopping = false;
+  /** The stop's grace period ran out and in-flight requests were cut off: give them back. */
+  private cutOff = false;
   private wakeRequested = false;
   private wakeUp: (() => void) | null = null;
   private lastPartialClaimAt = 0;
@@ -158,11 +159,10 @@ export class Dispatcher {
 
   private launch(claimed: ClaimedDelivery): void {
     const endpointId = claimed.endpoint.id;
-    const abort = new AbortController();
     this.inFlightByEndpoint[endpointId] = (this.inFlightByEndpoint[endpointId] ?? 0) + 1;
-    const done = this.deliverer.deliver(claimed, abort.signal)
+    const done = this.deliverer.deliver(claimed)
       .then((result) => {
-        if (abort.signal.aborted) {
+        if (this.cutOff) {
           // Cut off by shutdown, not by the receiver: give the delivery back untouched.
           return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now());
         }
@@ -184,7 +184,7 @@ export class Dispatcher {
         else this.inFlightByEndpoint[endpointId] = left;
         this.wake();
       });
-    this.inFlight.set(claimed.delivery.id, { endpointId, abort, done });
+    this.inFlight.set(claimed.delivery.id, { endpointId, done });
   }
 
   private async afterSettle(batch: Settlement[]): Promise<void> {
@@ -205,7 +205,8 @@ export class Dispatcher {
     const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.options.shutdownGraceMs).unref());
     if ((await Promise.race([all().then(() => 'done' as const), graceOver])) === 'timeout') {
       this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown grace period over; releasing in-flight deliveries');
-      for (const f of this.inFlight.values()) f.abort.abort();
+      this.cutOff = true;
+      this.deliverer.abortAll();
       await all();
     }
     await this.settler.flush();

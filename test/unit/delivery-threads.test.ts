@@ -31,7 +31,7 @@ function claimedFor(url: string): ClaimedDelivery {
 it('fails the requests of a thread that exits, and sends the next ones from a new thread', async () => {
   receiver = await startReceiver(() => new Promise(() => {})); // holds every request
   threads = new DeliveryThreads(1, { userAgent: 'test', defaultRetrySchedule: [], policy: { allowPrivateNetworks: true, allowedNetworks: [] } }, pino({ level: 'silent' }));
-  const held = threads.deliver(claimedFor(receiver.url), new AbortController().signal);
+  const held = threads.deliver(claimedFor(receiver.url));
   await eventually(() => receiver!.requests.length === 1);
 
   const worker = (threads as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads[0]!.worker;
@@ -40,7 +40,7 @@ it('fails the requests of a thread that exits, and sends the next ones from a ne
 
   const answering = await startReceiver();
   try {
-    const result = await threads.deliver(claimedFor(answering.url), new AbortController().signal);
+    const result = await threads.deliver(claimedFor(answering.url));
     expect(result.attempt).toMatchObject({ status: 'success', responseStatus: 200 });
   } finally {
     await answering.close();
