@@ -214,6 +214,23 @@ export function defineOperationsContract(backend: string, factory: () => Promise
         expect(names(await claim({ now: T + 101 }), ordered.id)).toEqual(['a2']);
       });
 
+      it('holds an entity while any of its deliveries is in flight, even one created after the next in line', async () => {
+        const app = await store.createApp(makeApp());
+        const ordered = await store.createEndpoint(makeEndpoint(app.id, { ordering: 'entity' }));
+        const { message } = await publish(app.id, { orderingKey: 'Order:1' });
+        const [inFlight] = await claim();
+        // A delivery of the same entity whose id sorts first, as one stamped by a process whose clock
+        // runs behind would: it is next in line, but must wait for the one in flight.
+        const early = 'dlv_00000000000000000000000000';
+        await store.createDelivery({
+          id: early, msgId: message.id, endpointId: ordered.id, appId: app.id, status: 'pending', attempts: 0,
+          nextAttemptAt: T, createdAt: iso(T), updatedAt: iso(T), orderingKey: 'Order:1',
+        });
+        expect(await claim({ leaseToken: 'token-b' })).toEqual([]);
+        await settle(inFlight!, { kind: 'success' });
+        expect((await claim({ leaseToken: 'token-b' })).map((c) => c.delivery.id)).toEqual([early]);
+      });
+
       it('keeps the request id of a publish with the message and its attempts', async () => {
         const { app } = await appWithEndpoint();
         const { message } = await publish(app.id, { requestId: 'req_abc123' });

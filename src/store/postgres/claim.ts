@@ -92,12 +92,15 @@ type Row = Record<string, any>;
 
 export async function claimDuePostgres(pool: Pool, codec: SecretCodec, req: ClaimRequest): Promise<ClaimedDelivery[]> {
   const result = await inTransaction(pool, async (client) => {
-    const gates = await client.query<{ endpoint_id: string }>(LOCK_GATES, [req.now, req.limit, RATE_BURST_SECONDS, req.perEndpointLimit]);
+    // Named, so each connection parses and plans them once (see publish.ts, PREPARED).
+    const gates = await client.query<{ endpoint_id: string }>({
+      name: 'herald_lock_gates', text: LOCK_GATES, values: [req.now, req.limit, RATE_BURST_SECONDS, req.perEndpointLimit],
+    });
     if (gates.rows.length === 0) return null;
-    const { rows } = await client.query(CLAIM, [
+    const { rows } = await client.query({ name: 'herald_claim', text: CLAIM, values: [
       req.now, req.limit, RATE_BURST_SECONDS, req.perEndpointLimit, JSON.stringify(req.inFlightByEndpoint),
       gates.rows.map((r) => r.endpoint_id), req.leaseMarginMs, req.leaseToken,
-    ]);
+    ] });
     return rows[0] as { deliveries: Row[] | null; messages: Row[] | null; endpoints: Row[] | null };
   });
   if (!result?.deliveries) return [];

@@ -20,6 +20,7 @@ export async function settlePostgres(pool: Pool, settlements: Settlement[]): Pro
   const sorted = [...settlements].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
   const disable = sorted.filter((s) => s.outcome.kind === 'failed' && s.outcome.disableEndpoint);
   const statement = {
+    name: 'herald_settle',
     text: `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
          AS s(id, token, status, next_at, updated_at)
@@ -82,8 +83,9 @@ export async function releaseAllLeasesPostgres(pool: Pool, now: number): Promise
  * bucket is empty, not before its next token. One index probe per endpoint (see migration 1).
  */
 export async function nextDueAtPostgres(pool: Pool): Promise<number | null> {
-  const { rows } = await pool.query<{ next: string | null }>(
-    `SELECT MIN(GREATEST(first_due.next_attempt_at,
+  const { rows } = await pool.query<{ next: string | null }>({
+    name: 'herald_next_due',
+    text: `SELECT MIN(GREATEST(first_due.next_attempt_at,
          CASE WHEN e.rate_limit IS NULL OR g.tokens >= 1 THEN 0
               ELSE g.refilled_at + ceil((1 - g.tokens) * 1000.0 / e.rate_limit)::bigint END)) AS next
      FROM endpoint_gates g
@@ -93,7 +95,7 @@ export async function nextDueAtPostgres(pool: Pool): Promise<number | null> {
        WHERE d.endpoint_id = g.endpoint_id AND d.status = 'pending' AND ${notBehindEarlier('d')}
        ORDER BY d.next_attempt_at LIMIT 1
      ) first_due`,
-  );
+  });
   return rows[0]!.next === null ? null : Number(rows[0]!.next);
 }
 

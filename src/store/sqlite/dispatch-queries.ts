@@ -2,17 +2,23 @@ import type Database from 'better-sqlite3';
 import type { Attempt } from '../../domain/model.js';
 import { toPage } from '../paginate.js';
 import { statement } from './statement-cache.js';
-import { orderedTurn, readyWhenDue } from '../ordered-turn.js';
+import { notBehindEarlier, readyWhenDue } from '../ordered-turn.js';
 import { availableTokens } from '../rate-bucket.js';
 import type { AttemptQuery, ClaimRequest, ClaimedDelivery, Page, Settlement } from '../store.js';
+import { MemoryLeases } from './memory-leases.js';
 import {
-  attemptToRow, rowToAttempt, rowToDelivery, rowToEndpoint, rowToMessage, type SecretCodec,
+  ATTEMPT_COLUMNS, attemptValues, rowToAttempt, rowToDelivery, rowToEndpoint, rowToMessage, type SecretCodec,
 } from './row-mappers.js';
 
+/** A lease this long past its end without a settle is forgotten (see MemoryLeases.sweep). */
+const STRAY_LEASE_GRACE_MS = 10 * 60_000;
+
 // The dispatcher's hot path: claim, settle, release. Statements are prepared once after
-// migrations, and each call is one transaction however many rows it touches.
+// migrations, and each call is one transaction however many rows it touches. Claims are leases
+// held in memory (memory-leases.ts): a claim only reads, and a settle is the one write per attempt.
 export class SqliteDispatchQueries {
   private s!: ReturnType<SqliteDispatchQueries['build']>;
+  private readonly leases = new MemoryLeases();
 
   constructor(private readonly db: Database.Database, private readonly codec: SecretCodec) {}
 
@@ -40,17 +46,19 @@ export class SqliteDispatchQueries {
          ) WHERE due_at <= @now
          ORDER BY due_at`,
       ),
-      // One endpoint's earliest due deliveries, as many as it has room for.
+      // One endpoint's earliest due deliveries, as many as it has room for, past those it has in
+      // flight (still pending here: the leases are in memory, and their ids come as a JSON array).
+      // For ordered endpoints, only the first pending delivery of each key (ordered-turn.ts).
       dueOfEndpoint: db.prepare(
         `SELECT d.*, e.timeout_ms AS ep_timeout_ms FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
          WHERE d.endpoint_id = @endpointId AND d.status = 'pending' AND d.next_attempt_at <= @now
-           AND ${orderedTurn('d', '@now')}
+           AND d.id NOT IN (SELECT value FROM json_each(@inFlight))
+           AND ${notBehindEarlier('d')}
          ORDER BY d.next_attempt_at LIMIT @room`,
       ),
       // Prepared once: db.pragma() would compile the statement again on every claim and settle.
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
-      lease: db.prepare('UPDATE deliveries SET next_attempt_at = ?, lease_token = ? WHERE id = ?'),
       // Rate-limited endpoints and their token buckets (see rate-bucket.ts); few endpoints have a limit.
       rateLimited: db.prepare(
         `SELECT e.id, e.rate_limit, g.tokens, g.refilled_at FROM endpoints e
@@ -69,40 +77,31 @@ export class SqliteDispatchQueries {
       // An attempt whose delivery was deleted meanwhile (its endpoint or app removed while the
       // request was in flight) is dropped rather than failing the whole batch on a foreign key,
       // which would leave every other delivery in the batch leased and sent again (as in PostgreSQL).
+      // Bound by position: the attempt's values (attemptValues), then its delivery id again.
       insertAttempt: db.prepare(
-        `INSERT INTO attempts (id, delivery_id, msg_id, endpoint_id, app_id, attempt, status, response_status,
-           duration_ms, created_at, request, response, error, request_id)
-         SELECT @id, @delivery_id, @msg_id, @endpoint_id, @app_id, @attempt, @status, @response_status,
-           @duration_ms, @created_at, @request, @response, @error, @request_id
-         WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = @delivery_id)`,
+        `INSERT INTO attempts (${ATTEMPT_COLUMNS.join(', ')})
+         SELECT ${ATTEMPT_COLUMNS.map(() => '?').join(', ')}
+         WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = ?)`,
       ),
-      // The lease token guards against a worker that lost its lease overwriting the outcome
-      // of the one that took over; its attempt is still recorded.
+      // Run only for the lease's holder (see settle): a worker that lost its lease must not
+      // overwrite the outcome of the one that took over; its attempt is still recorded.
       settle: db.prepare(
-        `UPDATE deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next,
-           lease_token = NULL, updated_at = @updated_at
-         WHERE id = @id AND lease_token = @token`,
+        'UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?',
       ),
       disableEndpoint: db.prepare('UPDATE endpoints SET disabled = 1, updated_at = ? WHERE id = ?'),
-      release: db.prepare(
-        'UPDATE deliveries SET next_attempt_at = ?, lease_token = NULL WHERE id = ? AND lease_token = ?',
-      ),
+      // Leases written to the database by Herald versions that kept them there.
       releaseAll: db.prepare(
         `UPDATE deliveries SET next_attempt_at = ?, lease_token = NULL
          WHERE status = 'pending' AND lease_token IS NOT NULL`,
       ),
-      backlog: db.prepare(
-        `SELECT COUNT(*) AS pending,
-           MIN(CASE WHEN d.next_attempt_at <= @now AND d.lease_token IS NULL AND ${readyWhenDue('d')}
-             THEN d.next_attempt_at END) AS oldest
-         FROM deliveries d WHERE d.status = 'pending'`,
+      pendingCount: db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending'`).pluck(),
+      // The earliest pending deliveries that wait only on time, as many as asked: those in flight
+      // are among them and skipped by the caller. Deliveries held on purpose (disabled endpoint,
+      // behind an earlier one of their entity) are not due: see readyWhenDue.
+      earliestReady: db.prepare(
+        `SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.status = 'pending' AND ${readyWhenDue('d')}
+         ORDER BY d.next_attempt_at LIMIT ?`,
       ),
-      // Deliveries held on purpose (disabled endpoint, behind an earlier one of their entity) are
-      // not due: see readyWhenDue.
-      nextDue: db.prepare(
-        `SELECT d.next_attempt_at FROM deliveries d WHERE d.status = 'pending' AND ${readyWhenDue('d')}
-         ORDER BY d.next_attempt_at LIMIT 1`,
-      ).pluck(),
     };
   }
 
@@ -113,6 +112,7 @@ export class SqliteDispatchQueries {
    * with a deep queue costs the claim nothing.
    */
   claimDue(req: ClaimRequest): ClaimedDelivery[] {
+    this.leases.sweep(req.now, STRAY_LEASE_GRACE_MS);
     const claim = this.db.transaction(() => {
       // Whole tokens per rate-limited endpoint (see rate-bucket.ts); few endpoints have a limit.
       const tokens = new Map<string, number>();
@@ -129,19 +129,24 @@ export class SqliteDispatchQueries {
         const concurrencyRoom = req.perEndpointLimit - (req.inFlightByEndpoint[id] ?? 0);
         const room = Math.min(remaining, concurrencyRoom, Math.floor(tokens.get(id) ?? Infinity));
         if (room <= 0) continue;
-        const taken = this.s.dueOfEndpoint.all({ endpointId: id, now: req.now, room }) as any[];
-        if (taken.length > 0 && tokens.has(id)) this.s.spendTokens.run(id, tokens.get(id)! - taken.length, refilledAt.get(id));
-        rows.push(...taken);
-      }
-      for (const row of rows) {
-        // A claim outlives the slowest possible attempt (timeout) plus a margin, and one more
-        // timeout because a claimed delivery may wait behind its endpoint's concurrency limit.
-        const leaseUntil = req.now + 2 * Number(row.ep_timeout_ms) + req.leaseMarginMs;
-        this.s.lease.run(leaseUntil, req.leaseToken, row.id);
+        const inFlight = JSON.stringify(this.leases.liveOn(id, req.now));
+        let taken = 0;
+        for (const row of this.s.dueOfEndpoint.all({ endpointId: id, now: req.now, room, inFlight }) as any[]) {
+          if (row.ordering_key !== null && this.leases.keyHeld(id, row.ordering_key, row.id, req.now)) continue;
+          rows.push(row);
+          taken++;
+        }
+        if (taken > 0 && tokens.has(id)) this.s.spendTokens.run(id, tokens.get(id)! - taken, refilledAt.get(id));
       }
       return rows;
     });
     const rows = this.relaxed(() => claim.immediate());
+    for (const row of rows) {
+      // A claim outlives the slowest possible attempt (timeout) plus a margin, and one more
+      // timeout because a claimed delivery may wait behind its endpoint's concurrency limit.
+      const until = req.now + 2 * Number(row.ep_timeout_ms) + req.leaseMarginMs;
+      this.leases.take(row.id, { token: req.leaseToken, until, endpointId: row.endpoint_id, orderingKey: row.ordering_key ?? null });
+    }
     if (rows.length === 0) return [];
     const messages = new Map(
       (this.s.messages.all(JSON.stringify([...new Set(rows.map((r) => r.msg_id))])) as any[]).map((r) => [r.id, rowToMessage(r)]),
@@ -160,18 +165,23 @@ export class SqliteDispatchQueries {
 
   settle(settlements: Settlement[]): void {
     if (settlements.length === 0) return;
+    const settled: string[] = [];
     const run = this.db.transaction(() => {
       for (const st of settlements) {
-        this.s.insertAttempt.run(attemptToRow(st.attempt));
+        this.s.insertAttempt.run(...attemptValues(st.attempt), st.deliveryId);
         const o = st.outcome;
-        const status = o.kind === 'retry' ? 'pending' : o.kind;
-        const next = o.kind === 'retry' ? o.nextAttemptAt : st.now;
         const updatedAt = new Date(st.now).toISOString();
-        this.s.settle.run({ status, next, updated_at: updatedAt, id: st.deliveryId, token: st.leaseToken });
+        if (this.leases.heldBy(st.deliveryId, st.leaseToken)) {
+          const status = o.kind === 'retry' ? 'pending' : o.kind;
+          this.s.settle.run(status, o.kind === 'retry' ? o.nextAttemptAt : st.now, updatedAt, st.deliveryId);
+          settled.push(st.deliveryId);
+        }
         if (o.kind === 'failed' && o.disableEndpoint) this.s.disableEndpoint.run(updatedAt, st.attempt.endpointId);
       }
     });
     this.relaxed(() => run.immediate());
+    // Only once committed: had the write failed, the deliveries would still be leased.
+    for (const id of settled) this.leases.forget(id);
   }
 
   /**
@@ -189,24 +199,32 @@ export class SqliteDispatchQueries {
     }
   }
 
-  releaseClaims(ids: string[], token: string, now: number): void {
-    this.db.transaction(() => {
-      for (const id of ids) this.s.release.run(now, id, token);
-    }).immediate();
+  /** A released delivery is due again at once: its next_attempt_at is still the one it was claimed at. */
+  releaseClaims(ids: string[], token: string): void {
+    for (const id of ids) if (this.leases.heldBy(id, token)) this.leases.forget(id);
   }
 
   releaseAllLeases(now: number): number {
-    return this.s.releaseAll.run(now).changes;
+    return this.leases.clear() + this.s.releaseAll.run(now).changes;
   }
 
   backlogStats(now: number): { pending: number; oldestDueAt: number | null } {
-    const row = this.s.backlog.get({ now }) as { pending: number; oldest: number | null };
-    return { pending: Number(row.pending), oldestDueAt: row.oldest === null ? null : Number(row.oldest) };
+    const oldest = this.earliestUnleased(now);
+    return { pending: Number(this.s.pendingCount.get()), oldestDueAt: oldest !== null && oldest <= now ? oldest : null };
   }
 
-  nextDueAt(): number | null {
-    const v = this.s.nextDue.get() as number | null | undefined;
-    return v === null || v === undefined ? null : Number(v);
+  /** The earliest due time of a delivery not in flight, or the end of the first lease to run out. */
+  nextDueAt(now = Date.now()): number | null {
+    const waiting = this.earliestUnleased(now);
+    const expiry = this.leases.earliestExpiry(now);
+    if (waiting === null || expiry === null) return waiting ?? expiry;
+    return Math.min(waiting, expiry);
+  }
+
+  private earliestUnleased(now: number): number | null {
+    const rows = this.s.earliestReady.all(this.leases.size + 1) as Array<{ id: string; next_attempt_at: number }>;
+    const first = rows.find((r) => !this.leases.isLive(r.id, now));
+    return first ? Number(first.next_attempt_at) : null;
   }
 
   listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Page<Attempt> {

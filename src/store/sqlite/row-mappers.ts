@@ -91,13 +91,23 @@ export function rowToDelivery(r: Row, prefix = ''): Delivery {
   };
 }
 
+/** The attempts table's columns, in the order attemptValues gives them. */
+export const ATTEMPT_COLUMNS = [
+  'id', 'delivery_id', 'msg_id', 'endpoint_id', 'app_id', 'attempt', 'status', 'response_status', 'duration_ms',
+  'created_at', 'request', 'response', 'error', 'request_id',
+] as const;
+
+/** An attempt's column values in ATTEMPT_COLUMNS order: positional binding costs less than named on the hot path. */
+export function attemptValues(a: Attempt): unknown[] {
+  return [
+    a.id, a.deliveryId, a.msgId, a.endpointId, a.appId, a.attempt, a.status, a.responseStatus, a.durationMs,
+    a.createdAt, JSON.stringify(a.request), json(a.response), a.error, a.requestId ?? null,
+  ];
+}
+
 export function attemptToRow(a: Attempt): Row {
-  return {
-    id: a.id, delivery_id: a.deliveryId, msg_id: a.msgId, endpoint_id: a.endpointId, app_id: a.appId,
-    attempt: a.attempt, status: a.status, response_status: a.responseStatus, duration_ms: a.durationMs,
-    created_at: a.createdAt, request: JSON.stringify(a.request), response: json(a.response), error: a.error,
-    request_id: a.requestId ?? null,
-  };
+  const values = attemptValues(a);
+  return Object.fromEntries(ATTEMPT_COLUMNS.map((column, i) => [column, values[i]]));
 }
 
 export function rowToAttempt(r: Row): Attempt {

@@ -47,6 +47,10 @@ export class SqliteStore implements Store {
     // Group commit (one transaction per batch) keeps the fsync cost per message small.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
+    // Statement journals (an INSERT … SELECT, a write checked by a foreign key) in memory rather than
+    // in a temporary file: profiles showed a tenth of the main thread in those files' writes. They
+    // only ever hold one statement's undo and are never needed after a crash.
+    this.db.pragma('temp_store = MEMORY');
     this.db.pragma('busy_timeout = 5000');
     this.codec = options.codec ?? plainCodec;
     this.dispatch = new SqliteDispatchQueries(this.db, this.codec);
@@ -206,8 +210,8 @@ export class SqliteStore implements Store {
     this.dispatch.settle(settlements);
   }
 
-  async releaseClaims(deliveryIds: string[], leaseToken: string, now: number): Promise<void> {
-    this.dispatch.releaseClaims(deliveryIds, leaseToken, now);
+  async releaseClaims(deliveryIds: string[], leaseToken: string, _now: number): Promise<void> {
+    this.dispatch.releaseClaims(deliveryIds, leaseToken);
   }
 
   async releaseAllLeases(now: number): Promise<number> {
