@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { median } from './lib/api.js';
+import { dropSchema } from './lib/pg-schema.js';
 import { startReceiver } from './lib/processes.js';
 import * as scenarios from './lib/scenarios.js';
 
@@ -49,19 +49,6 @@ async function withHerald(fn, extraArgs = []) {
   }
 }
 
-async function dropSchema(database) {
-  const url = new URL(database);
-  const schema = url.searchParams.get('schema');
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
 const receiver = await startReceiver();
 const results = [];
 try {
@@ -90,7 +77,7 @@ const summary = {
   machine: { cores: cpus().length, node: process.version, store: opts.database ? 'postgresql' : 'sqlite' },
   runs,
   ceiling: { deliveriesPerSec: pick('ceiling.deliveriesPerSec') },
-  e2e: { deliveriesPerSec: pick('e2e.deliveriesPerSec') },
+  e2e: { deliveriesPerSec: pick('e2e.deliveriesPerSec'), heraldCpuUsPerDelivery: pick('e2e.heraldCpuUsPerDelivery') },
   ingest: { singlePerSec: pick('ingest.singlePerSec'), batchPerSec: pick('ingest.batchPerSec') },
   latency: { p50: pick('latency.p50'), p95: pick('latency.p95'), p99: pick('latency.p99') },
   fanout: { deliveriesPerSec: pick('fanout.deliveriesPerSec') },
@@ -108,6 +95,7 @@ if (opts.json) {
   const rows = [
     ['ceiling', 'bare undici → receiver', `${summary.ceiling.deliveriesPerSec ?? '-'} deliveries/s`],
     ['e2e', 'published → delivered, sustained', `${summary.e2e.deliveriesPerSec ?? '-'} deliveries/s (${summary.e2e.ratioToCeiling ?? '-'} of ceiling)`],
+    ['', 'Herald CPU time per delivery', `${summary.e2e.heraldCpuUsPerDelivery ?? '-'} µs`],
     ['ingest', 'POST …/messages, 64 clients', `${summary.ingest.singlePerSec ?? '-'} messages/s`],
     ['ingest', 'POST …/messages/batch (1,000)', `${summary.ingest.batchPerSec ?? '-'} messages/s`],
     ['latency', 'publish → receipt at 1,000/s', `p50 ${summary.latency.p50 ?? '-'} ms, p95 ${summary.latency.p95 ?? '-'} ms, p99 ${summary.latency.p99 ?? '-'} ms`],

@@ -1,0 +1,102 @@
+// node bench/store-cycle.js [--database postgres://…] [--deliveries 50000]
+// The store's own cost per delivery, with no HTTP: publish batches of 100 messages to 10 endpoints,
+// claim them, and settle each with an attempt shaped like a real one. Single-threaded and
+// CPU-bound, so it repeats far better than the end-to-end rate on a noisy machine, and shows
+// what a change to the store's hot path is worth on its own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newId } from '../dist/domain/ids.js';
+import { openStore } from '../dist/store/open-store.js';
+import { dropSchema } from './lib/pg-schema.js';
+
+const { values: opts } = parseArgs({
+  options: { database: { type: 'string' }, deliveries: { type: 'string', default: '50000' }, json: { type: 'boolean', default: false } },
+});
+const total = Number(opts.deliveries);
+const dir = mkdtempSync(join(tmpdir(), 'herald-store-cycle-'));
+let location = join(dir, 'herald.db');
+if (opts.database) {
+  const url = new URL(opts.database);
+  url.searchParams.set('schema', `bench_store_${Date.now()}`);
+  location = url.toString();
+}
+const store = await openStore(location);
+const iso = (ms) => new Date(ms).toISOString();
+const now0 = Date.now();
+const app = await store.createApp({ id: newId('app'), uid: null, name: 'cycle', retrySchedule: null, createdAt: iso(now0), updatedAt: iso(now0) });
+for (let i = 0; i < 10; i++) {
+  await store.createEndpoint({
+    id: newId('ep'), appId: app.id, uid: null, url: `http://127.0.0.1:9/e2e/${i}`, name: null, description: null, eventTypes: null,
+    entityTypes: null, method: 'POST', payloadFormat: 'standard', signature: { scheme: 'standard-webhooks' },
+    secrets: [{ secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', expiresAt: null }], headers: {}, query: {},
+    timeoutMs: 30_000, tls: null, retrySchedule: null, rateLimit: null, disabled: false, ordering: 'unordered',
+    createdAt: iso(now0), updatedAt: iso(now0),
+  });
+}
+
+function publishInputs(now) {
+  return Array.from({ length: 100 }, (_, i) => ({
+    message: {
+      id: newId('msg'), appId: app.id, eventType: 'bench.event', dataJson: JSON.stringify({ n: i, t: now }), entity: null,
+      idempotencyKey: null, createdAt: iso(now), requestId: newId('req'), orderingKey: null,
+    },
+    now, idempotencySince: now - 86_400_000,
+  }));
+}
+
+function settlementOf(c, now) {
+  const body = JSON.stringify({ type: c.message.eventType, timestamp: c.message.createdAt, data: JSON.parse(c.message.dataJson) });
+  const attempt = {
+    id: newId('atm'), deliveryId: c.delivery.id, msgId: c.message.id, endpointId: c.endpoint.id, appId: c.delivery.appId,
+    attempt: c.delivery.attempts + 1, status: 'success', responseStatus: 200, durationMs: 3, createdAt: iso(now),
+    request: {
+      method: 'POST', url: c.endpoint.url, body,
+      headers: {
+        'user-agent': 'Herald/0.1.0', 'content-type': 'application/json', 'webhook-id': c.message.id,
+        'webhook-timestamp': String(Math.floor(now / 1000)), 'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+      },
+    },
+    response: { headers: { 'content-length': '2', date: new Date(now).toUTCString(), connection: 'keep-alive', 'keep-alive': 'timeout=60' }, body: 'ok' },
+    error: null, requestId: c.message.requestId,
+  };
+  return { deliveryId: c.delivery.id, leaseToken: 'cycle', attempt, outcome: { kind: 'success' }, now };
+}
+
+// As the dispatcher runs it: up to 512 deliveries in flight (claimed, not yet settled), at most
+// 64 per endpoint, claims of up to 128, settles as requests finish.
+const MAX_IN_FLIGHT = 512;
+const inFlight = [];
+const inFlightByEndpoint = {};
+let done = 0;
+let published = 0;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+while (done < total) {
+  if (published - done < 2000) {
+    await store.publishMany(publishInputs(Date.now()));
+    published += 1000;
+  }
+  const room = Math.min(128, MAX_IN_FLIGHT - inFlight.length);
+  const claimed = await store.claimDue({ now: Date.now(), limit: room, leaseMarginMs: 5000, perEndpointLimit: 64, inFlightByEndpoint, leaseToken: 'cycle' });
+  for (const c of claimed) inFlightByEndpoint[c.endpoint.id] = (inFlightByEndpoint[c.endpoint.id] ?? 0) + 1;
+  inFlight.push(...claimed);
+  // The oldest requests finish first.
+  const finished = inFlight.splice(0, Math.max(claimed.length, inFlight.length - MAX_IN_FLIGHT + 128));
+  for (const c of finished) inFlightByEndpoint[c.endpoint.id]--;
+  await store.settle(finished.map((c) => settlementOf(c, Date.now())));
+  done += finished.length;
+}
+const wallMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+if (opts.database) await dropSchema(location);
+const result = {
+  store: opts.database ? 'postgresql' : 'sqlite',
+  deliveries: done,
+  wallUsPerDelivery: Math.round((wallMs * 1000) / done),
+  cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / done),
+};
+console.log(opts.json ? JSON.stringify(result) : result);
