@@ -77,11 +77,13 @@ export class SqliteDispatchQueries {
       // An attempt whose delivery was deleted meanwhile (its endpoint or app removed while the
       // request was in flight) is dropped rather than failing the whole batch on a foreign key,
       // which would leave every other delivery in the batch leased and sent again (as in PostgreSQL).
-      // Bound by position: the attempt's values (attemptValues), then its delivery id again.
+      // The guard is the settle UPDATE's row count, or this probe for a lease lost to another claim;
+      // then a plain one-row INSERT. One `INSERT … SELECT … WHERE EXISTS` did the same, but SQLite
+      // runs it with a statement journal: 12 µs per attempt against 8 (store cycle).
+      deliveryExists: db.prepare('SELECT 1 FROM deliveries WHERE id = ?').pluck(),
+      // Bound by position: the attempt's values (attemptValues).
       insertAttempt: db.prepare(
-        `INSERT INTO attempts (${ATTEMPT_COLUMNS.join(', ')})
-         SELECT ${ATTEMPT_COLUMNS.map(() => '?').join(', ')}
-         WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = ?)`,
+        `INSERT INTO attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES (${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`,
       ),
       // Run only for the lease's holder (see settle): a worker that lost its lease must not
       // overwrite the outcome of the one that took over; its attempt is still recorded.
@@ -168,14 +170,17 @@ export class SqliteDispatchQueries {
     const settled: string[] = [];
     const run = this.db.transaction(() => {
       for (const st of settlements) {
-        this.s.insertAttempt.run(...attemptValues(st.attempt), st.deliveryId);
         const o = st.outcome;
         const updatedAt = new Date(st.now).toISOString();
+        let exists: boolean;
         if (this.leases.heldBy(st.deliveryId, st.leaseToken)) {
           const status = o.kind === 'retry' ? 'pending' : o.kind;
-          this.s.settle.run(status, o.kind === 'retry' ? o.nextAttemptAt : st.now, updatedAt, st.deliveryId);
+          exists = this.s.settle.run(status, o.kind === 'retry' ? o.nextAttemptAt : st.now, updatedAt, st.deliveryId).changes > 0;
           settled.push(st.deliveryId);
+        } else {
+          exists = this.s.deliveryExists.get(st.deliveryId) !== undefined;
         }
+        if (exists) this.s.insertAttempt.run(...attemptValues(st.attempt));
         if (o.kind === 'failed' && o.disableEndpoint) this.s.disableEndpoint.run(updatedAt, st.attempt.endpointId);
       }
     });
