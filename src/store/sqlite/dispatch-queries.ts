@@ -7,8 +7,16 @@ import { availableTokens } from '../rate-bucket.js';
 import type { AttemptQuery, ClaimRequest, ClaimedDelivery, Page, Settlement } from '../store.js';
 import { MemoryLeases } from './memory-leases.js';
 import {
-  ATTEMPT_COLUMNS, attemptValues, rowToAttempt, rowToDelivery, rowToEndpoint, rowToMessage, type SecretCodec,
+  ATTEMPT_COLUMNS, DELIVERY_COLUMNS, MESSAGE_COLUMNS, attemptValues, deliveryFromValues, messageFromValues, rowToAttempt,
+  rowToEndpoint, type SecretCodec,
 } from './row-mappers.js';
+
+/** Where the claim's raw delivery rows (dueOfEndpoint) hold what it reads by name. */
+const CLAIM_ROW = {
+  id: DELIVERY_COLUMNS.indexOf('id'),
+  orderingKey: DELIVERY_COLUMNS.indexOf('ordering_key'),
+  timeoutMs: DELIVERY_COLUMNS.length,
+};
 
 /** A lease this long past its end without a settle is forgotten (see MemoryLeases.sweep). */
 const STRAY_LEASE_GRACE_MS = 10 * 60_000;
@@ -49,13 +57,14 @@ export class SqliteDispatchQueries {
       // One endpoint's earliest due deliveries, as many as it has room for, past those it has in
       // flight (still pending here: the leases are in memory, and their ids come as a JSON array).
       // For ordered endpoints, only the first pending delivery of each key (ordered-turn.ts).
+      // Raw rows (arrays): DELIVERY_COLUMNS, then the endpoint's timeout (see CLAIM_ROW).
       dueOfEndpoint: db.prepare(
-        `SELECT d.*, e.timeout_ms AS ep_timeout_ms FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+        `SELECT ${DELIVERY_COLUMNS.map((c) => `d.${c}`).join(', ')}, e.timeout_ms FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
          WHERE d.endpoint_id = @endpointId AND d.status = 'pending' AND d.next_attempt_at <= @now
            AND d.id NOT IN (SELECT value FROM json_each(@inFlight))
            AND ${notBehindEarlier('d')}
          ORDER BY d.next_attempt_at LIMIT @room`,
-      ),
+      ).raw(),
       // Prepared once: db.pragma() would compile the statement again on every claim and settle.
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
@@ -69,7 +78,7 @@ export class SqliteDispatchQueries {
         `INSERT INTO endpoint_gates (endpoint_id, tokens, refilled_at) VALUES (?, ?, ?)
          ON CONFLICT (endpoint_id) DO UPDATE SET tokens = excluded.tokens, refilled_at = excluded.refilled_at`,
       ),
-      messages: db.prepare('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
+      messages: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id IN (SELECT value FROM json_each(?))`).raw(),
       endpoints: db.prepare(
         `SELECT e.*, a.retry_schedule AS app_retry_schedule FROM endpoints e JOIN apps a ON a.id = e.app_id
          WHERE e.id IN (SELECT value FROM json_each(?))`,
@@ -124,7 +133,7 @@ export class SqliteDispatchQueries {
         refilledAt.set(g.id, Math.max(req.now, g.refilled_at ?? 0)); // never back in time
         tokens.set(g.id, availableTokens(g.rate_limit, bucket, req.now));
       }
-      const rows: any[] = [];
+      const rows: unknown[][] = [];
       for (const { id } of this.s.dueEndpoints.all({ now: req.now }) as Array<{ id: string }>) {
         const remaining = req.limit - rows.length;
         if (remaining <= 0) break;
@@ -133,8 +142,9 @@ export class SqliteDispatchQueries {
         if (room <= 0) continue;
         const inFlight = JSON.stringify(this.leases.liveOn(id, req.now));
         let taken = 0;
-        for (const row of this.s.dueOfEndpoint.all({ endpointId: id, now: req.now, room, inFlight }) as any[]) {
-          if (row.ordering_key !== null && this.leases.keyHeld(id, row.ordering_key, row.id, req.now)) continue;
+        for (const row of this.s.dueOfEndpoint.all({ endpointId: id, now: req.now, room, inFlight }) as unknown[][]) {
+          const orderingKey = row[CLAIM_ROW.orderingKey] as string | null;
+          if (orderingKey !== null && this.leases.keyHeld(id, orderingKey, row[CLAIM_ROW.id] as string, req.now)) continue;
           rows.push(row);
           taken++;
         }
@@ -143,24 +153,29 @@ export class SqliteDispatchQueries {
       return rows;
     });
     const rows = this.relaxed(() => claim.immediate());
-    for (const row of rows) {
+    const deliveries = rows.map(deliveryFromValues);
+    for (let i = 0; i < rows.length; i++) {
+      const d = deliveries[i]!;
       // A claim outlives the slowest possible attempt (timeout) plus a margin, and one more
       // timeout because a claimed delivery may wait behind its endpoint's concurrency limit.
-      const until = req.now + 2 * Number(row.ep_timeout_ms) + req.leaseMarginMs;
-      this.leases.take(row.id, { token: req.leaseToken, until, endpointId: row.endpoint_id, orderingKey: row.ordering_key ?? null });
+      const until = req.now + 2 * Number(rows[i]![CLAIM_ROW.timeoutMs]) + req.leaseMarginMs;
+      this.leases.take(d.id, { token: req.leaseToken, until, endpointId: d.endpointId, orderingKey: d.orderingKey ?? null });
     }
     if (rows.length === 0) return [];
     const messages = new Map(
-      (this.s.messages.all(JSON.stringify([...new Set(rows.map((r) => r.msg_id))])) as any[]).map((r) => [r.id, rowToMessage(r)]),
+      (this.s.messages.all(JSON.stringify([...new Set(deliveries.map((d) => d.msgId))])) as unknown[][]).map((v) => {
+        const m = messageFromValues(v);
+        return [m.id, m];
+      }),
     );
-    const endpointRows = this.s.endpoints.all(JSON.stringify([...new Set(rows.map((r) => r.endpoint_id))])) as any[];
+    const endpointRows = this.s.endpoints.all(JSON.stringify([...new Set(deliveries.map((d) => d.endpointId))])) as any[];
     const endpoints = new Map(endpointRows.map((r) => [r.id, rowToEndpoint(r, this.codec)]));
     const appSchedules = new Map(endpointRows.map((r) => [r.id, r.app_retry_schedule ? JSON.parse(r.app_retry_schedule) : null]));
     const claimed: ClaimedDelivery[] = [];
-    for (const row of rows) {
-      const message = messages.get(row.msg_id);
-      const endpoint = endpoints.get(row.endpoint_id);
-      if (message && endpoint) claimed.push({ delivery: rowToDelivery(row), message, endpoint, appRetrySchedule: appSchedules.get(endpoint.id) });
+    for (const delivery of deliveries) {
+      const message = messages.get(delivery.msgId);
+      const endpoint = endpoints.get(delivery.endpointId);
+      if (message && endpoint) claimed.push({ delivery, message, endpoint, appRetrySchedule: appSchedules.get(endpoint.id) });
     }
     return claimed;
   }

@@ -65,12 +65,23 @@ export function messageToRow(m: Message): Row {
 }
 
 export function rowToMessage(r: Row, prefix = ''): Message {
-  const c = (name: string) => r[prefix + name];
+  return messageFromValues(MESSAGE_COLUMNS.map((name) => r[prefix + name]));
+}
+
+/**
+ * The claim reads its rows as arrays (better-sqlite3's raw mode) in these column orders: building
+ * an object per row from C++ cost 1.3 µs more per row than an array (3.0 against 1.5-1.7 µs).
+ */
+export const MESSAGE_COLUMNS = [
+  'id', 'app_id', 'event_type', 'data', 'entity_type', 'entity_id', 'idempotency_key', 'created_at', 'request_id', 'ordering_key',
+] as const;
+
+export function messageFromValues(v: unknown[]): Message {
   return {
-    id: c('id'), appId: c('app_id'), eventType: c('event_type'), dataJson: c('data'),
-    entity: c('entity_type') !== null ? { type: c('entity_type'), id: JSON.parse(c('entity_id')) } : null,
-    idempotencyKey: c('idempotency_key'), createdAt: c('created_at'),
-    requestId: c('request_id') ?? null, orderingKey: c('ordering_key') ?? null,
+    id: v[0] as string, appId: v[1] as string, eventType: v[2] as string, dataJson: v[3] as string,
+    entity: v[4] !== null ? { type: v[4] as string, id: JSON.parse(v[5] as string) } : null,
+    idempotencyKey: v[6] as string | null, createdAt: v[7] as string,
+    requestId: (v[8] ?? null) as string | null, orderingKey: (v[9] ?? null) as string | null,
   };
 }
 
@@ -83,11 +94,19 @@ export function deliveryToRow(d: Delivery): Row {
 }
 
 export function rowToDelivery(r: Row, prefix = ''): Delivery {
-  const c = (name: string) => r[prefix + name];
+  return deliveryFromValues(DELIVERY_COLUMNS.map((name) => r[prefix + name]));
+}
+
+/** See MESSAGE_COLUMNS. */
+export const DELIVERY_COLUMNS = [
+  'id', 'msg_id', 'endpoint_id', 'app_id', 'status', 'attempts', 'next_attempt_at', 'created_at', 'updated_at', 'ordering_key',
+] as const;
+
+export function deliveryFromValues(v: unknown[]): Delivery {
   return {
-    id: c('id'), msgId: c('msg_id'), endpointId: c('endpoint_id'), appId: c('app_id'), status: c('status'),
-    attempts: Number(c('attempts')), nextAttemptAt: Number(c('next_attempt_at')),
-    createdAt: c('created_at'), updatedAt: c('updated_at'), orderingKey: c('ordering_key') ?? null,
+    id: v[0] as string, msgId: v[1] as string, endpointId: v[2] as string, appId: v[3] as string, status: v[4] as Delivery['status'],
+    attempts: Number(v[5]), nextAttemptAt: Number(v[6]),
+    createdAt: v[7] as string, updatedAt: v[8] as string, orderingKey: (v[9] ?? null) as string | null,
   };
 }
 
