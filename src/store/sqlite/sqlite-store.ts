@@ -51,6 +51,11 @@ export class SqliteStore implements Store {
     // in a temporary file: profiles showed a tenth of the main thread in those files' writes. They
     // only ever hold one statement's undo and are never needed after a crash.
     this.db.pragma('temp_store = MEMORY');
+    // Checkpoint when the WAL holds 4,000 pages (16 MB) rather than SQLite's 1,000: the pages the
+    // hot path rewrites on every batch (index tails, the newest table pages) are copied into the
+    // database once per checkpoint, and each checkpoint's fsyncs stall the event loop. Store cycle:
+    // median 44.5 → 41.5 µs of CPU per delivery over 6 alternated runs.
+    this.db.pragma('wal_autocheckpoint = 4000');
     this.db.pragma('busy_timeout = 5000');
     this.codec = options.codec ?? plainCodec;
     this.dispatch = new SqliteDispatchQueries(this.db, this.codec);
