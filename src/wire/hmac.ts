@@ -13,7 +13,8 @@ export function signingKey(encoding: SchemeDefinition['key'], secret: string): B
   return key;
 }
 
-export function hmacSha256(key: Buffer, content: Buffer, encoding: SchemeDefinition['encoding']): string {
+/** `content` as text is hashed as its UTF-8 bytes. */
+export function hmacSha256(key: Buffer, content: Buffer | string, encoding: SchemeDefinition['encoding']): string {
   return createHmac('sha256', key).update(content).digest(encoding);
 }
 
