@@ -38,11 +38,6 @@ export interface DispatcherObserver {
   settled?(batch: Settlement[]): Promise<void>;
 }
 
-interface InFlight {
-  endpointId: string;
-  done: Promise<void>;
-}
-
 /**
  * Claims due deliveries in batches and sends them concurrently. Claims are leases
  * (see Store.claimDue), so a process that dies mid-flight loses nothing: its deliveries become
@@ -50,7 +45,7 @@ interface InFlight {
  */
 export class Dispatcher {
   private readonly leaseToken = randomUUID();
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly inFlightByEndpoint: Record<string, number> = {};
   private readonly settler: SettleBatcher;
   private running: Promise<void> | null = null;
@@ -160,7 +155,6 @@ export class Dispatcher {
   private launch(claimed: ClaimedDelivery): void {
     const endpointId = claimed.endpoint.id;
     this.inFlightByEndpoint[endpointId] = (this.inFlightByEndpoint[endpointId] ?? 0) + 1;
-    const failed = (err: unknown) => this.logger.error({ err, deliveryId: claimed.delivery.id }, 'delivery failed unexpectedly');
     // One reaction per delivery rather than a then/catch/finally chain: at thousands of
     // deliveries a second, each promise hop is a measurable share of the main thread.
     const done = this.deliverer.deliver(claimed).then(
@@ -168,22 +162,26 @@ export class Dispatcher {
         if (this.cutOff) {
           // Cut off by shutdown, not by the receiver: give the delivery back untouched.
           return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now())
-            .catch(failed)
+            .catch((err: unknown) => this.logFailure(claimed, err))
             .finally(() => this.landed(claimed));
         }
         try {
           this.record({ ...result, leaseToken: this.leaseToken }, claimed);
         } catch (err) {
-          failed(err);
+          this.logFailure(claimed, err);
         }
         this.landed(claimed);
       },
       (err: unknown) => {
-        failed(err);
+        this.logFailure(claimed, err);
         this.landed(claimed);
       },
     );
-    this.inFlight.set(claimed.delivery.id, { endpointId, done });
+    this.inFlight.set(claimed.delivery.id, done);
+  }
+
+  private logFailure(claimed: ClaimedDelivery, err: unknown): void {
+    this.logger.error({ err, deliveryId: claimed.delivery.id }, 'delivery failed unexpectedly');
   }
 
   /** Queues an attempt's settlement and reports it. */
@@ -224,7 +222,7 @@ export class Dispatcher {
     this.stopping = true;
     this.wake();
     await this.running;
-    const all = () => Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    const all = () => Promise.allSettled(this.inFlight.values());
     const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.options.shutdownGraceMs).unref());
     if ((await Promise.race([all().then(() => 'done' as const), graceOver])) === 'timeout') {
       this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown grace period over; releasing in-flight deliveries');

@@ -1,7 +1,6 @@
 import { requireEntityFields } from './entity.js';
 import { hmacSha256, signingKey } from './hmac.js';
-import type { SchemeDefinition } from './scheme-presets.js';
-import { resolveScheme } from './scheme-presets.js';
+import { resolveScheme, type SchemeDefinition } from './scheme-presets.js';
 import { renderText, templateUses } from './template.js';
 import type { SignatureConfig, WireMessage } from './types.js';
 
