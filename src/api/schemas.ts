@@ -8,13 +8,20 @@ export const EVENT_TYPE_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
 const EventTypeName = Type.String({ pattern: EVENT_TYPE_PATTERN, description: 'e.g. member.removed' });
 const Text = (max: number) => Type.String({ maxLength: max });
 const IsoDuration = Type.String({ pattern: '^P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$', maxLength: 32 });
-const StringMap = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,128}$' }), Type.String({ maxLength: 2048 }), { maxProperties: 50 });
+// Custom headers. A key pattern here would not refuse anything: Type.Record turns it into JSON
+// Schema `patternProperties`, which only says what keys that match must hold, and lets every other
+// key through untouched. Names and values are checked in services/endpoint-settings.ts instead
+// (RFC 9110 token names, field-values, reserved names), which also covers config files and PATCH.
+const StringMap = Type.Record(Type.String(), Type.String({ maxLength: 2048 }), {
+  maxProperties: 50,
+  description: 'header name (RFC 9110 token, at most 128 characters) to value (no CR, LF, NUL or other control characters but tab)',
+});
 const QueryMap = Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 2048 }), { maxProperties: 50 });
 
 export const Pagination = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
-    iterator: Type.Optional(Type.String({ maxLength: 64 })),
+    iterator: Type.Optional(Type.String({ maxLength: 128, description: 'the `iterator` of the previous page; leave out for the first' })),
   },
   strict,
 );
@@ -34,7 +41,12 @@ export const ResendParams = Type.Object({
   appId: Type.String({ maxLength: 128 }), msgId: Type.String({ maxLength: 64 }), endpointId: Type.String({ maxLength: 64 }),
 });
 
-const RetrySchedule = Type.Array(IsoDuration, { maxItems: 20, description: 'delays before each retry, e.g. ["PT5S","PT5M"]' });
+// Checked by parseSchedule (services/endpoint-settings.ts), which takes the --retry-schedule flag's forms too.
+const RetryDelay = Type.String({ minLength: 1, maxLength: 32, description: 'a delay: "5s", "5m", "2h", "1d", "500ms" or ISO 8601 "PT5S"' });
+const RetrySchedule = Type.Array(RetryDelay, {
+  maxItems: 20,
+  description: 'delays before each retry, e.g. ["5s","5m","2h"] or ["PT5S","PT5M","PT2H"]; responses use ISO 8601',
+});
 
 export const AppCreate = Type.Object(
   {

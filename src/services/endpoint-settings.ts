@@ -1,10 +1,11 @@
-import { parseIsoDuration } from '../domain/durations.js';
+import { parseDurationOption, parseIsoDuration } from '../domain/durations.js';
 import type { Endpoint } from '../domain/model.js';
 import { ApiError } from '../api/errors.js';
 import type { EndpointPatchBody } from '../api/schemas.js';
 import {
-  generateSecret, isReservedHeader, validateSecret, validateWireConfig, type SignatureConfig,
+  generateSecret, validateSecret, validateWireConfig, type SignatureConfig,
 } from '../wire/index.js';
+import { customHeaderProblem } from '../wire/reserved-headers.js';
 import { validateTlsSettings } from './tls-settings.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -44,12 +45,38 @@ export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, n
     const hint = body.secret === undefined ? ' (the current secret does not suit the new scheme: send a new `secret` with the change)' : '';
     throw new ApiError('invalid_secret', secretError + hint);
   }
-  for (const name of Object.keys(next.headers)) {
-    if (isReservedHeader(name, next.signature)) {
-      throw new ApiError('validation_error', `header "${name}" is set by Herald and cannot be overridden`);
+  // Only what this change touches: an endpoint stored before these checks existed stays editable.
+  if (body.headers !== undefined || body.signature !== undefined) checkHeaders(next);
+  if (body.query !== undefined) checkQuery(next);
+  return next;
+}
+
+function urlEncodable(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `headers["x-a"]`: the field as a client wrote it, escapes included, so odd names stay readable. */
+const field = (map: string, key: string) => `${map}[${JSON.stringify(key)}]`;
+
+function checkHeaders(ep: Endpoint): void {
+  for (const [name, value] of Object.entries(ep.headers)) {
+    const problem = customHeaderProblem(name, value, ep.signature);
+    if (problem) throw new ApiError('validation_error', `${field('headers', name)} ${problem}`);
+  }
+}
+
+function checkQuery(ep: Endpoint): void {  // Query parameters are URL-encoded when sent, so almost anything goes; only text that is not
+  // well-formed UTF-16 (a lone surrogate, possible through a JSON \ud800 escape) cannot be encoded.
+  for (const [key, value] of Object.entries(ep.query)) {
+    if (!urlEncodable(key) || !urlEncodable(value)) {
+      throw new ApiError('validation_error', `${field('query', key)} contains a lone UTF-16 surrogate, which cannot be URL-encoded`);
     }
   }
-  return next;
 }
 
 export function parseTimeout(text: string): number {
@@ -60,10 +87,17 @@ export function parseTimeout(text: string): number {
   return ms;
 }
 
+/**
+ * Steps in the forms the --retry-schedule flag takes (`5s`, `5m`, `2h`, `1d`, `500ms`) or ISO 8601
+ * (`PT5S`): one parser for both, so a schedule copied from the flag into an app, an endpoint or a
+ * config file means the same. Responses always give the steps back in ISO 8601.
+ */
 export function parseSchedule(steps: string[]): number[] {
-  return steps.map((step) => {
-    const ms = parseIsoDuration(step);
-    if (ms === null) throw new ApiError('validation_error', `retrySchedule step "${step}" is not an ISO 8601 duration`);
+  return steps.map((step, i) => {
+    const ms = parseDurationOption(step);
+    if (ms === null) {
+      throw new ApiError('validation_error', `retrySchedule[${i}] "${step}" is not a duration: use e.g. "5s", "5m", "2h" or ISO 8601 "PT5S"`);
+    }
     return ms;
   });
 }

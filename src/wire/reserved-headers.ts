@@ -41,3 +41,26 @@ export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Tab, printable ASCII and Latin-1 (what Node sends); CR or LF in a value would inject further headers. */
 export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Why a custom header can never be sent as configured, or null when it can. Checked when an endpoint
+ * is configured (API, PATCH, config file) so a bad header is refused at once instead of failing every
+ * attempt later. Values follow RFC 9110 field-value: no CR, LF, NUL or other control character except
+ * a tab inside. Leading or trailing spaces and tabs are refused too rather than trimmed: HTTP parsers
+ * strip them, so the receiver would never see the value as stored, and Herald does not edit settings.
+ */
+const MAX_HEADER_NAME_LENGTH = 128;
+
+export function customHeaderProblem(name: string, value: string, sig: SignatureConfig): string | null {
+  if (name === '') return 'has an empty name';
+  if (name.length > MAX_HEADER_NAME_LENGTH) return `has a name longer than ${MAX_HEADER_NAME_LENGTH} characters`;
+  if (!HEADER_NAME.test(name)) {
+    return "is not a valid header name: use letters, digits and !#$%&'*+-.^_`|~ only (an RFC 9110 token: no spaces, colons or control characters)";
+  }
+  if (isReservedHeader(name, sig)) return 'is set by Herald and cannot be overridden';
+  if (!HEADER_VALUE.test(value)) {
+    return 'has a value that cannot be sent: no CR, LF, NUL or other control characters (a tab is fine), and only Latin-1 text';
+  }
+  if (/^[ \t]|[ \t]$/.test(value)) return 'has a value with leading or trailing whitespace, which HTTP strips: remove it';
+  return null;
+}

@@ -10,7 +10,7 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
   });
 
   api.get('/api/v1/apps', { config: { adminOnly: true }, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
-    const result = await ctx.store.listApps(page(req.query));
+    const result = await ctx.store.listApps(page(req.query, 'app'));
     return { ...result, data: result.data.map(appJson) };
   });
 
@@ -36,6 +36,6 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
   });
 
   api.get('/api/v1/event-types', { schema: { querystring: Pagination, tags: ['event-types'] } }, async (req) =>
-    ctx.store.listEventTypes(page(req.query)),
+    ctx.store.listEventTypes(page(req.query, 'event-type')),
   );
 }

@@ -14,7 +14,7 @@ export function endpointRoutes(api: Api, ctx: ApiContext): void {
 
   api.get('/api/v1/apps/:appId/endpoints', { schema: { params: AppParams, querystring: Pagination, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
-    const result = await ctx.store.listEndpoints(app.id, page(req.query));
+    const result = await ctx.store.listEndpoints(app.id, page(req.query, 'ep'));
     return { ...result, data: result.data.map(endpointJson) };
   });
 

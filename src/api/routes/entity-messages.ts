@@ -19,7 +19,7 @@ export function entityMessageRoutes(api: Api, ctx: ApiContext): void {
     async (req) => {
       const app = tenantApp(req);
       const entity = entityRef(req.params.entityType, req.params.entityId);
-      const result = await listMessagesByEntity(ctx.store, app.id, entity, page(req.query));
+      const result = await listMessagesByEntity(ctx.store, app.id, entity, page(req.query, 'msg'));
       return { ...result, data: result.data.map(messageJson) };
     },
   );

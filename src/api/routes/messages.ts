@@ -30,7 +30,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
 
   api.get('/api/v1/apps/:appId/messages', { schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
-    const result = await ctx.store.listMessages(app.id, { ...page(req.query), eventType: req.query.eventType });
+    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType });
     return { ...result, data: result.data.map(messageJson) };
   });
 
@@ -42,14 +42,14 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
     await ctx.messages.get(app.id, req.params.msgId);
-    const result = await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, { ...page(req.query), status: req.query.status });
+    const result = await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, { ...page(req.query, 'atm'), status: req.query.status });
     return { ...result, data: result.data.map(attemptJson) };
   });
 
   api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
     await ctx.endpoints.get(app.id, req.params.endpointId);
-    const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, { ...page(req.query), status: req.query.status });
+    const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, { ...page(req.query, 'atm'), status: req.query.status });
     return { ...result, data: result.data.map(attemptJson) };
   });
 

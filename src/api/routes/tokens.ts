@@ -28,7 +28,7 @@ export function tokenRoutes(api: Api, ctx: ApiContext & { tokens: TokenService; 
   });
 
   api.get('/api/v1/apps/:appId/tokens', { config: adminOnly, schema: { params: AppParams, querystring: Pagination, tags: ['tokens'] } }, async (req) => {
-    const result = await ctx.store.listTokens(tenantApp(req).id, page(req.query));
+    const result = await ctx.store.listTokens(tenantApp(req).id, page(req.query, 'tok'));
     return { ...result, data: result.data.map(tokenJson) };
   });
 
