@@ -10,8 +10,11 @@ export type HeadersLike =
   | { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
 
 export interface VerifyWebhookOptions {
-  /** The raw body exactly as received. A re-serialised `JSON.stringify(req.body)` will not verify. */
-  body: string | Uint8Array | undefined;
+  /**
+   * The raw body exactly as received. A re-serialised `JSON.stringify(req.body)` will not verify, and
+   * a parsed object throws a TypeError saying how to get the raw body (express.raw, Fastify rawBody).
+   */
+  body: string | Uint8Array | ArrayBuffer | null | undefined;
   headers: HeadersLike;
   /** The endpoint's secret; several while you roll a secret over (any one may match). */
   secret: string | readonly string[];
@@ -49,9 +52,27 @@ function plainHeaders(headers: HeadersLike): Record<string, string | string[] | 
   return out;
 }
 
+/**
+ * The most common receiver mistake is passing the body a JSON parser already parsed. That can never
+ * verify (the signature covers the bytes Herald sent, and re-serialising changes them), so it is a
+ * programming error, thrown as a TypeError that says how to get the raw body, not a
+ * WebhookVerificationError that would read like a forgery or a wrong secret.
+ */
+export const PARSED_BODY_MESSAGE =
+  'verify() needs the raw request body exactly as received (a string, Buffer or Uint8Array), but got a parsed value: ' +
+  'the signature covers the bytes Herald sent, and a parsed and re-serialised body never matches them. ' +
+  "Express: use express.raw({ type: 'application/json' }) on the webhook route instead of express.json() and pass req.body, " +
+  "or use heraldWebhook() from 'herald/express'. " +
+  "Fastify: register heraldWebhooks from 'herald/fastify', or parse that route's bodies with addContentTypeParser('application/json', { parseAs: 'buffer' }, …) " +
+  '(or pass request.rawBody from the fastify-raw-body plugin). Fetch (Next.js, Hono, Deno): pass await request.text().';
+
 function asBodyInput(body: VerifyWebhookOptions['body']): string | Buffer | undefined {
-  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return body;
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // null is what some frameworks report for "no body" (a GET); it carries nothing to mis-verify.
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  throw new TypeError(PARSED_BODY_MESSAGE);
 }
 
 /**
