@@ -120,6 +120,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       publicUrl: () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl,
       tokenRateLimit: config.tokenRateLimit,
       adminRateLimit: config.adminRateLimit,
+      productName: config.productName,
     },
   );
   metricsRoute(server, metrics);

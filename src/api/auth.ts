@@ -2,21 +2,29 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import { ApiError } from './errors.js';
+import { ACCESS_LEVELS, deniedMessage, type RouteAccess } from './route-access.js';
 
-export type Principal = { kind: 'admin' } | { kind: 'app'; appId: string; tokenId: string };
+/**
+ * Who is calling: the admin token (the product's backend, every app), an app token (the product's
+ * backend for one tenant) or a portal link's token (the tenant's own people, in the portal).
+ */
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'app'; appId: string; tokenId: string }
+  | { kind: 'portal'; appId: string; tokenId: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** Only the admin token may call this route; app tokens get 403. */
-    adminOnly?: boolean;
+    /** The least principal that may call this route (route-access.ts). Every /api route states it. */
+    access?: RouteAccess;
   }
 }
 
 /** API paths anyone may read: the API description documents no tenant's data. */
-const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
+export const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -24,7 +32,7 @@ export const hashToken = (token: string): string => createHash('sha256').update(
  * Bearer-token auth for everything under /api. The admin token is compared as a SHA-256 digest
  * with timingSafeEqual (constant time, independent of length). App tokens are looked up by their
  * SHA-256: the database never holds a usable token, and an index lookup on a hash leaks nothing an
- * attacker can steer byte by byte.
+ * attacker can steer byte by byte. Then each route's `access` decides, in one hook, who may call it.
  */
 export function installAuth(app: FastifyInstance, adminToken: string, store: Store): void {
   const adminDigest = createHash('sha256').update(adminToken).digest();
@@ -44,11 +52,13 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     if (!token || (token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now())) {
       throw new ApiError('unauthorized', 'invalid or expired API token');
     }
-    request.principal = { kind: 'app', appId: token.appId, tokenId: token.id };
+    request.principal = { kind: token.kind === 'portal' ? 'portal' : 'app', appId: token.appId, tokenId: token.id };
   });
   app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.config?.adminOnly && request.principal?.kind !== 'admin') {
-      throw new ApiError('forbidden', 'this route needs the admin token; app tokens cannot use it');
-    }
+    const principal = request.principal;
+    if (!principal) return; // a path outside /api, or a public one: no token, no rights to check
+    // A route that forgot to say fails closed: admin only (build-server.ts also refuses to start).
+    const needed = request.routeOptions.config?.access ?? 'admin';
+    if (ACCESS_LEVELS[principal.kind] < ACCESS_LEVELS[needed]) throw new ApiError('forbidden', deniedMessage(needed));
   });
 }

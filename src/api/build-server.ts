@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import rateLimit from '@fastify/rate-limit';
 import { answerClientError } from './client-error.js';
 import { ApiError } from './errors.js';
-import { installAuth } from './auth.js';
+import { installAuth, PUBLIC_API_PATHS } from './auth.js';
+import { installPortalLimits } from './portal-limit.js';
+import type { RouteAccess } from './route-access.js';
+import { brandingRoutes } from './routes/branding.js';
 import { installOpenApi } from './openapi.js';
 import { installTenancy } from './tenancy.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -25,6 +28,8 @@ import type { ApiContext } from './routes/context.js';
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** The least principal that may call it (route-access.ts); null outside the token-guarded API. */
+  access: RouteAccess | null;
   adminOnly: boolean;
 }
 
@@ -45,6 +50,8 @@ export interface ServerOptions {
   /** Requests per second per app token / for the admin token; 0 = unlimited. */
   tokenRateLimit: number;
   adminRateLimit: number;
+  /** Named to customers in the portal (an expired link: "ask <product> for a new one"); null = unnamed. */
+  productName?: string | null;
 }
 
 /** Longest path segment the router passes on to the route's schema. */
@@ -79,8 +86,12 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
   const routes: RegisteredRoute[] = [];
   app.decorate('heraldRoutes', routes);
   app.addHook('onRoute', (route) => {
+    const guarded = route.url.startsWith('/api/') && !PUBLIC_API_PATHS.has(route.url);
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access ?? null;
+    // Who may call a route is a decision, never a default: a route that does not say fails at start-up.
+    if (guarded && !access) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} must state config.access ('admin' | 'app' | 'portal')`);
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url, adminOnly: Boolean((route.config as { adminOnly?: boolean } | undefined)?.adminOnly) });
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: guarded ? access : null, adminOnly: guarded && access === 'admin' });
     }
   });
 
@@ -90,6 +101,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
   installAuth(app, options.adminToken, ctx.store);
   installTenancy(app, ctx.apps);
   await installRateLimit(app, options);
+  installPortalLimits(app);
   // Before any route: @fastify/swagger learns routes as they are added.
   await installOpenApi(app, { version: options.version });
 
@@ -102,6 +114,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
       return reply.status(503).send({ code: 'not_ready', message: `store unreachable: ${(err as Error).message}` });
     }
   });
+  brandingRoutes(app, { productName: options.productName ?? null });
   await dashboardRoutes(app, { version: options.version });
 
   // Routes live in a registered plugin so that hooks added by plugins above apply to all of them.
@@ -126,8 +139,9 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
 }
 
 /**
- * Per-token API rate limit (429 with Retry-After). It runs after auth so the key is the caller's
- * token rather than an IP address that many tenants behind one proxy may share.
+ * Per-token API rate limit (429 with Retry-After), for app and portal link tokens alike. It runs
+ * after auth so the key is the caller's token rather than an IP address that many tenants behind
+ * one proxy may share.
  */
 async function installRateLimit(app: FastifyInstance, options: ServerOptions): Promise<void> {
   const limitFor = (req: { principal?: { kind: string } }) =>
@@ -140,7 +154,7 @@ async function installRateLimit(app: FastifyInstance, options: ServerOptions): P
     allowList: (req) => !req.principal || limitFor(req) === 0,
     keyGenerator: (req) => {
       const p = req.principal;
-      return p?.kind === 'app' ? `token:${p.tokenId}` : 'admin';
+      return p && p.kind !== 'admin' ? `token:${p.tokenId}` : 'admin';
     },
     errorResponseBuilder: (_req, context) =>
       new ApiError('rate_limited', `rate limit of ${context.max} requests per second exceeded; retry in ${context.after}`),

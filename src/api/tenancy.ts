@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 /**
  * Tenant isolation in one place: every route with an `{appId}` resolves it here, and an app token
- * asking for another app gets the same 404 as for an app that does not exist, so it cannot even
+ * (or a portal link's token) asking for another app gets the same 404 as for an app that does not exist, so it cannot even
  * learn which apps exist. Routes then read `tenantApp(req)` instead of loading the app themselves.
  */
 export function installTenancy(app: FastifyInstance, apps: AppService): void {
@@ -24,7 +24,7 @@ export function installTenancy(app: FastifyInstance, apps: AppService): void {
     if (appId === undefined) return;
     const found = await apps.find(appId);
     const p = request.principal;
-    if (!found || (p?.kind === 'app' && p.appId !== found.id)) throw notFound('app', appId);
+    if (!found || (p && p.kind !== 'admin' && p.appId !== found.id)) throw notFound('app', appId);
     request.tenantApp = found;
   });
 }

@@ -32,6 +32,8 @@ export interface ServerConfig {
   configFile: string | null;
   /** The URL users reach Herald at (portal links point here); default http://<host>:<port>. */
   publicUrl: string | null;
+  /** The product running Herald, named to customers in the portal ("ask <product> for a new link"); null = unnamed. */
+  productName: string | null;
   /** 32-byte key for secrets at rest (base64 or hex); default: generated into the data folder. */
   encryptionKey: string | null;
   /** API requests per second one app token may make; 0 = unlimited. */
@@ -97,6 +99,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   requireHttps: false,
   configFile: null,
   publicUrl: null,
+  productName: null,
   tokenRateLimit: 50,
   adminRateLimit: 0,
   encryptionKey: null,
@@ -124,6 +127,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'leaseMargin', flag: '--lease-margin <duration>', env: 'HERALD_LEASE_MARGIN', description: 'extra time a claim lasts beyond the endpoint timeout', parse: duration('lease margin'), hidden: true },
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'HERALD_BODY_LIMIT', description: 'largest accepted API request body', parse: int('body limit') },
   { key: 'publicUrl', flag: '--public-url <url>', env: 'HERALD_PUBLIC_URL', description: 'URL users reach Herald at, for portal links (default http://<host>:<port>)', parse: String },
+  { key: 'productName', flag: '--product-name <name>', env: 'HERALD_PRODUCT_NAME', description: 'your product\'s name, shown to customers in the portal (e.g. "ask Acme for a new link")', parse: (raw) => raw.trim() || null },
   { key: 'encryptionKey', flag: '--encryption-key <key>', env: 'HERALD_ENCRYPTION_KEY', description: 'key for secrets at rest, 32 bytes base64/hex (default: generated into the data folder)', parse: String, hidden: true },
   { key: 'tokenRateLimit', flag: '--token-rate-limit <n>', env: 'HERALD_TOKEN_RATE_LIMIT', description: 'API requests per second per app token (0 = unlimited)', parse: int('token rate limit') },
   { key: 'adminRateLimit', flag: '--admin-rate-limit <n>', env: 'HERALD_ADMIN_RATE_LIMIT', description: 'API requests per second for the admin token (0 = unlimited)', parse: int('admin rate limit') },

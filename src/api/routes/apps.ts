@@ -2,30 +2,31 @@ import { AppCreate, AppParams, AppPatch, EventTypeCreate, Pagination } from '../
 import { appJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
+import { adminAccess, portalAccess } from '../route-access.js';
 
 export function appRoutes(api: Api, ctx: ApiContext): void {
-  api.post('/api/v1/apps', { config: { adminOnly: true }, schema: { body: AppCreate, tags: ['apps'] } }, async (req, reply) => {
+  api.post('/api/v1/apps', { config: adminAccess, schema: { body: AppCreate, tags: ['apps'] } }, async (req, reply) => {
     reply.status(201);
     return appJson(await ctx.apps.create(req.body));
   });
 
-  api.get('/api/v1/apps', { config: { adminOnly: true }, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
+  api.get('/api/v1/apps', { config: adminAccess, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
     const result = await ctx.store.listApps(page(req.query, 'app'));
     return { ...result, data: result.data.map(appJson) };
   });
 
-  api.get('/api/v1/apps/:appId', { schema: { params: AppParams, tags: ['apps'] } }, async (req) => appJson(tenantApp(req)));
+  api.get('/api/v1/apps/:appId', { config: portalAccess, schema: { params: AppParams, tags: ['apps'] } }, async (req) => appJson(tenantApp(req)));
 
-  api.patch('/api/v1/apps/:appId', { config: { adminOnly: true }, schema: { params: AppParams, body: AppPatch, tags: ['apps'] } }, async (req) =>
+  api.patch('/api/v1/apps/:appId', { config: adminAccess, schema: { params: AppParams, body: AppPatch, tags: ['apps'] } }, async (req) =>
     appJson(await ctx.apps.update(req.params.appId, req.body)),
   );
 
-  api.delete('/api/v1/apps/:appId', { config: { adminOnly: true }, schema: { params: AppParams, tags: ['apps'] } }, async (req, reply) => {
+  api.delete('/api/v1/apps/:appId', { config: adminAccess, schema: { params: AppParams, tags: ['apps'] } }, async (req, reply) => {
     await ctx.apps.delete(req.params.appId);
     return reply.status(204).send();
   });
 
-  api.post('/api/v1/event-types', { config: { adminOnly: true }, schema: { body: EventTypeCreate, tags: ['event-types'] } }, async (req, reply) => {
+  api.post('/api/v1/event-types', { config: adminAccess, schema: { body: EventTypeCreate, tags: ['event-types'] } }, async (req, reply) => {
     const eventType = await ctx.store.upsertEventType({
       name: req.body.name,
       description: req.body.description ?? null,
@@ -35,7 +36,7 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
     return eventType;
   });
 
-  api.get('/api/v1/event-types', { schema: { querystring: Pagination, tags: ['event-types'] } }, async (req) =>
+  api.get('/api/v1/event-types', { config: portalAccess, schema: { querystring: Pagination, tags: ['event-types'] } }, async (req) =>
     ctx.store.listEventTypes(page(req.query, 'event-type')),
   );
 }

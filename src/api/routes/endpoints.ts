@@ -2,9 +2,11 @@ import { EndpointCreate, EndpointParams, EndpointPatch, AppParams, Pagination, T
 import { endpointJson, messageJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
+import { portalAccess } from '../route-access.js';
+import { PORTAL_TEST_EVENT_LIMIT } from '../portal-limit.js';
 
 export function endpointRoutes(api: Api, ctx: ApiContext): void {
-  api.post('/api/v1/apps/:appId/endpoints', { schema: { params: AppParams, body: EndpointCreate, tags: ['endpoints'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/endpoints', { config: portalAccess, schema: { params: AppParams, body: EndpointCreate, tags: ['endpoints'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.create(app.id, req.body);
     reply.status(201);
@@ -12,36 +14,36 @@ export function endpointRoutes(api: Api, ctx: ApiContext): void {
     return { ...endpointJson(endpoint), secret: endpoint.secrets[0]!.secret };
   });
 
-  api.get('/api/v1/apps/:appId/endpoints', { schema: { params: AppParams, querystring: Pagination, tags: ['endpoints'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/endpoints', { config: portalAccess, schema: { params: AppParams, querystring: Pagination, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     const result = await ctx.store.listEndpoints(app.id, page(req.query, 'ep'));
     return { ...result, data: result.data.map(endpointJson) };
   });
 
-  api.get('/api/v1/apps/:appId/endpoints/:endpointId', { schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/endpoints/:endpointId', { config: portalAccess, schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     return endpointJson(await ctx.endpoints.get(app.id, req.params.endpointId));
   });
 
-  api.patch('/api/v1/apps/:appId/endpoints/:endpointId', { schema: { params: EndpointParams, body: EndpointPatch, tags: ['endpoints'] } }, async (req) => {
+  api.patch('/api/v1/apps/:appId/endpoints/:endpointId', { config: portalAccess, schema: { params: EndpointParams, body: EndpointPatch, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     return endpointJson(await ctx.endpoints.update(app.id, req.params.endpointId, req.body));
   });
 
-  api.delete('/api/v1/apps/:appId/endpoints/:endpointId', { schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req, reply) => {
+  api.delete('/api/v1/apps/:appId/endpoints/:endpointId', { config: portalAccess, schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req, reply) => {
     const app = tenantApp(req);
     await ctx.endpoints.get(app.id, req.params.endpointId);
     await ctx.store.deleteEndpoint(app.id, req.params.endpointId);
     return reply.status(204).send();
   });
 
-  api.get('/api/v1/apps/:appId/endpoints/:endpointId/secret', { schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/endpoints/:endpointId/secret', { config: portalAccess, schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
     return { secret: endpoint.secrets[0]!.secret };
   });
 
-  api.post('/api/v1/apps/:appId/endpoints/:endpointId/test', { schema: { params: EndpointParams, body: TestEventCreate, tags: ['endpoints'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/endpoints/:endpointId/test', { config: { ...portalAccess, portalLimit: PORTAL_TEST_EVENT_LIMIT }, schema: { params: EndpointParams, body: TestEventCreate, tags: ['endpoints'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
     const result = await ctx.messages.sendTest(endpoint, req.body?.eventType);

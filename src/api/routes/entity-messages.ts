@@ -4,6 +4,7 @@ import { Pagination } from '../schemas.js';
 import { messageJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
+import { portalAccess } from '../route-access.js';
 
 export const EntityParams = Type.Object({
   appId: Type.String({ maxLength: 128 }),
@@ -15,7 +16,7 @@ export const EntityParams = Type.Object({
 export function entityMessageRoutes(api: Api, ctx: ApiContext): void {
   api.get(
     '/api/v1/apps/:appId/entities/:entityType/:entityId/messages',
-    { schema: { params: EntityParams, querystring: Pagination, tags: ['messages'], summary: 'Messages about one entity, newest first' } },
+    { config: portalAccess, schema: { params: EntityParams, querystring: Pagination, tags: ['messages'], summary: 'Messages about one entity, newest first' } },
     async (req) => {
       const app = tenantApp(req);
       const entity = entityRef(req.params.entityType, req.params.entityId);

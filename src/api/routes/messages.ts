@@ -3,11 +3,12 @@ import { AppParams, AttemptListQuery, EndpointParams, MessageBatchCreate, Messag
 import { attemptJson, messageJson, publishedJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
+import { appAccess, portalAccess } from '../route-access.js';
 
 const BATCH_BODY_LIMIT_FACTOR = 16;
 
 export function messageRoutes(api: Api, ctx: ApiContext): void {
-  api.post('/api/v1/apps/:appId/messages', { schema: { params: AppParams, body: MessageCreate, tags: ['messages'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/messages', { config: appAccess, schema: { params: AppParams, body: MessageCreate, tags: ['messages'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const header = req.headers['idempotency-key'];
     if (Array.isArray(header) || (header !== undefined && (header.length < 1 || header.length > 256))) {
@@ -20,7 +21,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   });
 
   // Bulk ingest: bigger bodies than single calls are expected here (1,000 messages).
-  api.post('/api/v1/apps/:appId/messages/batch', { bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/messages/batch', { config: appAccess, bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
     const results = await ctx.messages.publishBatch(tenantApp(req).id, req.body.messages, req.id);
     reply.status(202);
     return {
@@ -28,32 +29,32 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
     };
   });
 
-  api.get('/api/v1/apps/:appId/messages', { schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages', { config: portalAccess, schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
     const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType });
     return { ...result, data: result.data.map(messageJson) };
   });
 
-  api.get('/api/v1/apps/:appId/messages/:msgId', { schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages/:msgId', { config: portalAccess, schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
     return messageJson(await ctx.messages.get(app.id, req.params.msgId));
   });
 
-  api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { config: portalAccess, schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
     await ctx.messages.get(app.id, req.params.msgId);
     const result = await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, { ...page(req.query, 'atm'), status: req.query.status });
     return { ...result, data: result.data.map(attemptJson) };
   });
 
-  api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { config: portalAccess, schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
     await ctx.endpoints.get(app.id, req.params.endpointId);
     const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, { ...page(req.query, 'atm'), status: req.query.status });
     return { ...result, data: result.data.map(attemptJson) };
   });
 
-  api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { config: portalAccess, schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
     const delivery = await ctx.messages.resend(app.id, req.params.msgId, endpoint);

@@ -4,6 +4,7 @@ import { AppParams, Pagination } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
 import { PORTAL_TTL_DEFAULT_S, PORTAL_TTL_MAX_S, type TokenService } from '../../services/token-service.js';
 import { page, type Api, type ApiContext } from './context.js';
+import { adminAccess } from '../route-access.js';
 
 export const TokenCreate = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false });
 const TokenParams = Type.Object({ appId: Type.String({ maxLength: 128 }), tokenId: Type.String({ maxLength: 64 }) });
@@ -18,26 +19,24 @@ export const tokenJson = (t: { id: string; name: string | null; kind: string; ex
 
 /** App-scoped tokens and portal links: issued by the admin (the product's backend) only. */
 export function tokenRoutes(api: Api, ctx: ApiContext & { tokens: TokenService; publicUrl: string }): void {
-  const adminOnly = { adminOnly: true };
-
-  api.post('/api/v1/apps/:appId/tokens', { config: adminOnly, schema: { params: AppParams, body: TokenCreate, tags: ['tokens'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/tokens', { config: adminAccess, schema: { params: AppParams, body: TokenCreate, tags: ['tokens'] } }, async (req, reply) => {
     const issued = await ctx.tokens.issue(tenantApp(req).id, 'api', req.body.name ?? null, null);
     reply.status(201);
     // The only time the token text is shown: Herald keeps just its hash.
     return { ...tokenJson(issued.record), token: issued.token };
   });
 
-  api.get('/api/v1/apps/:appId/tokens', { config: adminOnly, schema: { params: AppParams, querystring: Pagination, tags: ['tokens'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/tokens', { config: adminAccess, schema: { params: AppParams, querystring: Pagination, tags: ['tokens'] } }, async (req) => {
     const result = await ctx.store.listTokens(tenantApp(req).id, page(req.query, 'tok'));
     return { ...result, data: result.data.map(tokenJson) };
   });
 
-  api.delete('/api/v1/apps/:appId/tokens/:tokenId', { config: adminOnly, schema: { params: TokenParams, tags: ['tokens'] } }, async (req, reply) => {
+  api.delete('/api/v1/apps/:appId/tokens/:tokenId', { config: adminAccess, schema: { params: TokenParams, tags: ['tokens'] } }, async (req, reply) => {
     if (!(await ctx.store.deleteToken(tenantApp(req).id, req.params.tokenId))) throw notFound('token', req.params.tokenId);
     return reply.status(204).send();
   });
 
-  api.post('/api/v1/apps/:appId/portal-link', { config: adminOnly, schema: { params: AppParams, body: PortalLinkCreate, tags: ['tokens'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/portal-link', { config: adminAccess, schema: { params: AppParams, body: PortalLinkCreate, tags: ['tokens'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const ttl = req.body.expiresIn ?? PORTAL_TTL_DEFAULT_S;
     if (ttl > PORTAL_TTL_MAX_S) throw new ApiError('validation_error', `expiresIn must be at most ${PORTAL_TTL_MAX_S} seconds`);
