@@ -11,6 +11,22 @@ export class HeraldApiError extends Error {
   }
 }
 
+/**
+ * Thrown when Herald could not be reached or did not answer (connection refused, DNS failure,
+ * timeout, TLS error): the message names the request (method and URL, never the token) and the cause.
+ */
+export class HeraldNetworkError extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Herald client: ${method} ${url} failed: ${reason}`, options);
+    this.name = 'HeraldNetworkError';
+  }
+}
+
 export interface HeraldClientOptions {
   /** Herald's base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
@@ -18,6 +34,8 @@ export interface HeraldClientOptions {
   token: string;
   /** Defaults to the global fetch; pass undici's or a wrapped one for proxies and tests. */
   fetch?: typeof fetch;
+  /** Give up on a request after this many ms (a HeraldNetworkError); default: no limit of its own. */
+  timeoutMs?: number;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -38,6 +56,13 @@ export class Transport {
 
   constructor(private readonly options: HeraldClientOptions) {
     if (!options.url) throw new TypeError('Herald client: url is required');
+    const parsed = new URL(options.url);
+    if (parsed.username || parsed.password) {
+      // fetch refuses such URLs anyway; say so now, without repeating the password.
+      parsed.username = '';
+      parsed.password = '';
+      throw new TypeError(`Herald client: the url must not contain a user or password (${parsed.origin}); Herald authenticates with the token option`);
+    }
     this.base = options.url.replace(/\/+$/, '');
     this.doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
@@ -49,8 +74,15 @@ export class Transport {
     }
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.options.token}`, ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
+    const signal = this.options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.options.timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal });
+      text = await res.text();
+    } catch (err) {
+      throw new HeraldNetworkError(method, url.toString(), this.reasonOf(err), { cause: err });
+    }
     const parsed = text ? parseJson(text) : undefined;
     if (!res.ok) {
       const err = (parsed ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
@@ -62,6 +94,20 @@ export class Transport {
       );
     }
     return parsed as T;
+  }
+
+  /** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is in its cause. */
+  private reasonOf(err: unknown): string {
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') && this.options.timeoutMs !== undefined) {
+      return `timed out after ${this.options.timeoutMs} ms`;
+    }
+    const parts: string[] = [];
+    for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) {
+      const code = (e as { code?: unknown }).code;
+      const text = typeof code === 'string' && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
+      if (text && text !== 'fetch failed') parts.push(text);
+    }
+    return parts.length ? parts.join(': ') : String(err);
   }
 }
 

@@ -2,7 +2,7 @@ import type * as T from './client-types.js';
 import { seg, Transport, type HeraldClientOptions } from './client-transport.js';
 
 export type * from './client-types.js';
-export { HeraldApiError, type HeraldClientOptions } from './client-transport.js';
+export { HeraldApiError, HeraldNetworkError, type HeraldClientOptions } from './client-transport.js';
 
 const V1 = '/api/v1';
 type Page<X> = Promise<T.PageOut<X>>;
