@@ -6,6 +6,7 @@ import { link, navigate, useRoute, type Route } from './router';
 import { AppHome } from './screens/app-home';
 import { AppsList } from './screens/apps-list';
 import { Login } from './screens/login';
+import { PortalExpired, type PortalEnd } from './screens/portal-expired';
 import { EndpointEdit } from './screens/endpoint-edit';
 import { EndpointDetails } from './endpoint/endpoint-details';
 import { MessagesScreen } from './messages/messages-screen';
@@ -21,8 +22,7 @@ export function App() {
   useEffect(() => {
     if (route.name !== 'portal') return;
     if (!route.appId || !route.token) {
-      setSignedOutBecause('This portal link is incomplete: ask for a new one.');
-      navigate('#/login', { replace: true });
+      endPortal('incomplete');
       return;
     }
     const next: Session = { kind: 'portal', token: route.token, appId: route.appId };
@@ -30,6 +30,14 @@ export function App() {
     setSession(next);
     navigate(link('apps', route.appId), { replace: true });
   }, [route]);
+
+  // A portal session whose token is refused (expired, revoked) ends on a screen of its own that
+  // names who to ask for a new link; the customer never lands on the admin sign-in.
+  const endPortal = (reason: PortalEnd) => {
+    clearSession();
+    setSession(null);
+    navigate(`#/portal-expired${reason === 'incomplete' ? '?reason=incomplete' : ''}`, { replace: true });
+  };
 
   const signOut = (reason: string | null) => {
     clearSession();
@@ -41,13 +49,12 @@ export function App() {
   const api = useMemo(
     () =>
       session &&
-      new ApiClient(session, (message) =>
-        signOut(session.kind === 'portal' ? `This portal link is no longer valid (${message}). Ask for a new one.` : `Signed out: ${message}`),
-      ),
+      new ApiClient(session, (message) => (session.kind === 'portal' ? endPortal('expired') : signOut(`Signed out: ${message}`))),
     [session],
   );
 
   if (route.name === 'portal') return null;
+  if (route.name === 'portal-expired') return <PortalExpired reason={route.reason} />;
   if (!session || !api) {
     return (
       <Login

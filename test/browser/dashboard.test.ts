@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/api/auth.js';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
@@ -31,7 +32,7 @@ describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dashboard not built: run `npm run build` first');
-    herald = await startTestHerald();
+    herald = await startTestHerald({ productName: 'Acme Cloud' });
     receiver = await startReceiver();
     for (const name of ['member.removed', 'agreement.created', 'invoice.paid']) {
       await herald.api('POST', '/api/v1/event-types', { name, description: `when ${name.replace('.', ' is ')}` });
@@ -185,6 +186,56 @@ describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
     expect(await portal.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await screenshot(portal, `${SHOTS}/08-portal-endpoint-phone.png`);
     await portal.close();
+  }, STEP_TIMEOUT);
+
+  it('tells the customer an expired or revoked portal link has expired, never showing the admin sign-in', async () => {
+    // Expired: a portal token whose time is up (written to the store: links last at least a minute).
+    const expired = `hrld_portal_expired${Date.now()}`;
+    await herald.store.createToken({
+      id: `tok_expired${Date.now()}`, appId, name: 'portal link', kind: 'portal', tokenHash: hashToken(expired),
+      expiresAt: new Date(Date.now() - 1000).toISOString(), createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    const portal = await context.newPage();
+    // The refused requests are the point here (how many depends on the screen): only those may be logged.
+    const portalErrors = new ConsoleErrors();
+    portalErrors.watch(portal);
+    await portal.goto(`${herald.url}/#/portal?app=${appId}&token=${expired}`);
+    await portal.getByText('This link has expired; ask Acme Cloud for a new one.').waitFor();
+    expect(await portal.getByLabel('Admin token').count()).toBe(0);
+    expect(await portal.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+    expect(portal.url()).not.toContain('token=');
+    await screenshot(portal, `${SHOTS}/09-portal-expired.png`);
+    // A reload of that screen stays on it.
+    await portal.reload();
+    await portal.getByText('This link has expired; ask Acme Cloud for a new one.').waitFor();
+    expect(await portal.getByLabel('Admin token').count()).toBe(0);
+
+    // Revoked while in use: the next request is refused and the same screen shows.
+    const link = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, {})).body;
+    await portal.goto(link.url);
+    await portal.getByRole('link', { name: 'Acme receiver' }).waitFor();
+    const tokens = (await herald.api('GET', `/api/v1/apps/${appId}/tokens?limit=100`)).body.data;
+    const record = tokens.find((t: { kind: string; expiresAt: string }) => t.kind === 'portal' && t.expiresAt === link.expiresAt);
+    expect((await herald.api('DELETE', `/api/v1/apps/${appId}/tokens/${record.id}`)).status).toBe(204);
+    await portal.getByRole('link', { name: 'Acme receiver' }).click();
+    await portal.getByText('This link has expired; ask Acme Cloud for a new one.').waitFor();
+    expect(await portal.getByLabel('Admin token').count()).toBe(0);
+    await portal.close();
+    expect(portalErrors.unexpected.filter((line) => !/status of 401/.test(line))).toEqual([]);
+    expect(portalErrors.unexpected.length).toBeGreaterThan(0);
+
+    // A Herald not told the product's name says so honestly; a cut-short link gets the same screen.
+    const unnamed = await startTestHerald();
+    const cut = await context.newPage();
+    consoleErrors.watch(cut);
+    try {
+      await cut.goto(`${unnamed.url}/#/portal?app=${appId}`);
+      await cut.getByText('This link is incomplete; ask the service that gave you this link for a new one.').waitFor();
+      expect(await cut.getByLabel('Admin token').count()).toBe(0);
+    } finally {
+      await cut.close();
+      await unnamed.stop();
+    }
   }, STEP_TIMEOUT);
 
   it('logged no console errors', () => {
