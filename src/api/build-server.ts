@@ -14,7 +14,8 @@ import { tokenRoutes } from './routes/tokens.js';
 import type { TokenService } from '../services/token-service.js';
 import { installErrorHandler } from './error-handler.js';
 import { installValidation } from './validation.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
+import { parseJsonBody } from './raw-json-body.js';
+import { stringifyWithRawJson } from './raw-json-reply.js';
 import { appRoutes } from './routes/apps.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { secretRoutes } from './routes/secrets.js';
@@ -64,8 +65,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     // Per-request logs would dominate the log at webhook volumes; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
-    // `__proto__` / `constructor.prototype` keys are refused (400 invalid_json) rather than stripped;
-    // deep nesting is refused by the JSON parser below (MAX_JSON_DEPTH).
+    // Bodies are parsed by installJsonBodies below (it refuses `__proto__` / `constructor.prototype`
+    // keys and deep nesting); these settings cover any other parser.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Above the longest id a schema accepts (an app uid: 128), so over-long ids get the schema's
@@ -97,7 +98,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
 
   installValidation(app);
   installErrorHandler(app);
-  acceptEmptyJsonBodies(app);
+  installJsonBodies(app);
   installAuth(app, options.adminToken, ctx.store);
   installTenancy(app, ctx.apps);
   await installRateLimit(app, options);
@@ -161,19 +162,25 @@ async function installRateLimit(app: FastifyInstance, options: ServerOptions): P
   });
 }
 
-/** `curl -X POST` with a JSON content type and no body is common for action routes (resend, test). */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+/**
+ * JSON in and out. Bodies are parsed with their text kept (a message's `data` is stored exactly as
+ * published: raw-json-body.ts), and answers splice stored `data` text in unchanged (RawJson).
+ * `curl -X POST` with a JSON content type and no body is common for action routes (resend, test).
+ */
+function installJsonBodies(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
+  app.decorateRequest('jsonText', null);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, {});
-    return parseJson(req, body as string, (err, value) => {
-      if (!err && nestedDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(new ApiError('validation_error', `request body is nested more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-      }
-      return done(err, value);
-    });
+    let value: unknown;
+    try {
+      value = parseJsonBody(req, body as string);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    return done(null, value);
   });
+  app.setReplySerializer((payload) => stringifyWithRawJson(payload));
   // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a
   // text body into a string and the caller would get a puzzling "body must be object" instead of 415.
   app.removeContentTypeParser('text/plain');

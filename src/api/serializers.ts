@@ -1,6 +1,7 @@
 import { formatIsoDuration } from '../domain/durations.js';
 import type { App, Attempt, Endpoint, Message } from '../domain/model.js';
 import type { PublishResult } from '../store/store.js';
+import { RawJson } from './raw-json-reply.js';
 
 // The JSON the API answers with. Secrets never appear here: only the create response,
 // GET .../secret and the rotate response carry one, explicitly.
@@ -53,16 +54,13 @@ export function endpointJson(ep: Endpoint) {
 
 // Single-argument on purpose: it is passed straight to Array.map.
 export function messageJson(msg: Message) {
-  return messageWithData(msg, JSON.parse(msg.dataJson));
-}
-
-/** `data` is what `dataJson` was serialised from, when the caller already holds it. */
-function messageWithData(msg: Message, data: unknown) {
   return {
     id: msg.id,
     appId: msg.appId,
     eventType: msg.eventType,
-    data,
+    // The stored text as published, spliced in by the reply serializer: parsing and re-serialising
+    // it would change big integers, 1.0, escapes and spacing. Typed as the JSON value it is.
+    data: new RawJson(msg.dataJson) as unknown,
     entity: msg.entity,
     idempotencyKey: msg.idempotencyKey,
     createdAt: msg.createdAt,
@@ -70,13 +68,12 @@ function messageWithData(msg: Message, data: unknown) {
 }
 
 /**
- * The 202 answer to a publish. A new message echoes the data it was sent, which its stored JSON was
- * serialised from, instead of parsing that JSON back on every publish; a repeat (same idempotency
- * key) shows the message that was stored the first time.
+ * The 202 answer to a publish: the message as stored, so a repeat (same idempotency key) shows the
+ * message and data text stored the first time.
  */
-export function publishedJson(result: PublishResult, sentData: unknown) {
+export function publishedJson(result: PublishResult) {
   return {
-    ...(result.created ? messageWithData(result.message, sentData) : messageJson(result.message)),
+    ...messageJson(result.message),
     deliveries: result.created ? result.deliveryCount : undefined,
     duplicate: !result.created,
   };

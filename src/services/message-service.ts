@@ -23,31 +23,34 @@ export class MessageService {
     this.queue = new PublishQueue(store);
   }
 
-  /** `requestId`: the API request publishing it, recorded with the message and on its attempts. */
-  async publish(appId: string, body: MessageCreateBody, idempotencyHeader?: string, requestId?: string): Promise<PublishResult> {
-    const result = await this.queue.submit(this.toInput(appId, body, idempotencyHeader ?? null, requestId));
+  /**
+   * `dataJson`: the text of `body.data` exactly as published (not a re-serialisation), stored and
+   * sent as is. `requestId`: the API request publishing it, recorded with the message and on its attempts.
+   */
+  async publish(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader?: string, requestId?: string): Promise<PublishResult> {
+    const result = await this.queue.submit(this.toInput(appId, body, dataJson, idempotencyHeader ?? null, requestId));
     if (result.created) this.notifier.accepted?.(1);
     if (result.deliveryCount > 0) this.notifier.newWork();
     return result;
   }
 
-  /** Up to 1,000 messages in one request and one transaction, each with the semantics of publish. */
-  async publishBatch(appId: string, bodies: MessageCreateBody[], requestId?: string): Promise<PublishResult[]> {
-    const results = await this.store.publishMany(bodies.map((b) => this.toInput(appId, b, null, requestId)));
+  /** Up to 1,000 messages in one request and one transaction, each with the semantics of publish; `dataJsons[i]` is `bodies[i].data`'s text. */
+  async publishBatch(appId: string, bodies: MessageCreateBody[], dataJsons: string[], requestId?: string): Promise<PublishResult[]> {
+    const results = await this.store.publishMany(bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId)));
     this.notifier.accepted?.(results.filter((r) => r.created).length);
     if (results.some((r) => r.deliveryCount > 0)) this.notifier.newWork();
     return results;
   }
 
-  private toInput(appId: string, body: MessageCreateBody, idempotencyHeader: string | null, requestId?: string): PublishInput {
+  private toInput(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader: string | null, requestId?: string): PublishInput {
     const now = Date.now();
     const entity = (body.entity as MessageEntity | null | undefined) ?? null;
     const message: Message = {
       id: newId('msg'),
       appId,
       eventType: body.eventType,
-      // Serialised once here; every delivery signs and sends these exact bytes.
-      dataJson: JSON.stringify(body.data),
+      // Every delivery signs and sends these exact bytes: those of the publish request.
+      dataJson,
       entity,
       idempotencyKey: body.idempotencyKey ?? idempotencyHeader,
       createdAt: new Date(now).toISOString(),

@@ -79,9 +79,21 @@ describe('request bodies', () => {
     }
   });
 
-  it('refuses __proto__ and constructor.prototype keys instead of merging them', async () => {
-    expectError(await send('POST', '/api/v1/apps', '{"name":"x","__proto__":{"isAdmin":true}}'), 400, 'invalid_json');
-    expectError(await send('POST', '/api/v1/apps', '{"name":"x","constructor":{"prototype":{"isAdmin":true}}}'), 400, 'invalid_json');
+  it('refuses __proto__ and constructor.prototype keys with an error that says so, instead of merging them', async () => {
+    const refused = /keys named __proto__ or constructor\.prototype are not accepted/;
+    const cases: Array<[string, string, RegExp]> = [
+      ['/api/v1/apps', '{"name":"x","__proto__":{"isAdmin":true}}', /^body\.__proto__: /],
+      ['/api/v1/apps', '{"name":"x","constructor":{"prototype":{"isAdmin":true}}}', /^body\.constructor\.prototype: /],
+      // Written with escapes, it is the same key to JSON.parse.
+      ['/api/v1/apps', '{"name":"x","\\u005f_proto__":{"isAdmin":true}}', /^body\.__proto__: /],
+      [`/api/v1/apps/${appId}/messages`, '{"eventType":"a.b","data":{},"entity":{"type":"T","id":1,"__proto__":{"isAdmin":true}}}', /^body\.entity\.__proto__: /],
+      [`/api/v1/apps/${appId}/messages/batch`, '{"messages":[{"eventType":"a.b","data":1,"__proto__":{}}]}', /^body\.messages\.0\.__proto__: /],
+    ];
+    for (const [path, body, where] of cases) {
+      const res = await send('POST', path, body);
+      expectError(res, 400, 'validation_error', refused);
+      expect(res.body!.message).toMatch(where);
+    }
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 

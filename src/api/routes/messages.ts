@@ -1,5 +1,6 @@
 import { ApiError } from '../errors.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageBatchCreate, MessageCreate, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
+import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
 import { attemptJson, messageJson, publishedJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
@@ -15,18 +16,17 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
       throw new ApiError('validation_error', 'Idempotency-Key header must be one value of 1 to 256 characters');
     }
     // 202 only now: the message and its deliveries are committed.
-    const result = await ctx.messages.publish(app.id, req.body, header, req.id);
+    const result = await ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id);
     reply.status(202);
-    return publishedJson(result, req.body.data);
+    return publishedJson(result);
   });
 
   // Bulk ingest: bigger bodies than single calls are expected here (1,000 messages).
   api.post('/api/v1/apps/:appId/messages/batch', { config: appAccess, bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
-    const results = await ctx.messages.publishBatch(tenantApp(req).id, req.body.messages, req.id);
+    const { messages } = req.body;
+    const results = await ctx.messages.publishBatch(tenantApp(req).id, messages, publishedBatchDataTexts(req, messages.length), req.id);
     reply.status(202);
-    return {
-      data: results.map((r, i) => publishedJson(r, req.body.messages[i]!.data)),
-    };
+    return { data: results.map(publishedJson) };
   });
 
   api.get('/api/v1/apps/:appId/messages', { config: portalAccess, schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
