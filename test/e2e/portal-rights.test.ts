@@ -73,7 +73,11 @@ describe.each(stores)('portal link rights ($store)', ({ pg }) => {
     const stored = (await herald.api('GET', `/api/v1/apps/${appA.id}/messages`)).body.data;
     expect(stored.map((m: any) => m.id)).toContain(sentinel.body.id);
     expect(JSON.stringify(stored)).not.toContain('portal-');
-    const attempts = (await herald.api('GET', `/api/v1/apps/${appA.id}/endpoints/${ep.id}/attempts`)).body.data;
+    // The attempt is recorded just after the receiver answered: wait for it, then it is the only one.
+    const attempts = await eventually(async () => {
+      const data = (await herald.api('GET', `/api/v1/apps/${appA.id}/endpoints/${ep.id}/attempts`)).body.data;
+      return data.length > 0 && data;
+    });
     expect(attempts.map((a: any) => a.msgId)).toEqual([sentinel.body.id]);
     await herald.api('DELETE', `/api/v1/apps/${appA.id}/endpoints/${ep.id}`);
   });
@@ -184,7 +188,10 @@ describe.each(stores)('portal link rights ($store)', ({ pg }) => {
     // What was refused was not sent: the receiver sees the 5 allowed plus the 2 from the product.
     await eventually(() => receiver.requests.filter((r) => r.url === '/limited').length >= PORTAL_TEST_EVENTS_PER_MINUTE + 2);
     await eventually(() => receiver.requests.filter((r) => r.url === '/spare').length === 1);
-    const sentToLimited = (await herald.api('GET', `/api/v1/apps/${appA.id}/endpoints/${limited}/attempts`)).body.data;
+    const sentToLimited = await eventually(async () => {
+      const data = (await herald.api('GET', `/api/v1/apps/${appA.id}/endpoints/${limited}/attempts`)).body.data;
+      return data.length >= PORTAL_TEST_EVENTS_PER_MINUTE + 2 && data;
+    });
     expect(sentToLimited).toHaveLength(PORTAL_TEST_EVENTS_PER_MINUTE + 2);
   });
 
