@@ -5,6 +5,8 @@ import { ApiError } from './errors.js';
 export interface PortalLimit {
   max: number;
   windowMs: number;
+  /** What is limited, for the 429 message: "send test events". */
+  action: string;
 }
 
 declare module 'fastify' {
@@ -19,7 +21,7 @@ declare module 'fastify' {
  * test event" would let anyone holding a link make Herald send requests to an address of their
  * choosing as fast as they can click. A few a minute is plenty to check a receiver.
  */
-export const PORTAL_TEST_EVENT_LIMIT: PortalLimit = { max: 5, windowMs: 60_000 };
+export const PORTAL_TEST_EVENT_LIMIT: PortalLimit = { max: 5, windowMs: 60_000, action: 'send test events' };
 
 /**
  * Per-endpoint limits on routes that name one (`config.portalLimit`), for portal link tokens only:
@@ -42,10 +44,10 @@ export function installPortalLimits(app: FastifyInstance): void {
     const result = await check(req);
     if (result.isAllowed || !result.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, result.ttlInSeconds)));
-    const perMinute = limit.windowMs === 60_000 ? 'a minute' : `per ${limit.windowMs / 1000} s`;
+    const per = limit.windowMs === 60_000 ? 'a minute' : `every ${limit.windowMs / 1000} s`;
     throw new ApiError(
       'rate_limited',
-      `a portal link may do this ${limit.max} times ${perMinute} per endpoint; retry in ${result.ttlInSeconds} s`,
+      `a portal link may ${limit.action} ${limit.max} times ${per} per endpoint; retry in ${result.ttlInSeconds} s`,
     );
   });
 }

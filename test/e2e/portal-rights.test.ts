@@ -178,6 +178,7 @@ describe.each(stores)('portal link rights ($store)', ({ pg }) => {
     }
     expect(statuses).toEqual([...Array(PORTAL_TEST_EVENTS_PER_MINUTE).fill(202), 429, 429]);
     expect(refused!.body.code).toBe('rate_limited');
+    expect(refused!.body.message).toMatch(/test events/);
     const retryAfter = Number(refused!.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60).toBe(true);
 
