@@ -17,8 +17,9 @@ import { EndpointService } from './services/endpoint-service.js';
 import { MessageService } from './services/message-service.js';
 import { TokenService } from './services/token-service.js';
 import { openStore } from './store/open-store.js';
-import { resolveEncryptionKey } from './security/encryption-key.js';
-import { SecretBox } from './security/secret-box.js';
+import { DeferredCodec } from './security/deferred-codec.js';
+import { ProcessPresence } from './security/process-presence.js';
+import { unlockStore } from './security/unlock-store.js';
 import type { Store } from './store/store.js';
 import { HERALD_VERSION } from './version.js';
 import { createMetrics } from './observability/metrics.js';
@@ -55,9 +56,22 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     allowedNetworks: config.allowedNetworks,
   };
 
-  // Endpoint secrets and TLS keys are sealed with AES-256-GCM before they reach the database.
-  const encryption = resolveEncryptionKey(config.encryptionKey, config.dataDir);
-  const store = await openStore(databaseLocation(config), { codec: new SecretBox(encryption.key), logger: log.child({ component: 'store' }) });
+  // Endpoint secrets, TLS settings, headers and query parameters are sealed with AES-256-GCM before
+  // they reach the database. The key is checked against the database's record of it once the store
+  // is open: a process with another key (or none, for a database that has one) refuses to start.
+  const codec = new DeferredCodec();
+  const store = await openStore(databaseLocation(config), { codec, logger: log.child({ component: 'store' }) });
+  let presence: ProcessPresence | null = null;
+  try {
+    presence = await ProcessPresence.register(store, processRole(config, role), log.child({ component: 'presence' }));
+    const unlocked = await unlockStore(store, { configured: config.encryptionKey, dataDir: config.dataDir });
+    codec.use(unlocked.box);
+    if (unlocked.origin === 'generated') log.info({ path: unlocked.path }, 'generated the encryption key for this new database');
+  } catch (err) {
+    await presence?.stop();
+    await store.close();
+    throw err;
+  }
   if (store.capabilities.singleProcess) {
     // Only this process uses the file, so any lease still held belongs to a process that died.
     const released = await store.releaseAllLeases(Date.now());
@@ -75,6 +89,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     // Before the API listens, so declared endpoints exist before the first message can be published.
     await applyConfigFile(config.configFile, { store, apps, endpoints }, log.child({ component: 'config-file' })).catch(
       async (err: unknown) => {
+        await presence.stop();
         await store.close();
         throw err;
       },
@@ -151,9 +166,16 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
         await ops.close();
         await dispatcher?.stop();
         await deliverer?.close();
+        await presence.stop();
         await store.close();
       })()),
   };
+}
+
+/** How this process shows in herald_processes (and in a refused key rotation's message). */
+function processRole(config: ServerConfig, role: HeraldRole): string {
+  if (!role.api) return 'worker';
+  return config.dispatcher ? 'serve' : 'serve --no-dispatcher';
 }
 
 function createDeliverer(config: ServerConfig, policy: NetworkPolicy, log: Logger) {

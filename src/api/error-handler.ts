@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isStoreUnavailable, StoreConflictError } from '../store/errors.js';
+import { EndpointUnreadableError, isStoreUnavailable, StoreConflictError } from '../store/errors.js';
 import { API_ERRORS, ApiError, type ApiErrorCode } from './errors.js';
 
 /** Turns every failure into `{code, message}` with the right status; nothing reaches the client as a stack. */
@@ -19,6 +19,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 function toErrorBody(error: Error & { code?: string; statusCode?: number; validation?: unknown[]; validationContext?: string }) {
   if (error instanceof ApiError) return { status: error.statusCode, code: error.code, message: error.message, details: error.details };
   if (error instanceof StoreConflictError) return { status: 409, code: 'conflict', message: error.message };
+  // A damaged endpoint row (a value that cannot be decrypted): a clear answer, not an internal error.
+  if (error instanceof EndpointUnreadableError) return { status: 409, code: 'endpoint_unreadable', message: error.message };
   if (isStoreUnavailable(error)) {
     return { status: 503, code: 'store_unavailable', message: 'the database is unreachable right now; nothing was stored, retry shortly' };
   }

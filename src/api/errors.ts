@@ -13,6 +13,7 @@ export const API_ERRORS = {
   invalid_wire_config: 400,
   invalid_tls: 400,
   conflict: 409,
+  endpoint_unreadable: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
   request_timeout: 408,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { HERALD_VERSION } from '../version.js';
 import { migrateCommand } from './migrate-command.js';
+import { rotateKeyCommand } from './rotate-key-command.js';
 import { serveCommand } from './serve-command.js';
 import { toolingCommands } from './tooling-commands.js';
 import { workerCommand } from './worker-command.js';
@@ -10,7 +11,8 @@ const program = new Command('herald')
   .version(HERALD_VERSION)
   .addCommand(serveCommand(), { isDefault: true })
   .addCommand(workerCommand())
-  .addCommand(migrateCommand());
+  .addCommand(migrateCommand())
+  .addCommand(rotateKeyCommand());
 for (const command of toolingCommands()) program.addCommand(command);
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { ServerConfig } from '../config/options.js';
 import { databaseLocation, resolveConfig } from '../config/resolve-config.js';
+import { checkStoreKey } from '../security/unlock-store.js';
 import { openStore } from '../store/open-store.js';
 import { addServerOptions, typedServerFlags } from './server-option-flags.js';
 import { describeDatabase } from './worker-command.js';
@@ -18,9 +19,16 @@ export function migrateCommand(): Command {
     .addHelpText('after', '\nExamples:\n  herald migrate --database postgres://herald@db/herald\n  herald migrate --data-dir /var/lib/herald');
   addServerOptions(cmd, { only: KEYS });
   cmd.action(async (opts: Record<string, unknown>) => {
-    const location = databaseLocation(resolveConfig(typedServerFlags(opts, { only: KEYS })));
+    const config = resolveConfig(typedServerFlags(opts, { only: KEYS }));
+    const location = databaseLocation(config);
     const store = await openStore(location);
-    await store.close();
+    try {
+      // A key that is given (HERALD_ENCRYPTION_KEY or the data folder's file) must be the database's,
+      // as for serve and worker; with none, only the schema is touched and no key is generated.
+      await checkStoreKey(store, { configured: config.encryptionKey, dataDir: config.dataDir });
+    } finally {
+      await store.close();
+    }
     process.stdout.write(`Herald database is up to date: ${describeDatabase(location)}\n`);
   });
   return cmd;

@@ -45,6 +45,9 @@ export async function deliverOne(
   let request: RenderedRequest;
   let result: SendResult;
   try {
+    // A damaged row (a value that cannot be decrypted): this endpoint's deliveries fail with the
+    // reason, on the usual retry schedule, and every other delivery of the claim goes ahead.
+    if (endpoint.unreadable) throw new Error(endpoint.unreadable);
     request = renderRequest(message, toWireEndpoint(endpoint, startedAt), {
       timestamp: Math.floor(startedAt / 1000),
       userAgent: ctx.userAgent,

@@ -61,6 +61,12 @@ export interface Endpoint {
   ordering?: EndpointOrdering;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set (to the reason) when a sealed value of this endpoint (secret, TLS settings, headers, query)
+   * cannot be decrypted: a damaged row. It is listed, read and deleted as usual, but its deliveries
+   * fail with this reason and it cannot be updated (the store would overwrite what it cannot read).
+   */
+  unreadable?: string;
 }
 
 export type EndpointOrdering = 'unordered' | 'entity';

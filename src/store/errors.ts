@@ -6,6 +6,14 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** An endpoint with values that cannot be decrypted (Endpoint.unreadable) was about to be written back. */
+export class EndpointUnreadableError extends Error {
+  constructor(readonly endpointId: string, reason: string) {
+    super(`endpoint ${endpointId}: ${reason}`);
+    this.name = 'EndpointUnreadableError';
+  }
+}
+
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**

@@ -1,5 +1,6 @@
 import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
 import type { EntityRef, HourlyAttemptStats } from './insights.js';
+import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
 import type { Task } from '../domain/task.js';
 import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
@@ -79,7 +80,11 @@ export interface Settlement {
 
 export interface BacklogStats {
   pending: number;
-  /** Epoch ms the oldest due (not leased) delivery became due; null when nothing is due. */
+  /**
+   * The next_attempt_at of the oldest pending delivery that is due (next_attempt_at past), leased or
+   * not: one claimed but never settled (a stuck or vanished sender) keeps ageing. Held deliveries
+   * (disabled endpoint, behind an earlier one of their entity) are not due. null when nothing is due.
+   */
   oldestDueAt: number | null;
 }
 
@@ -167,6 +172,22 @@ export interface Store {
   purgeMessagePayloads(batch: PurgeBatch): Promise<PurgeResult>;
   /** Clears the recorded request and response bodies of old attempts; metadata stays. */
   purgeAttemptBodies(batch: PurgeBatch): Promise<PurgeResult>;
+
+  // The encryption key's records (src/store/key-records.ts; used by src/security/unlock-store.ts).
+  /** The fingerprint of the key the sealed values are written with; null before the first start. */
+  keyFingerprint(): Promise<string | null>;
+  /** Records `fingerprint` unless one is recorded already; returns the one recorded now. */
+  recordKeyFingerprint(fingerprint: string): Promise<string>;
+  /** Up to `limit` sealed endpoint values, to test a key against a database from before fingerprints. */
+  sampleSealedValues(limit: number): Promise<string[]>;
+  /**
+   * Re-seals every sealed endpoint value and records the new fingerprint, in one transaction;
+   * throws LiveProcessesError, changing nothing, while a Herald process is running.
+   */
+  resealAll(request: ResealRequest): Promise<ResealResult>;
+  /** Adds a running process, or writes its heartbeat (`seenAt`) again. */
+  registerProcess(process: ProcessRecord): Promise<void>;
+  unregisterProcess(id: string): Promise<void>;
 
   // Optional dashboard reads (src/store/insights.ts); without them the API falls back to scanning lists.
   /** Attempts to one endpoint since `since` (ISO), counted per UTC hour, oldest hour first. */

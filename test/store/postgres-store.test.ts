@@ -16,8 +16,8 @@ describe.skipIf(!TEST_PG_URL)('PostgreSQL store', () => {
     const others: Store[] = [];
     return {
       store,
-      async openAnother() {
-        const other = await openStore(schema.url);
+      async openAnother(options) {
+        const other = await openStore(schema.url, options);
         others.push(other);
         return other;
       },

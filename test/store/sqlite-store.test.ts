@@ -11,8 +11,8 @@ defineStoreContract('SQLite', async () => {
   const others: Array<{ close(): Promise<void> }> = [];
   return {
     store,
-    async openAnother() {
-      const other = await openStore(path);
+    async openAnother(options) {
+      const other = await openStore(path, options);
       others.push(other);
       return other;
     },

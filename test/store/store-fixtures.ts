@@ -1,13 +1,14 @@
 import { newId } from '../../src/domain/ids.js';
 import type { App, Attempt, Endpoint, Message } from '../../src/domain/model.js';
+import type { OpenStoreOptions } from '../../src/store/open-store.js';
 import type { ClaimRequest, ClaimedDelivery, Settlement, SettleOutcome, Store } from '../../src/store/store.js';
 
 // What every store contract test starts from: a fresh store per test, and records to put in it.
 
 export interface StoreFixture {
   store: Store;
-  /** Another store on the same database, as a second Herald process would open it. */
-  openAnother(): Promise<Store>;
+  /** Another store on the same database, as a second Herald process would open it (e.g. with its own key). */
+  openAnother(options?: OpenStoreOptions): Promise<Store>;
   /** `failed`: the test failed, so a backend may keep its data for inspection. */
   dispose(failed: boolean): Promise<void>;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveEncryptionKey } from '../../src/security/encryption-key.js';
+import { findEncryptionKey, generateEncryptionKey } from '../../src/security/encryption-key.js';
+import { fingerprintMatches, keyFingerprint } from '../../src/security/key-fingerprint.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 
 describe('SecretBox (AES-256-GCM)', () => {
@@ -36,11 +37,12 @@ describe('SecretBox (AES-256-GCM)', () => {
 describe('encryption key', () => {
   it('is generated once into the data folder with owner-only permissions, then reused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-key-'));
-    const first = resolveEncryptionKey(null, dir);
+    expect(findEncryptionKey(null, dir)).toBeNull();
+    const first = generateEncryptionKey(dir);
     expect(first.origin).toBe('generated');
     expect(first.key).toHaveLength(32);
     expect(statSync(first.path).mode & 0o777).toBe(0o600);
-    const again = resolveEncryptionKey(null, dir);
+    const again = findEncryptionKey(null, dir)!;
     expect(again.origin).toBe('file');
     expect(again.key.equals(first.key)).toBe(true);
     expect(readFileSync(first.path, 'utf8').trim()).toBe(first.key.toString('base64'));
@@ -48,8 +50,21 @@ describe('encryption key', () => {
 
   it('accepts HERALD_ENCRYPTION_KEY as base64 or hex and rejects a wrong length with a clear message', () => {
     const key = randomBytes(32);
-    expect(resolveEncryptionKey(key.toString('base64'), '/nonexistent').key.equals(key)).toBe(true);
-    expect(resolveEncryptionKey(key.toString('hex'), '/nonexistent').key.equals(key)).toBe(true);
-    expect(() => resolveEncryptionKey('c2hvcnQ=', '/nonexistent')).toThrow(/32 bytes/);
+    expect(findEncryptionKey(key.toString('base64'), '/nonexistent')!.key.equals(key)).toBe(true);
+    expect(findEncryptionKey(key.toString('hex'), '/nonexistent')!.key.equals(key)).toBe(true);
+    expect(() => findEncryptionKey('c2hvcnQ=', '/nonexistent')).toThrow(/32 bytes/);
+  });
+});
+
+describe('key fingerprint', () => {
+  it('identifies the key without revealing it: the same key matches, another does not', () => {
+    const key = randomBytes(32);
+    const fingerprint = keyFingerprint(key);
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    for (const form of [key.toString('hex'), key.toString('base64'), key.toString('base64url')]) expect(fingerprint).not.toContain(form);
+    expect(keyFingerprint(Buffer.from(key))).toBe(fingerprint);
+    expect(fingerprintMatches(key, fingerprint)).toBe(true);
+    expect(fingerprintMatches(randomBytes(32), fingerprint)).toBe(false);
+    expect(fingerprintMatches(key, 'not-hex')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { EndpointCreate, EndpointParams, EndpointPatch, AppParams, Pagination, TestEventCreate } from '../schemas.js';
+import { EndpointUnreadableError } from '../../store/errors.js';
 import { endpointJson, messageJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
@@ -40,6 +41,7 @@ export function endpointRoutes(api: Api, ctx: ApiContext): void {
   api.get('/api/v1/apps/:appId/endpoints/:endpointId/secret', { config: portalAccess, schema: { params: EndpointParams, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
+    if (endpoint.unreadable) throw new EndpointUnreadableError(endpoint.id, endpoint.unreadable);
     return { secret: endpoint.secrets[0]!.secret };
   });
 

@@ -99,10 +99,14 @@ export async function nextDueAtPostgres(pool: Pool): Promise<number | null> {
   return rows[0]!.next === null ? null : Number(rows[0]!.next);
 }
 
+/**
+ * Leased or not (see BacklogStats): a leased row's next_attempt_at is its lease's end, so a delivery
+ * whose lease ran out without a settle (its claimer died, or cannot send) counts from then on.
+ */
 export async function backlogStatsPostgres(pool: Pool, now: number): Promise<{ pending: number; oldestDueAt: number | null }> {
   const { rows } = await pool.query<{ pending: string; oldest: string | null }>(
     `SELECT COUNT(*) AS pending,
-       MIN(CASE WHEN d.next_attempt_at <= $1 AND d.lease_token IS NULL AND ${readyWhenDue('d')}
+       MIN(CASE WHEN d.next_attempt_at <= $1 AND ${readyWhenDue('d')}
          THEN d.next_attempt_at END) AS oldest
      FROM deliveries d WHERE d.status = 'pending'`,
     [now],

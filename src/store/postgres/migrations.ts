@@ -174,6 +174,27 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       );
     `,
   },
+  {
+    version: 7,
+    name: 'key_fingerprint_and_processes',
+    // Numbered as in SQLite (its 6 is an index PostgreSQL's claim does not use). The encryption key's fingerprint (never the key), so a process given another key refuses to
+    // start; and the running processes' heartbeats, so a key rotation refuses while one runs.
+    sql: `
+      CREATE TABLE herald_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE herald_processes (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        seen_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

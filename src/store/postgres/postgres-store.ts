@@ -23,6 +23,10 @@ import type { FailureTracking, PurgeBatch, RecoveryBatch, RecoveryScope } from '
 import { pgClearEndpointFailures, pgTrackEndpointFailures } from './endpoint-health-queries.js';
 import { pgCountRecoverable, pgCreateTask, pgGetTask, pgRecoverBatch, pgUpdateTask } from './task-queries.js';
 import { pgPurgeAttemptBodies, pgPurgeMessagePayloads } from './retention-queries.js';
+import type { ProcessRecord, ResealRequest } from '../key-records.js';
+import {
+  pgKeyFingerprint, pgRecordKeyFingerprint, pgRegisterProcess, pgResealAll, pgSampleSealedValues, pgUnregisterProcess,
+} from './key-queries.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://…`, optionally with `?schema=name` and `?pool_size=n`. */
@@ -177,4 +181,11 @@ export class PostgresStore implements Store {
   recoverBatch(batch: RecoveryBatch) { return pgRecoverBatch(this.pool, batch, this.schemaKey); }
   purgeMessagePayloads(batch: PurgeBatch) { return pgPurgeMessagePayloads(this.pool, batch); }
   purgeAttemptBodies(batch: PurgeBatch) { return pgPurgeAttemptBodies(this.pool, batch); }
+
+  keyFingerprint() { return pgKeyFingerprint(this.pool); }
+  recordKeyFingerprint(fingerprint: string) { return pgRecordKeyFingerprint(this.pool, fingerprint); }
+  sampleSealedValues(limit: number) { return pgSampleSealedValues(this.pool, limit); }
+  resealAll(request: ResealRequest) { return pgResealAll(this.pool, request); }
+  registerProcess(process: ProcessRecord) { return pgRegisterProcess(this.pool, process); }
+  unregisterProcess(id: string) { return pgUnregisterProcess(this.pool, id); }
 }

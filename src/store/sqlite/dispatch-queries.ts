@@ -228,8 +228,14 @@ export class SqliteDispatchQueries {
     return this.leases.clear() + this.s.releaseAll.run(now).changes;
   }
 
+  /**
+   * Leased or not (see BacklogStats): a lease here is in memory and leaves next_attempt_at at the
+   * time the delivery fell due, so a delivery in flight for too long, or claimed again and again
+   * without ever being sent, keeps ageing instead of reading as no lag at all.
+   */
   backlogStats(now: number): { pending: number; oldestDueAt: number | null } {
-    const oldest = this.earliestUnleased(now);
+    const first = (this.s.earliestReady.all(1) as Array<{ next_attempt_at: number }>)[0];
+    const oldest = first ? Number(first.next_attempt_at) : null;
     return { pending: Number(this.s.pendingCount.get()), oldestDueAt: oldest !== null && oldest <= now ? oldest : null };
   }
 

@@ -175,6 +175,27 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       CREATE INDEX deliveries_endpoint_due ON deliveries(endpoint_id, next_attempt_at) WHERE status = 'pending';
     `,
   },
+  {
+    version: 7,
+    name: 'key_fingerprint_and_processes',
+    // The encryption key's fingerprint (never the key), so a process given another key refuses to
+    // start; and the running processes' heartbeats, so a key rotation refuses while one runs.
+    sql: `
+      CREATE TABLE herald_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE herald_processes (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        seen_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): void {

@@ -1,8 +1,10 @@
 import type { App, Attempt, Delivery, Endpoint, Message } from '../../domain/model.js';
 
 // Rows use snake_case and JSON text columns; these functions are the only place that knows.
-// Endpoint secrets and TLS keys pass through `SecretCodec` so they can be encrypted at rest.
+// Endpoint secrets, TLS settings, headers and query parameters pass through `SecretCodec`, so they
+// are encrypted at rest.
 
+import { EndpointUnreadableError } from '../errors.js';
 import type { SecretCodec } from '../secret-codec.js';
 export { plainCodec, type SecretCodec } from '../secret-codec.js';
 
@@ -26,12 +28,14 @@ export function rowToApp(r: Row): App {
 }
 
 export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
+  // Its unreadable values were replaced by empty ones when read: writing them back would lose them.
+  if (e.unreadable) throw new EndpointUnreadableError(e.id, e.unreadable);
   return {
     id: e.id, app_id: e.appId, uid: e.uid ?? null, url: e.url, name: e.name, description: e.description,
     event_types: json(e.eventTypes), entity_types: json(e.entityTypes), method: e.method,
     payload_format: e.payloadFormat, signature: JSON.stringify(e.signature),
-    secrets: codec.seal(JSON.stringify(e.secrets)), headers: JSON.stringify(e.headers),
-    query: JSON.stringify(e.query), timeout_ms: e.timeoutMs,
+    secrets: codec.seal(JSON.stringify(e.secrets)), headers: codec.seal(JSON.stringify(e.headers)),
+    query: codec.seal(JSON.stringify(e.query)), timeout_ms: e.timeoutMs,
     tls: e.tls ? codec.seal(JSON.stringify(e.tls)) : null,
     retry_schedule: json(e.retrySchedule), rate_limit: e.rateLimit, disabled: e.disabled ? 1 : 0,
     ordering: e.ordering ?? 'unordered', created_at: e.createdAt, updated_at: e.updatedAt,
@@ -41,16 +45,36 @@ export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
 /** `prefix` reads columns selected under an alias (e.g. `ep_url`) in joined queries. */
 export function rowToEndpoint(r: Row, codec: SecretCodec, prefix = ''): Endpoint {
   const c = (name: string) => r[prefix + name];
-  return {
+  // A value that cannot be decrypted (a damaged row) must not make the whole read fail: the
+  // endpoint is still listed and can be deleted, and a claim hands out every other delivery.
+  let unreadable: string[] | null = null;
+  const sealed = <T>(column: string, what: string, empty: T): T => {
+    const stored = c(column);
+    if (stored === null || stored === undefined) return empty;
+    try {
+      return JSON.parse(codec.open(stored)) as T;
+    } catch {
+      (unreadable ??= []).push(what);
+      return empty;
+    }
+  };
+  const endpoint: Endpoint = {
     id: c('id'), appId: c('app_id'), uid: c('uid') ?? null, url: c('url'), name: c('name'), description: c('description'),
     eventTypes: parse(c('event_types')), entityTypes: parse(c('entity_types')), method: c('method'),
     payloadFormat: c('payload_format'), signature: JSON.parse(c('signature')),
-    secrets: JSON.parse(codec.open(c('secrets'))), headers: JSON.parse(c('headers')),
-    query: JSON.parse(c('query')), timeoutMs: c('timeout_ms'),
-    tls: c('tls') ? JSON.parse(codec.open(c('tls'))) : null,
+    secrets: sealed('secrets', 'secret', []), headers: sealed('headers', 'headers', {}),
+    query: sealed('query', 'query parameters', {}), timeoutMs: c('timeout_ms'),
+    tls: sealed('tls', 'TLS settings', null),
     retrySchedule: parse(c('retry_schedule')), rateLimit: c('rate_limit'), disabled: c('disabled') === 1 || c('disabled') === true,
     ordering: c('ordering') ?? 'unordered', createdAt: c('created_at'), updatedAt: c('updated_at'),
   };
+  if (unreadable) endpoint.unreadable = unreadableReason(unreadable);
+  return endpoint;
+}
+
+function unreadableReason(what: string[]): string {
+  return `cannot decrypt this endpoint's ${what.join(', ')}: the stored value is damaged or was sealed with ` +
+    'another HERALD_ENCRYPTION_KEY; delete the endpoint and create it again (see docs/encryption-key.md)';
 }
 
 export function messageToRow(m: Message): Row {

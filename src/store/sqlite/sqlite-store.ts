@@ -24,6 +24,11 @@ import type { FailureTracking, PurgeBatch, RecoveryBatch, RecoveryScope } from '
 import { sqliteClearEndpointFailures, sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
 import { sqliteCountRecoverable, sqliteCreateTask, sqliteGetTask, sqliteRecoverBatch, sqliteUpdateTask } from './task-queries.js';
 import { sqlitePurgeAttemptBodies, sqlitePurgeMessagePayloads } from './retention-queries.js';
+import type { ProcessRecord, ResealRequest } from '../key-records.js';
+import {
+  sqliteKeyFingerprint, sqliteRecordKeyFingerprint, sqliteRegisterProcess, sqliteResealAll, sqliteSampleSealedValues,
+  sqliteUnregisterProcess,
+} from './key-queries.js';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -272,6 +277,13 @@ export class SqliteStore implements Store {
   async recoverBatch(batch: RecoveryBatch) { return sqliteRecoverBatch(this.db, batch); }
   async purgeMessagePayloads(batch: PurgeBatch) { return sqlitePurgeMessagePayloads(this.db, batch); }
   async purgeAttemptBodies(batch: PurgeBatch) { return sqlitePurgeAttemptBodies(this.db, batch); }
+
+  async keyFingerprint() { return sqliteKeyFingerprint(this.db); }
+  async recordKeyFingerprint(fingerprint: string) { return sqliteRecordKeyFingerprint(this.db, fingerprint); }
+  async sampleSealedValues(limit: number) { return sqliteSampleSealedValues(this.db, limit); }
+  async resealAll(request: ResealRequest) { return sqliteResealAll(this.db, request); }
+  async registerProcess(process: ProcessRecord) { sqliteRegisterProcess(this.db, process); }
+  async unregisterProcess(id: string) { sqliteUnregisterProcess(this.db, id); }
 }
 
 function uniqueViolation(err: unknown, message: string): unknown {
