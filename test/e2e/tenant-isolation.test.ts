@@ -57,38 +57,75 @@ afterAll(async () => {
   await receiver.close();
 });
 
+/**
+ * The admin-only routes, written out from README's "Tenants, tokens and the portal" (creating or listing
+ * apps, the event-type catalogue writes, tokens, portal links). Deliberately not read from the routes'
+ * own `adminOnly` flags: a route that lost its flag must fail this test, not shorten its list.
+ */
+const ADMIN_ONLY = [
+  'POST /api/v1/apps',
+  'GET /api/v1/apps',
+  'PATCH /api/v1/apps/:appId',
+  'DELETE /api/v1/apps/:appId',
+  'POST /api/v1/event-types',
+  'POST /api/v1/apps/:appId/tokens',
+  'GET /api/v1/apps/:appId/tokens',
+  'DELETE /api/v1/apps/:appId/tokens/:tokenId',
+  'POST /api/v1/apps/:appId/portal-link',
+];
+
 describe('tenant isolation with app-scoped tokens', () => {
-  it('walks every API route: another app is invisible (404) and admin routes are forbidden (403)', async () => {
+  const apiRoutes = () => herald.server.heraldRoutes.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json');
+
+  it('refuses every admin-only route to app tokens and portal tokens (403), on their own app too', async () => {
+    const registered = new Set(apiRoutes().map((r) => `${r.method} ${r.url}`));
+    // The list names real routes: a renamed route must not leave an entry that checks nothing.
+    for (const key of ADMIN_ONLY) expect(registered, key).toContain(key);
+    const portal = (await herald.api('POST', `/api/v1/apps/${a.app.id}/portal-link`, { expiresIn: 600 })).body.token as string;
+    // An extra tenant-A token for the DELETE probe, so a wrongly allowed revocation cannot hide later failures.
+    const spare = (await herald.api('POST', `/api/v1/apps/${a.app.id}/tokens`, { name: 'spare' })).body;
+    const ids = { ...a, tokenId: spare.id };
+    for (const [kind, token] of [['app', a.token], ['portal', portal]] as const) {
+      for (const key of ADMIN_ONLY) {
+        const [method, url] = key.split(' ') as [string, string];
+        for (const ref of [a.app.id, b.app.id]) {
+          const res = await call(token, method, pathFor(url, ref, ref === a.app.id ? ids : b));
+          expect(res.status, `${kind} token: ${key} on ${ref === a.app.id ? 'its own' : 'another'} app answered ${res.text}`).toBe(403);
+          expect(res.body.code, key).toBe('forbidden');
+        }
+      }
+    }
+    // Nothing was done: no app was created, renamed or deleted; tenant A's spare token still works.
+    expect((await herald.api('GET', '/api/v1/apps')).body.data.map((x: any) => x.name).sort()).toEqual(['tenant-a', 'tenant-b']);
+    expect((await call(spare.token, 'GET', `/api/v1/apps/${a.app.id}`)).status).toBe(200);
+  });
+
+  it('walks every API route: another app is invisible (404), and every route not admin-only is open to app tokens', async () => {
     // Deletes run last (token revocation the very last), because the "own app" probe really
     // performs them and later probes still need tenant A's endpoint and token.
     const order = (r: { method: string; url: string }) => (r.method !== 'DELETE' ? 0 : r.url.includes('/tokens/') ? 2 : 1);
-    const routes = herald.server.heraldRoutes
-      .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json')
+    const routes = apiRoutes()
+      .filter((r) => !ADMIN_ONLY.includes(`${r.method} ${r.url}`))
       .sort((x, y) => order(x) - order(y));
     expect(routes.length).toBeGreaterThan(15);
     let checked = 0;
     for (const route of routes) {
       const label = `${route.method} ${route.url}`;
-      if (route.adminOnly) {
-        const res = await call(a.token, route.method, pathFor(route.url, b.app.id, b));
-        expect(res.status, label).toBe(403);
-        expect(res.body.code, label).toBe('forbidden');
-        checked++;
-        continue;
+      if (route.url.includes(':appId')) {
+        for (const ref of [b.app.id, b.app.uid]) {
+          const res = await call(a.token, route.method, pathFor(route.url, ref, b));
+          expect(res.status, `${label} as ${ref}`).toBe(404);
+          expect(res.text, label).not.toContain(b.msgId);
+          checked++;
+        }
+        // Its own app with the other app's resource ids is no way in either.
+        if (/:(endpointId|msgId|tokenId|taskId)/.test(route.url)) {
+          const mixed = await call(a.token, route.method, pathFor(route.url, a.app.id, b));
+          expect(mixed.status, `${label} with foreign ids`).toBe(404);
+        }
       }
-      if (!route.url.includes(':appId')) continue; // app-independent reads such as the event-type catalogue
-      for (const ref of [b.app.id, b.app.uid]) {
-        const res = await call(a.token, route.method, pathFor(route.url, ref, b));
-        expect(res.status, `${label} as ${ref}`).toBe(404);
-        expect(res.text, label).not.toContain(b.msgId);
-        checked++;
-      }
-      // Its own app with the other app's resource ids is no way in either.
-      if (/:(endpointId|msgId|tokenId|taskId)/.test(route.url)) {
-        const mixed = await call(a.token, route.method, pathFor(route.url, a.app.id, b));
-        expect(mixed.status, `${label} with foreign ids`).toBe(404);
-      }
-      // And the same route on its own app is reachable, so the 404s above are not vacuous.
+      // And the route is open to an app token on its own app: so the 404s above are not vacuous, and a
+      // new route is either listed in ADMIN_ONLY or meant for tenants (if it answers 403 here, list it).
       const own = await call(a.token, route.method, pathFor(route.url, a.app.id, a));
       expect([401, 403, 404], `${label} on own app answered ${own.status} ${own.text}`).not.toContain(own.status);
     }
