@@ -98,7 +98,16 @@ describe('attempt outcome', () => {
     expect(decideOutcome(result(500), 3, schedule, 0)).toEqual({ kind: 'failed', disableEndpoint: false });
   });
   it('delays a 429 or 503 by its Retry-After', () => {
-    const outcome = decideOutcome(result(429, { 'retry-after': '2' }), 1, [1000, 5000], 10_000);
-    expect(outcome).toEqual({ kind: 'retry', nextAttemptAt: 12_000 });
+    // Retry-After (2 s) exceeds the schedule's first step (1 s ± 20 %), so it alone sets the delay.
+    for (const status of [429, 503]) {
+      const outcome = decideOutcome(result(status, { 'retry-after': '2' }), 1, [1000, 5000], 10_000);
+      expect(outcome, `HTTP ${status}`).toEqual({ kind: 'retry', nextAttemptAt: 12_000 });
+    }
+    // An HTTP date works the same way.
+    const dated = decideOutcome(result(503, { 'retry-after': new Date(13_000).toUTCString() }), 1, [1000, 5000], 10_000);
+    expect(dated).toEqual({ kind: 'retry', nextAttemptAt: 13_000 });
+    // Other statuses keep the schedule even when they send the header.
+    const other = decideOutcome(result(500, { 'retry-after': '4' }), 1, [1000, 5000], 10_000);
+    expect(other.kind === 'retry' && other.nextAttemptAt).toBeLessThanOrEqual(11_200);
   });
 });
