@@ -86,7 +86,22 @@ describe('failing endpoints', () => {
 
       const exhausted = await eventually(() => events('message.attempt.exhausted').find((e) => e.data.msgId === msg.id));
       expect(exhausted.data).toMatchObject({ appId, endpointId, attempt: 2, lastResponseStatus: 503, reason: 'HTTP 503' });
+
+      // Positive control: the broken operator endpoint has itself given up on that event (its two
+      // attempts are recorded), which is when an event about it would be published…
+      const eventMsgId = ops.requests.find((r) => r.body.includes(msg.id))!.headers['webhook-id']!;
+      await eventually(async () => {
+        const res = await herald.api('GET', `/api/v1/apps/${opsAppId}/messages/${eventMsgId}/attempts`);
+        return res.body.data.filter((x: any) => x.endpointId === broken.id).length === 2;
+      });
+      // …and a later event (a sentinel, exhausted after that) has been published and delivered since.
+      const sentinel = (await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 'sentinel' } })).body;
+      await eventually(() => events('message.attempt.exhausted').some((e) => e.data.msgId === sentinel.id));
       await herald.api('DELETE', `/api/v1/apps/${opsAppId}/endpoints/${broken.id}`);
+      // Only now: no event about the operator app itself was published into it, nor delivered.
+      const published = (await herald.api('GET', `/api/v1/apps/${opsAppId}/messages?limit=250`)).body.data as Array<{ data: { appId: string } }>;
+      expect(published.length).toBeGreaterThanOrEqual(2);
+      expect(published.filter((m) => m.data.appId === opsAppId)).toEqual([]);
       expect(events().filter((e) => e.data.appId === opsAppId)).toEqual([]);
 
       // Both attempts carry the id of the API request that published the message, and so does the log.
