@@ -120,6 +120,8 @@ describe.each(stores)('portal link rights ($store)', ({ pg }) => {
     expect((await call(portal, 'GET', `${base}/messages/${test.body.id}`)).body.id).toBe(test.body.id);
     expect((await call(portal, 'GET', `${base}/messages/${test.body.id}/attempts`)).body.data).toHaveLength(1);
     expect((await call(portal, 'GET', `${base}/endpoints/${ep.id}/stats`)).status).toBe(200);
+    // Test events are about the entity HeraldTest 1.
+    expect((await call(portal, 'GET', `${base}/entities/HeraldTest/1/messages`)).body.data.map((m: any) => m.id)).toContain(test.body.id);
 
     const resend = await call(portal, 'POST', `${base}/messages/${test.body.id}/endpoints/${ep.id}/resend`, {});
     expect(resend.status).toBe(202);
