@@ -36,7 +36,7 @@ export function App() {
   const endPortal = (reason: PortalEnd) => {
     clearSession();
     setSession(null);
-    navigate(`#/portal-expired${reason === 'incomplete' ? '?reason=incomplete' : ''}`, { replace: true });
+    navigate(`#/portal-expired${reason === 'expired' ? '' : `?reason=${reason}`}`, { replace: true });
   };
 
   const signOut = (reason: string | null) => {
@@ -82,7 +82,7 @@ export function App() {
         <span class="role-tag">{session.kind === 'admin' ? 'Admin' : 'Webhooks portal'}</span>
         <nav aria-label="Main">
           {session.kind === 'admin' && <a href="#/apps">Apps</a>}
-          <button type="button" class="link-button" onClick={() => signOut(null)}>
+          <button type="button" class="link-button" onClick={() => (session.kind === 'portal' ? endPortal('signed-out') : signOut(null))}>
             Sign out
           </button>
         </nav>

@@ -7,7 +7,7 @@ export type Route =
   | { name: 'login' }
   | { name: 'portal'; appId: string; token: string }
   /** Where a portal session ends when its link is expired, revoked or incomplete. */
-  | { name: 'portal-expired'; reason: 'expired' | 'incomplete' }
+  | { name: 'portal-expired'; reason: 'expired' | 'incomplete' | 'signed-out' }
   | { name: 'apps' }
   | { name: 'app'; appId: string }
   | { name: 'endpoint-new'; appId: string }
@@ -23,7 +23,10 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, appId, section, id, action] = parts;
   if (parts.length === 0 || first === 'login') return { name: 'login' };
-  if (first === 'portal-expired') return { name: 'portal-expired', reason: query.get('reason') === 'incomplete' ? 'incomplete' : 'expired' };
+  if (first === 'portal-expired') {
+    const reason = query.get('reason');
+    return { name: 'portal-expired', reason: reason === 'incomplete' || reason === 'signed-out' ? reason : 'expired' };
+  }
   if (first === 'portal') return { name: 'portal', appId: query.get('app') ?? '', token: query.get('token') ?? '' };
   if (first !== 'apps') return { name: 'not-found', path };
   if (!appId) return { name: 'apps' };

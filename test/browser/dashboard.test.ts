@@ -5,7 +5,8 @@ import { hashToken } from '../../src/api/auth.js';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
 
 // The dashboard in a real browser against a real Herald and a real receiver on loopback. One
 // browser and one page for the admin, one more for the tenant portal: the steps build on each other.
@@ -15,11 +16,14 @@ const SHOTS = 'test-results/dashboard';
 const DOCS_SHOT = process.env.HERALD_DOCS_SCREENSHOT === '1' ? 'docs/dashboard.png' : null;
 const STEP_TIMEOUT = 60_000;
 
-if (!hasChromium) {
-  console.warn('\n⚠ Browser tests SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium, or run .ci/run).\n');
-}
+// In CI (CI=true) a missing browser or an unbuilt dashboard fails the run rather than skipping it.
+const skip = skipOutsideCi(
+  'Browser tests',
+  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
+    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
+);
 
-describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
+describe.skipIf(skip)('web dashboard in Chromium', () => {
   let herald: TestHerald;
   let receiver: Receiver;
   let browser: Browser;
@@ -212,6 +216,12 @@ describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
 
     // Revoked while in use: the next request is refused and the same screen shows.
     const link = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, {})).body;
+    await portal.goto(link.url);
+    await portal.getByRole('link', { name: 'Acme receiver' }).waitFor();
+    // (Signing out of the portal does not lead to the admin sign-in either; the link still works after.)
+    await portal.getByRole('button', { name: 'Sign out' }).click();
+    await portal.getByText(/^You signed out\. .*ask Acme Cloud for a new one\.$/).waitFor();
+    expect(await portal.getByLabel('Admin token').count()).toBe(0);
     await portal.goto(link.url);
     await portal.getByRole('link', { name: 'Acme receiver' }).waitFor();
     const tokens = (await herald.api('GET', `/api/v1/apps/${appId}/tokens?limit=100`)).body.data;
