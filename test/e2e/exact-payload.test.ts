@@ -66,7 +66,8 @@ describe.each(stores)('payloads exactly as published (%s)', (storeName, schemaFo
   beforeAll(async () => {
     if (skip) return;
     schema = schemaFor?.() ?? null;
-    herald = await startTestHerald(schema ? { database: schema.url } : {});
+    // database: null is SQLite (<dataDir>/herald.db), whatever HERALD_TEST_STORE says.
+    herald = await startTestHerald({ database: schema ? schema.url : null });
     receiver = await startReceiver((req) => ({ status: outage && req.url.startsWith('/flaky') ? 500 : 200 }));
     appId = (await herald.api('POST', '/api/v1/apps', { name: 'exact' })).body.id;
     for (const format of FORMATS) {
