@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { OPTION_SPECS, type ServerConfig } from '../config/options.js';
+import { exposureWarnings } from '../config/exposure-warnings.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { startHerald, type RunningHerald } from '../herald.js';
 import { stopOnSignals } from './stop-on-signals.js';
@@ -29,20 +30,33 @@ export function serveCommand(): Command {
         (flags as Record<string, unknown>)[spec.key] = value;
       }
     }
-    const herald = await startHerald(resolveConfig(flags));
-    printBanner(herald);
+    const config = resolveConfig(flags);
+    const herald = await startHerald(config);
+    // Logged for log collectors, and repeated in the banner for the person at the terminal.
+    const warnings = exposureWarnings(config, herald.adminToken.token);
+    for (const warning of warnings) herald.logger.warn(warning);
+    // Handlers first: a supervisor (or test) that stops Herald as soon as the banner appears must
+    // get a graceful shutdown, not the default action of a signal that arrives in between.
     stopOnSignals(herald);
+    printBanner(herald, warnings);
   });
   return cmd;
 }
 
-function printBanner(herald: RunningHerald): void {
+/** How the banner's example command gets the token without printing a stored one again. */
+function tokenInShell({ token, origin, path }: RunningHerald['adminToken']): string {
+  if (origin === 'config') return '$HERALD_ADMIN_TOKEN';
+  return origin === 'generated' ? token : `$(cat '${path.replace(/'/g, "'\\''")}')`;
+}
+
+function printBanner(herald: RunningHerald, warnings: string[]): void {
   const { token, origin, path } = herald.adminToken;
   const tokenLine =
     origin === 'generated'
       ? `Admin token (generated, saved to ${path}):\n    ${token}`
       : origin === 'file'
-        ? `Admin token: ${token}  (from ${path})`
+        ? // Shown once, when generated: terminals and log collectors keep what a start prints.
+          `Admin token: saved in ${path} (printed on the first start only)`
         : 'Admin token: the one you configured (HERALD_ADMIN_TOKEN / --admin-token)';
   process.stdout.write(
     [
@@ -52,8 +66,9 @@ function printBanner(herald: RunningHerald): void {
       `    Health:  ${herald.url}/healthz`,
       `  ${tokenLine}`,
       '',
-      `  Try:  curl -H "Authorization: Bearer ${origin === 'config' ? '$HERALD_ADMIN_TOKEN' : token}" ${herald.url}/api/v1/apps`,
+      `  Try:  curl -H "Authorization: Bearer ${tokenInShell(herald.adminToken)}" ${herald.url}/api/v1/apps`,
       '',
+      ...warnings.map((w) => `  Warning: ${w}\n`),
     ].join('\n') + '\n',
   );
 }
