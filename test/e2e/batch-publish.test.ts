@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 
 let herald: TestHerald;
 let receiver: Receiver;
@@ -37,8 +37,11 @@ describe('bulk and concurrent publishing', () => {
     // Filters still apply per message: every 10th is another event type (i = 0 among them).
     const expected = [...new Set(res.body.data.filter((m: any) => m.eventType === 'bulk.item').map((m: any) => m.id))];
     await receiver.waitFor(expected.length, 20_000);
-    await new Promise((r) => setTimeout(r, 300));
-    const got = receiver.requests.map((r) => r.headers['webhook-id']);
+    // A sentinel published afterwards: once it has arrived, a second delivery of any batch message
+    // (committed earlier, so due and claimed earlier) would have arrived too.
+    const sentinel = (await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'bulk.item', data: { sentinel: true } })).body;
+    await eventually(() => receiver.requests.some((r) => r.headers['webhook-id'] === sentinel.id), 20_000);
+    const got = receiver.requests.map((r) => r.headers['webhook-id']).filter((id) => id !== sentinel.id);
     expect(new Set(got)).toEqual(new Set(expected));
     expect(got).toHaveLength(expected.length);
   });

@@ -38,6 +38,20 @@ async function publish(appId: string, body: Record<string, unknown>, headers?: R
   return res.body as { id: string; duplicate: boolean };
 }
 
+/**
+ * "Nothing else arrived" is only worth asserting once anything else could have: publishes a sentinel
+ * message after the fact and resolves once each of `receivers` has it. A delivery that should not
+ * exist was committed before the sentinel and is due earlier, so the dispatcher claims it first.
+ */
+async function sentinel(appId: string, receivers: Receiver[], body: Record<string, unknown> = {}) {
+  const msg = await publish(appId, { eventType: 'sentinel.ping', data: { sentinel: true }, ...body });
+  for (const rx of receivers) await eventually(() => rx.requests.some((r) => r.headers['webhook-id'] === msg.id));
+  return msg.id;
+}
+
+/** The requests a receiver got, without the sentinel's. */
+const without = (rx: Receiver, sentinelId: string) => rx.requests.filter((r) => r.headers['webhook-id'] !== sentinelId);
+
 describe('publish and deliver', () => {
   it('delivers a signed request that the standardwebhooks library verifies', async () => {
     const rx = await receiver();
@@ -82,9 +96,9 @@ describe('publish and deliver', () => {
     await all.waitFor(3);
     await members.waitFor(2);
     await agreements.waitFor(1);
-    // Give any wrongly-routed delivery time to show up before asserting it did not.
-    await new Promise((r) => setTimeout(r, 300));
-    const sent = (rx: Receiver) => rx.requests.map((r) => JSON.parse(r.body).data.n).sort();
+    // A sentinel that all three filtered endpoints take: once it is in, a wrongly routed delivery would be too.
+    const last = await sentinel(app.id, [all, members, agreements], { eventType: 'member.added', entity: { type: 'Agreement', id: 'last' } });
+    const sent = (rx: Receiver) => without(rx, last).map((r) => JSON.parse(r.body).data.n).sort();
     expect(sent(all)).toEqual([1, 2, 3]);
     expect(sent(members)).toEqual([1, 3]);
     expect(sent(agreements)).toEqual([2]);
@@ -125,11 +139,15 @@ describe('publish and deliver', () => {
     await down.waitFor(3);
     await gone.waitFor(1);
     await eventually(async () => (await herald.api('GET', `/api/v1/apps/${app.id}/endpoints/${epGone.id}`)).body.disabled === true);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(down.requests).toHaveLength(3);
+    // A sentinel that exhausts the same schedule: its 3rd attempt comes after any 4th attempt of the
+    // first message (or a retry after the 410) would have been due.
+    const sentinelMsg = await publish(app.id, { eventType: 'x.y', data: { sentinel: true } });
+    await eventually(() => down.requests.filter((r) => r.headers['webhook-id'] === sentinelMsg.id).length === 3);
+    expect(without(down, sentinelMsg.id)).toHaveLength(3);
     expect(gone.requests).toHaveLength(1);
     const attempts = await herald.api('GET', `/api/v1/apps/${app.id}/endpoints/${epDown.id}/attempts`);
-    expect(attempts.body.data.map((a: any) => a.status)).toEqual(['failed', 'failed', 'failed']);
+    const first = attempts.body.data.filter((a: any) => a.msgId !== sentinelMsg.id);
+    expect(first.map((a: any) => [a.attempt, a.status])).toEqual([[3, 'failed'], [2, 'failed'], [1, 'failed']]);
   });
 
   it('treats the same idempotency key as the same message, with no second delivery', async () => {
@@ -145,10 +163,10 @@ describe('publish and deliver', () => {
     expect(again.duplicate).toBe(true);
     expect(viaHeaderAgain.id).toBe(viaHeader.id);
     await rx.waitFor(2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(rx.requests).toHaveLength(2);
+    const last = await sentinel(app.id, [rx]);
+    expect(without(rx, last)).toHaveLength(2);
     const list = await herald.api('GET', `/api/v1/apps/${app.id}/messages`);
-    expect(list.body.data).toHaveLength(2);
+    expect(list.body.data.filter((m: any) => m.id !== last)).toHaveLength(2);
   });
 
   it('resends a message as a new delivery with the same message id', async () => {
@@ -173,8 +191,10 @@ describe('publish and deliver', () => {
     expect(res.status).toBe(202);
     const [req] = await target.waitFor(1);
     expect(JSON.parse(req!.body)).toMatchObject({ type: 'herald.ping', data: { test: true } });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(other.requests).toHaveLength(0);
+    // The sentinel goes to `other` only (`target` filters on only.this).
+    const last = await sentinel(app.id, [other]);
+    expect(without(other, last)).toHaveLength(0);
+    expect(target.requests).toHaveLength(1);
   });
 });
 
