@@ -74,6 +74,9 @@ const ADMIN_ONLY = [
   'POST /api/v1/apps/:appId/portal-link',
 ];
 
+/** Routes for the product's backend (app tokens and the admin), never for a portal link: publishing. */
+const APP_ONLY = ['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch'];
+
 describe('tenant isolation with app-scoped tokens', () => {
   const apiRoutes = () => herald.server.heraldRoutes.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json');
 
@@ -94,6 +97,14 @@ describe('tenant isolation with app-scoped tokens', () => {
           expect(res.body.code, key).toBe('forbidden');
         }
       }
+    }
+    // Publishing is the product's: a portal link cannot, an app token can (the walk below checks it).
+    for (const key of APP_ONLY) {
+      expect(registered, key).toContain(key);
+      const [method, url] = key.split(' ') as [string, string];
+      const res = await call(portal, method, pathFor(url, a.app.id, ids));
+      expect(res.status, `portal token: ${key} answered ${res.text}`).toBe(403);
+      expect(res.body.code, key).toBe('forbidden');
     }
     // Nothing was done: no app was created, renamed or deleted; tenant A's spare token still works.
     expect((await herald.api('GET', '/api/v1/apps')).body.data.map((x: any) => x.name).sort()).toEqual(['tenant-a', 'tenant-b']);
@@ -132,6 +143,18 @@ describe('tenant isolation with app-scoped tokens', () => {
     expect(checked).toBeGreaterThan(20);
     // Nothing reached tenant B's data: its secret is the same, its endpoint still exists.
     expect((await herald.api('GET', `/api/v1/apps/${b.app.id}/endpoints/${b.endpointId}`)).status).toBe(200);
+  });
+
+  it('opens every route that is neither admin-only nor app-only to portal tokens on their own app', async () => {
+    // So a new route meant only for the product's backend cannot slip by unlisted either.
+    const portal = (await herald.api('POST', `/api/v1/apps/${a.app.id}/portal-link`, { expiresIn: 600 })).body.token as string;
+    const routes = apiRoutes().filter((r) => !ADMIN_ONLY.includes(`${r.method} ${r.url}`) && !APP_ONLY.includes(`${r.method} ${r.url}`));
+    expect(routes.length).toBeGreaterThan(15);
+    // Rights only (not 401/403): the walk above already deleted tenant A's endpoint, so some answer 404.
+    for (const route of routes) {
+      const res = await call(portal, route.method, pathFor(route.url, a.app.id, a));
+      expect([401, 403], `portal token: ${route.method} ${route.url} answered ${res.status} ${res.text}`).not.toContain(res.status);
+    }
   });
 
   it('reads its own app, messages and attempts with an app token', async () => {
