@@ -12,6 +12,14 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
+  it("starts Herald in the walk-through so that its last step's kill stops it", () => {
+    const walkThrough = readme.slice(readme.indexOf('## Walk-through'), readme.indexOf('## Configuration'));
+    // `npm start … &` makes job %1 npm: killing it leaves `node … serve` running, holding the port.
+    expect(walkThrough).not.toMatch(/npm (start|run)[^\n]*&\s*$/m);
+    expect(walkThrough).toMatch(/^[^#\n]*node bin\/herald\.js serve[^\n]*&\s*$/m);
+    expect(walkThrough).toMatch(/^kill %1 %2/m);
+  });
+
   it('shows the two commands a new user runs', () => {
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm install && npm test');
