@@ -29,9 +29,10 @@ function fieldForCode(code: string, message: string): string | null {
       if (/payloadFormat/.test(message) && !/^signature scheme/.test(message)) return 'payloadFormat';
       return 'signature.scheme';
     case 'validation_error':
-      if (/^header "/.test(message)) return 'headers';
+      if (/^headers?[[ "]/.test(message)) return 'headers';
+      if (/^query\[/.test(message)) return 'query';
       if (/^timeout /.test(message)) return 'timeout';
-      if (/^retrySchedule /.test(message)) return 'retrySchedule';
+      if (/^retrySchedule[[ ]/.test(message)) return 'retrySchedule';
       return null;
     default:
       return null;
