@@ -29,6 +29,18 @@ describe('SecretBox (AES-256-GCM)', () => {
     expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(/HERALD_ENCRYPTION_KEY/);
   });
 
+  it('opens each of many values right when they are opened again, and still refuses a tampered copy of one it opened', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => `secret-${i}`);
+    const sealed = values.map((v) => box.seal(v));
+    for (let round = 0; round < 2; round++) sealed.forEach((s, i) => expect(box.open(s)).toBe(values[i]));
+    const [head, tag, ct] = sealed[4999]!.split('.');
+    const flipped = Buffer.from(ct!, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    expect(() => box.open(`${head}.${tag}.${flipped.toString('base64url')}`)).toThrow(/decrypt/);
+    expect(() => box.open(`${head}.${Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url')}.${ct}`)).toThrow(/decrypt/);
+    expect(() => new SecretBox(randomBytes(32)).open(sealed[4999]!)).toThrow(/HERALD_ENCRYPTION_KEY/);
+  });
+
   it('reads values stored before encryption was enabled as plaintext', () => {
     expect(box.open('["legacy"]')).toBe('["legacy"]');
   });
