@@ -69,7 +69,9 @@ export function createMetrics(store: Store, inFlight: () => number): HeraldMetri
   });
   new Gauge({
     name: 'herald_oldest_due_delivery_age_seconds',
-    help: 'How long the oldest due delivery has been waiting (0 when none is due): the lag to alert on',
+    // Claimed or not (see BacklogStats.oldestDueAt): a delivery stuck in flight, or whose claimer
+    // vanished, keeps ageing here, so the lag alert fires for work that is not getting sent.
+    help: 'How long the oldest due delivery has been waiting, claimed or not (0 when none is due): the lag to alert on',
     registers: [registry],
     async collect() {
       const { oldestDueAt } = await readBacklog();
