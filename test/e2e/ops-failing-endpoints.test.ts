@@ -76,6 +76,19 @@ describe('failing endpoints', () => {
     }
   });
 
+  it('tells the operator when a 410 Gone disables an endpoint', async () => {
+    const receiver = await startReceiver(() => ({ status: 410, body: 'gone' }));
+    try {
+      const { appId, endpointId } = await tenantEndpoint(receiver.url);
+      await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 1 } });
+      const disabled = await eventually(() => events('endpoint.disabled').find((e) => e.data.endpointId === endpointId));
+      expect(disabled.data).toMatchObject({ appId, endpointId, lastResponseStatus: 410, reason: expect.stringContaining('410') });
+      expect((await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}`)).body.disabled).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('reports exhausted deliveries, never about the operator app itself, and traces attempts to the publish request', async () => {
     const receiver = await startReceiver(() => ({ status: 503 }));
     try {

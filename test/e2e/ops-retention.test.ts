@@ -3,7 +3,7 @@ import { idAt } from '../../src/domain/id-time.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Message } from '../../src/domain/model.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 
 // Retention: payloads and recorded bodies older than the retention period (default 30 days) are
 // cleared in small batches while delivery goes on; the records themselves stay.
@@ -86,3 +86,41 @@ describe('retention', () => {
     expect(await herald.operations.retention!.runPass()).toEqual({ messages: 0, attempts: 0 });
   });
 });
+
+describe('the retention schedule', () => {
+  /** One message as it would be after 40 days, with no delivery pending: purgeable. */
+  async function oldMessage(h: TestHerald) {
+    const app = (await h.api('POST', '/api/v1/apps', { name: 'Old' })).body;
+    const old = Date.now() - 40 * DAY;
+    const message: Message = {
+      id: idAt('msg', old), appId: app.id, eventType: 'invoice.paid', dataJson: '{"secret":"old"}',
+      entity: null, idempotencyKey: null, createdAt: new Date(old).toISOString(), requestId: null, orderingKey: null,
+    };
+    await h.store.publishMany([{ message, idempotencySince: old, now: old }]);
+    return { appId: app.id as string, msgId: message.id };
+  }
+
+  it('purges in the background on its own, with no pass run by hand', async () => {
+    // A 2-second retention period: a pass every second (a quarter of it, at least 1 s).
+    const h = await startTestHerald({ retention: 2000 });
+    try {
+      // Written after start-up, so only a later scheduled pass can purge it.
+      const { appId, msgId } = await oldMessage(h);
+      await eventually(async () => (await h.api('GET', `/api/v1/apps/${appId}/messages/${msgId}`)).body.data === null, 15_000);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('is off with --retention 0: no purger runs, and old payloads stay', async () => {
+    const h = await startTestHerald({ retention: 0 });
+    try {
+      expect(h.operations.retention).toBeNull();
+      const { appId, msgId } = await oldMessage(h);
+      expect((await h.api('GET', `/api/v1/apps/${appId}/messages/${msgId}`)).body.data).toEqual({ secret: 'old' });
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
