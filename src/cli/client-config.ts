@@ -61,16 +61,8 @@ export function addClientOptions(cmd: Command): Command {
     .option('--token <token>', 'API token [HERALD_TOKEN]');
 }
 
-/** A client whose network failures name the server they could not reach. */
+/** A client for the CLI; its network failures name the request and URL (HeraldNetworkError). */
 export function connect(flags: { url?: string; token?: string }, io: CliIo): Herald {
   const config = resolveClientConfig(flags, io);
-  const reach: typeof fetch = async (input, init) => {
-    try {
-      return await fetch(input, init);
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`cannot reach Herald at ${config.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-    }
-  };
-  return new Herald({ url: config.url, token: config.token, fetch: reach });
+  return new Herald({ url: config.url, token: config.token });
 }

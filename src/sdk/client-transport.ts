@@ -22,7 +22,7 @@ export class HeraldNetworkError extends Error {
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`Herald client: ${method} ${url} failed: ${reason}`, options);
+    super(`Herald request ${method} ${url} failed: ${reason}`, options);
     this.name = 'HeraldNetworkError';
   }
 }

@@ -61,7 +61,7 @@ describe('herald send', () => {
     expect(noApp).toMatchObject({ code: 1, err: 'herald: app "nope" not found\n' });
     const closed = await freePort();
     const unreachable = await runCli(['send', '--app', 'billing', '--event-type', 'x', '--data', '{}', '--url', `http://127.0.0.1:${closed}`, '--token', 't']);
-    expect(unreachable.err).toBe(`herald: cannot reach Herald at http://127.0.0.1:${closed}: ECONNREFUSED\n`);
+    expect(unreachable.err).toBe(`herald: Herald request POST http://127.0.0.1:${closed}/api/v1/apps/billing/messages failed: connect ECONNREFUSED 127.0.0.1:${closed}\n`);
     const noToken = await runCli(['send', '--app', 'billing', '--event-type', 'x', '--data', '{}']);
     expect(noToken.err).toMatch(/no API token: pass --token, set HERALD_TOKEN, or put .* in .*herald\/cli\.json/);
   });
