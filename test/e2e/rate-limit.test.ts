@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inExclusiveSlot, TEST_PG_URL, testSchema, warnIfNoPostgres, withPgClient, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -21,6 +22,8 @@ describe.skipIf(!TEST_PG_URL)('per-endpoint rate limit across two worker process
   let limited: Receiver;
   let free: Receiver;
   let failed = false;
+  /** This process's event-loop stalls while the receiver records arrivals. */
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   beforeAll(async () => {
     schema = testSchema('rate_limit');
@@ -37,7 +40,7 @@ describe.skipIf(!TEST_PG_URL)('per-endpoint rate limit across two worker process
     await schema?.drop(failed);
   });
 
-  it(`holds ${LIMIT}/s within 10 % for the sum of both workers, and holds back no other endpoint`, () => inExclusiveSlot('multi-process', async () => {
+  it(`holds ${LIMIT}/s for the sum of both workers (at most +10 %, in every window too), and holds back no other endpoint`, () => inExclusiveSlot('multi-process', async () => {
     try {
       cluster = await startCluster(schema.url, 2, ['--poll-interval', '200ms']);
       const { call } = cluster;
@@ -52,6 +55,7 @@ describe.skipIf(!TEST_PG_URL)('per-endpoint rate limit across two worker process
       expect(published.status, JSON.stringify(published.body)).toBe(202);
       // From here every delivery is due; the first claim takes a full bucket.
       const due = Date.now();
+      loopDelay.enable();
 
       // Which workers hold leases on the limited endpoint's deliveries while it is throttled.
       const holders = new Set<string>();
@@ -63,6 +67,7 @@ describe.skipIf(!TEST_PG_URL)('per-endpoint rate limit across two worker process
         }
       }, schema.name);
 
+      loopDelay.disable();
       const arrivals = limited.requests.map((r) => r.at);
       // Counted from the moment the work became due rather than from the first arrival, which new
       // connections delay: the measured rate errs low by the few ms a worker takes to wake, never high.
@@ -73,8 +78,19 @@ describe.skipIf(!TEST_PG_URL)('per-endpoint rate limit across two worker process
         `rate-limit: ${MESSAGES} requests in ${seconds.toFixed(2)} s, a burst of ${BURST} included = ${rate.toFixed(1)}/s (limit ${LIMIT}/s); ` +
           `per second: ${perSecond.join(' ')}; workers holding leases: ${holders.size}`,
       );
-      expect(rate).toBeGreaterThanOrEqual(LIMIT * 0.9);
+      // The promise is an upper bound, and the receiver's clock can only make it look safer: a stall
+      // in this process delays recording, which spreads arrivals out. So the average holds within
+      // 10 %, and so does every window of the run (a second's worth of tokens plus the window's),
+      // widened by the longest stall this process measured, during which arrivals pile up unrecorded.
       expect(rate).toBeLessThanOrEqual(LIMIT * 1.1);
+      const stallMs = loopDelay.max / 1e6;
+      for (const windowMs of [1000, 3000]) {
+        const most = Math.max(...arrivals.map((t) => arrivals.filter((u) => u >= t && u < t + windowMs).length));
+        const allowed = BURST + (LIMIT * (windowMs + stallMs)) / 1000;
+        expect(most, `most arrivals in ${windowMs} ms (allowed ${allowed.toFixed(0)}, longest stall ${stallMs.toFixed(0)} ms)`).toBeLessThanOrEqual(allowed * 1.1);
+      }
+      // Not starved either, though the machine may be busy: a bucket refilled at half the rate would fail.
+      expect(rate).toBeGreaterThanOrEqual(LIMIT * 0.75);
       expect(holders.size).toBe(2);
       // The unthrottled endpoint is not paced by the throttled one: it had everything seconds earlier.
       const freeDone = Math.max(...(await free.waitFor(MESSAGES, 30_000)).map((r) => r.at));
