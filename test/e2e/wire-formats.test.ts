@@ -195,12 +195,12 @@ describe('invalid configurations are refused with 400 and a clear message', () =
     ['standard-webhooks secret that is not base64', { secret: 'whsec_not base64!' }, 'invalid_secret', /valid base64/],
     ['standard-webhooks secret of 16 bytes', { secret: `whsec_${Buffer.alloc(16, 1).toString('base64')}` }, 'invalid_secret', /24 to 64 bytes, got 16/],
     ['standard-webhooks secret of 65 bytes', { secret: `whsec_${Buffer.alloc(65, 1).toString('base64')}` }, 'invalid_secret', /24 to 64 bytes, got 65/],
-    ['a header Herald sets', { headers: { 'Webhook-Signature': 'forged' } }, 'validation_error', /"Webhook-Signature" is set by Herald/],
-    ['content-type header', { headers: { 'Content-Type': 'text/plain' } }, 'validation_error', /"Content-Type" is set by Herald/],
+    ['a header Herald sets', { headers: { 'Webhook-Signature': 'forged' } }, 'validation_error', /headers\["Webhook-Signature"\] is set by Herald/],
+    ['content-type header', { headers: { 'Content-Type': 'text/plain' } }, 'validation_error', /headers\["Content-Type"\] is set by Herald/],
     ['the scheme\'s own signature header', {
       payloadFormat: 'raw', secret: 'pf_secret', headers: { 'X-PeopleForce-Signature': 'forged' },
       signature: { scheme: 'hmac-sha256', header: 'x-peopleforce-signature', prefix: 'sha256=' },
-    }, 'validation_error', /"X-PeopleForce-Signature" is set by Herald/],
+    }, 'validation_error', /headers\["X-PeopleForce-Signature"\] is set by Herald/],
     ['a timeout over PT5M', { timeout: 'PT6M' }, 'validation_error', /PT1S to PT5M/],
   ];
   it.each(cases)('%s', async (_name, body, code, message) => {
