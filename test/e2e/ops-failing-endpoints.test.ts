@@ -47,8 +47,7 @@ describe('failing endpoints', () => {
     let healthy = false;
     const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 500, body: 'down' }));
     try {
-      // Many quick retries: the 4th attempt comes well within the failure period (300 ms), and the
-      // delivery is still retrying when the period runs out.
+      // Many quick retries: the delivery is still retrying when the failure period (300 ms) runs out.
       const { appId, endpointId } = await tenantEndpoint(receiver.url, { retrySchedule: Array(20).fill('PT0.05S') });
       const published = await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 1 } });
 
@@ -59,9 +58,6 @@ describe('failing endpoints', () => {
       expect(disabled!.data).toMatchObject({ appId, endpointId, failingSince: expect.any(String), reason: expect.stringContaining('failing') });
       expect(Date.parse(disabled!.data.failingSince)).toBeLessThan(Date.now());
       expect((await herald.api('GET', `/api/v1/apps/${appId}/endpoints/${endpointId}`)).body.disabled).toBe(true);
-      // Warned after the 4th failed attempt.
-      const failing = await eventually(() => events('message.attempt.failing').find((e) => e.data.msgId === published.body.id));
-      expect(failing.data).toMatchObject({ appId, endpointId, attempt: 4, lastResponseStatus: 500, reason: 'HTTP 500' });
 
       // Nothing more is sent to it while it is disabled, but its delivery is kept: re-enabled, it arrives.
       const sentWhileFailing = receiver.requests.length;
@@ -73,6 +69,28 @@ describe('failing endpoints', () => {
       await eventually(() => events('message.attempt.recovered').some((e) => e.data.msgId === published.body.id));
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('warns the operator after the 4th failed attempt of a message', async () => {
+    // A Herald that never disables endpoints, so the 4th attempt comes however slow this machine is
+    // (with the 300 ms failure period above, a slow machine could disable the endpoint first).
+    const patient = await startTestHerald({ endpointFailurePeriod: 0, operatorApp: 'patient-ops' });
+    const opsRx = await startReceiver();
+    const receiver = await startReceiver(() => ({ status: 500, body: 'down' }));
+    try {
+      const ops = (await patient.api('POST', '/api/v1/apps', { name: 'Operations', uid: 'patient-ops' })).body;
+      await patient.api('POST', `/api/v1/apps/${ops.id}/endpoints`, { url: opsRx.url });
+      const app = (await patient.api('POST', '/api/v1/apps', { name: 'Tenant' })).body;
+      const ep = (await patient.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: receiver.url, retrySchedule: Array(6).fill('PT0.05S') })).body;
+      const msg = (await patient.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'invoice.paid', data: { n: 1 } })).body;
+      const failing = await eventually(() =>
+        opsRx.requests.map((r) => JSON.parse(r.body)).find((e) => e.type === 'message.attempt.failing' && e.data.msgId === msg.id),
+      );
+      expect(failing.data).toMatchObject({ appId: app.id, endpointId: ep.id, attempt: 4, lastResponseStatus: 500, reason: 'HTTP 500' });
+    } finally {
+      await patient.stop();
+      await Promise.all([opsRx.close(), receiver.close()]);
     }
   });
 
