@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// End-to-end deliveries run the built worker (dist/delivery/delivery-worker.js) and the CLI tests run
+// End-to-end deliveries run the built delivery thread (dist/delivery/delivery-thread-main.js) and the CLI tests run
 // dist/cli: after an edit to src/, `npx vitest` would test the previous build. So before any test
 // runs, every compiled source file must be at least as new as its source; if one is not, dist/ is
 // rebuilt here (tsc, a few seconds), and the run stops if that build fails.

@@ -4,7 +4,7 @@ import type { ClaimedDelivery } from '../store/store.js';
 import type { AttemptResult } from './deliver-one.js';
 import { InProcessDeliverer, type DelivererOptions } from './deliverer.js';
 
-// A delivery thread (see delivery-threads.ts): renders, signs and sends what the main thread
+// The entry point of a delivery thread (see delivery-threads.ts): renders, signs and sends what the main thread
 // claimed, and answers with each attempt's result. The database stays on the main thread.
 // Messages travel as JSON text both ways: everything in them is plain data, and V8's JSON is a
 // quarter cheaper than the structured clone postMessage does on objects (serialize + parse of a
@@ -22,16 +22,16 @@ export interface DeliverBatch {
   items: Array<{ id: number; delivery: ClaimedDelivery['delivery']; appRetrySchedule: ClaimedDelivery['appRetrySchedule'] }>;
 }
 
-export type ToWorker = DeliverBatch | { type: 'abortAll' };
+export type ToThread = DeliverBatch | { type: 'abortAll' };
 /** `error`: deliverOne threw, which it is built never to do; the main thread logs it as a bug. */
-export type FromWorker = { type: 'done'; items: Array<{ id: number; result?: AttemptResult; error?: string }> };
+export type FromThread = { type: 'done'; items: Array<{ id: number; result?: AttemptResult; error?: string }> };
 
 const port = parentPort!;
 const deliverer = new InProcessDeliverer(workerData as DelivererOptions);
-let finished: FromWorker['items'] = [];
+let finished: FromThread['items'] = [];
 
 // Results that finish in the same turn of the event loop travel in one message.
-function report(item: FromWorker['items'][number]): void {
+function report(item: FromThread['items'][number]): void {
   if (finished.length === 0) setImmediate(flush);
   finished.push(item);
 }
@@ -39,11 +39,11 @@ function report(item: FromWorker['items'][number]): void {
 function flush(): void {
   const items = finished;
   finished = [];
-  port.postMessage(JSON.stringify({ type: 'done', items } satisfies FromWorker));
+  port.postMessage(JSON.stringify({ type: 'done', items } satisfies FromThread));
 }
 
 port.on('message', (text: string) => {
-  const msg = JSON.parse(text) as ToWorker;
+  const msg = JSON.parse(text) as ToThread;
   if (msg.type === 'abortAll') {
     deliverer.abortAll();
     return;

@@ -4,15 +4,16 @@ import type { ClaimedDelivery } from '../store/store.js';
 import type { AttemptResult } from './deliver-one.js';
 import type { Deliverer, DelivererOptions } from './deliverer.js';
 import type { Endpoint, Message } from '../domain/model.js';
-import type { DeliverBatch, FromWorker, ToWorker } from './delivery-worker.js';
+import type { DeliverBatch, FromThread, ToThread } from './delivery-thread-main.js';
 
 /**
- * The worker's compiled file. Under the test runner this module is loaded from src/ as TypeScript,
- * which a worker thread cannot run: there the worker is the build's (`npm test` builds first).
+ * The delivery thread's compiled entry point. Under the test runner this module is loaded from src/
+ * as TypeScript, which a worker thread cannot run: there the thread runs the build's (the vitest
+ * globalSetup, test/global-setup.ts, rebuilds dist/ when it is older than src/).
  */
-const WORKER_URL = import.meta.url.endsWith('.ts')
-  ? new URL('../../dist/delivery/delivery-worker.js', import.meta.url)
-  : new URL('./delivery-worker.js', import.meta.url);
+const THREAD_MAIN_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/delivery/delivery-thread-main.js', import.meta.url)
+  : new URL('./delivery-thread-main.js', import.meta.url);
 
 /** Before starting a thread again that exited without ever coming online. */
 const RESPAWN_DELAY_MS = 1000;
@@ -58,7 +59,7 @@ export class DeliveryThreads implements Deliverer {
   }
 
   abortAll(): void {
-    for (const t of this.threads) if (!t.dead) t.worker.postMessage(JSON.stringify({ type: 'abortAll' } satisfies ToWorker));
+    for (const t of this.threads) if (!t.dead) t.worker.postMessage(JSON.stringify({ type: 'abortAll' } satisfies ToThread));
   }
 
   async close(): Promise<void> {
@@ -67,13 +68,13 @@ export class DeliveryThreads implements Deliverer {
   }
 
   private spawn(): Thread {
-    const worker = new Worker(WORKER_URL, { workerData: this.options });
+    const worker = new Worker(THREAD_MAIN_URL, { workerData: this.options });
     const thread: Thread = { worker, dead: false, pending: new Map(), outbox: [] };
     let online = false;
     worker.once('online', () => (online = true));
-    // JSON text both ways (see delivery-worker.ts).
+    // JSON text both ways (see delivery-thread-main.ts).
     worker.on('message', (text: string) => {
-      const msg = JSON.parse(text) as FromWorker;
+      const msg = JSON.parse(text) as FromThread;
       for (const item of msg.items) {
         const waiting = thread.pending.get(item.id);
         thread.pending.delete(item.id);
