@@ -4,7 +4,7 @@
 /** The herald_settings row holding the fingerprint of the key the sealed values are written with. */
 export const KEY_FINGERPRINT_SETTING = 'encryption_key_fingerprint';
 
-/** The endpoint columns sealed with the key (see row-mappers.ts); TLS may be NULL. */
+/** The endpoint columns sealed with the key (see rows.ts); TLS may be NULL. */
 export const SEALED_ENDPOINT_COLUMNS = ['secrets', 'tls', 'headers', 'query'] as const;
 
 /** How often a running process writes its heartbeat, and how long after the last one it still counts as running. */

@@ -3,17 +3,12 @@ import type { ApiToken, App, Endpoint, EventType } from '../../domain/model.js';
 import { StoreConflictError } from '../errors.js';
 import { toPage } from '../paginate.js';
 import type { SecretCodec } from '../secret-codec.js';
-import { appToRow, endpointToRow, rowToApp, rowToEndpoint } from '../sqlite/row-mappers.js';
+import { appToRow, endpointToRow, rowToApp, rowToEndpoint, rowToEventType, rowToToken } from '../rows.js';
 import type { Page, PageRequest } from '../store.js';
 import { isUniqueViolation } from './connection.js';
 import { insertStatement, updateStatement } from './sql.js';
 
 type Row = Record<string, any>;
-
-const rowToToken = (r: Row): ApiToken => ({
-  id: r.id, appId: r.app_id, name: r.name, kind: r.kind, tokenHash: r.token_hash,
-  expiresAt: r.expires_at, createdAt: r.created_at,
-});
 
 /** Apps, event types, endpoints and API tokens: the records users configure. */
 export class PostgresCatalog {
@@ -62,7 +57,7 @@ export class PostgresCatalog {
        ON CONFLICT (name) DO UPDATE SET description = excluded.description RETURNING *`,
       [eventType.name, eventType.description, eventType.createdAt],
     );
-    return { name: rows[0].name, description: rows[0].description, createdAt: rows[0].created_at };
+    return rowToEventType(rows[0]);
   }
 
   async listEventTypes(page: PageRequest): Promise<Page<EventType>> {
@@ -71,7 +66,7 @@ export class PostgresCatalog {
       'SELECT * FROM event_types WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2',
       [page.iterator ?? null, page.limit + 1],
     );
-    return toPage(rows.map((r) => ({ name: r.name, description: r.description, createdAt: r.created_at })), page.limit);
+    return toPage(rows.map(rowToEventType), page.limit);
   }
 
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { orderedTurn } from '../ordered-turn.js';
 import { RATE_BURST_SECONDS } from '../rate-bucket.js';
 import type { SecretCodec } from '../secret-codec.js';
-import { rowToDelivery, rowToEndpoint, rowToMessage } from '../sqlite/row-mappers.js';
+import { rowToDelivery, rowToEndpoint, rowToMessage } from '../rows.js';
 import type { ClaimRequest, ClaimedDelivery } from '../store.js';
 import { inTransaction } from './sql.js';
 

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { jsonWithoutNul } from './connection.js';
 import type { Attempt } from '../../domain/model.js';
 import { toPage } from '../paginate.js';
-import { attemptToRow, rowToAttempt } from '../sqlite/row-mappers.js';
+import { attemptToRow, rowToAttempt } from '../rows.js';
 import type { AttemptQuery, Page, Settlement } from '../store.js';
 import { notBehindEarlier, readyWhenDue } from '../ordered-turn.js';
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiToken, App, Delivery, Endpoint, EventType, Message } from '../../domain/model.js';
 import { toPage } from '../paginate.js';
 import { plainCodec, type SecretCodec } from '../secret-codec.js';
-import { deliveryToRow, rowToMessage } from '../sqlite/row-mappers.js';
+import { deliveryToRow, rowToMessage } from '../rows.js';
 import type {
   AttemptQuery, ClaimRequest, ClaimedDelivery, MessageQuery, Page, PageRequest,
   PublishInput, PublishResult, Settlement, Store,

@@ -3,7 +3,7 @@ import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
 import type { Message } from '../../domain/model.js';
 import { fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
-import { messageToRow, rowToMessage } from '../sqlite/row-mappers.js';
+import { messageToRow, rowToMessage } from '../rows.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul, pgText } from './connection.js';
 import { inTransaction } from './sql.js';

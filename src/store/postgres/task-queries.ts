@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { newId } from '../../domain/ids.js';
 import type { Task } from '../../domain/task.js';
 import type { RecoveryBatch, RecoveryBatchResult, RecoveryScope } from '../operations.js';
-import { rowToTask } from '../sqlite/task-queries.js';
+import { rowToTask } from '../rows.js';
 import { WORK_CHANNEL } from './publish.js';
 import { inTransaction } from './sql.js';
 

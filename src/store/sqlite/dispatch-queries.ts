@@ -8,8 +8,9 @@ import type { AttemptQuery, ClaimRequest, ClaimedDelivery, Page, Settlement } fr
 import { MemoryLeases } from './memory-leases.js';
 import {
   ATTEMPT_COLUMNS, DELIVERY_COLUMNS, MESSAGE_COLUMNS, attemptValues, deliveryFromValues, messageFromValues, rowToAttempt,
-  rowToEndpoint, type SecretCodec,
-} from './row-mappers.js';
+  rowToEndpoint,
+} from '../rows.js';
+import type { SecretCodec } from '../secret-codec.js';
 
 /** Where the claim's raw delivery rows (dueOfEndpoint) hold what it reads by name. */
 const CLAIM_ROW = {

@@ -4,7 +4,7 @@ import type { Message } from '../../domain/model.js';
 import type { EntityRef, HourlyAttemptStats } from '../insights.js';
 import { toPage } from '../paginate.js';
 import type { Page, PageRequest } from '../store.js';
-import { rowToMessage } from './row-mappers.js';
+import { rowToMessage } from '../rows.js';
 import { statement } from './statement-cache.js';
 
 // Dashboard reads. Not on the delivery path, so statements are prepared per call.
@@ -34,7 +34,7 @@ export function sqliteHourlyAttemptStats(db: Database.Database, appId: string, e
   }));
 }
 
-/** Messages about one entity, newest first. Entity ids are stored JSON-encoded (row-mappers.ts). */
+/** Messages about one entity, newest first. Entity ids are stored JSON-encoded (rows.ts). */
 export function sqliteMessagesByEntity(db: Database.Database, appId: string, entity: EntityRef, page: PageRequest): Page<Message> {
   const rows = statement(db, 
     `SELECT * FROM messages WHERE app_id = @appId AND entity_type = @type

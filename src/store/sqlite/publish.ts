@@ -3,7 +3,7 @@ import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
 import { fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
 import type { PublishInput, PublishResult } from '../store.js';
-import { messageToRow, rowToMessage } from './row-mappers.js';
+import { messageToRow, rowToMessage } from '../rows.js';
 import { statement } from './statement-cache.js';
 
 // Cached per connection (statement-cache): preparing is a measurable share of a small insert.

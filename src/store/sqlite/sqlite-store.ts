@@ -9,10 +9,8 @@ import type {
 import { StoreConflictError } from '../errors.js';
 import { toPage } from '../paginate.js';
 import { runSqliteMigrations } from './migrations.js';
-import {
-  appToRow, deliveryToRow, endpointToRow, messageToRow, plainCodec, rowToApp, rowToEndpoint,
-  rowToMessage, type SecretCodec,
-} from './row-mappers.js';
+import { appToRow, deliveryToRow, endpointToRow, rowToApp, rowToEndpoint, rowToEventType, rowToMessage } from '../rows.js';
+import { plainCodec, type SecretCodec } from '../secret-codec.js';
 import { SqliteDispatchQueries } from './dispatch-queries.js';
 import { publishInTransaction } from './publish.js';
 import { SqliteTokenQueries } from './token-queries.js';
@@ -129,8 +127,7 @@ export class SqliteStore implements Store {
       `INSERT INTO event_types (name, description, created_at) VALUES (@name, @description, @createdAt)
        ON CONFLICT (name) DO UPDATE SET description = excluded.description`,
     ).run(eventType);
-    const row = this.stmt('SELECT * FROM event_types WHERE name = ?').get(eventType.name) as any;
-    return { name: row.name, description: row.description, createdAt: row.created_at };
+    return rowToEventType(this.stmt('SELECT * FROM event_types WHERE name = ?').get(eventType.name) as object);
   }
 
   async listEventTypes(page: PageRequest): Promise<Page<EventType>> {
@@ -138,7 +135,7 @@ export class SqliteStore implements Store {
     const rows = this.stmt(
       `SELECT * FROM event_types WHERE (@iterator IS NULL OR name > @iterator) ORDER BY name LIMIT @limit`,
     ).all({ iterator: page.iterator ?? null, limit: page.limit + 1 }) as any[];
-    return toPage(rows.map((r) => ({ name: r.name, description: r.description, createdAt: r.created_at })), page.limit);
+    return toPage(rows.map(rowToEventType), page.limit);
   }
 
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {

@@ -6,17 +6,7 @@ import { statement } from './statement-cache.js';
 
 // Background tasks and the bulk recovery they run. Not on the delivery path: prepared per call.
 
-type Row = Record<string, any>;
-
-const taskToRow = (t: Task): Row => ({
-  id: t.id, app_id: t.appId, kind: t.kind, status: t.status, params: JSON.stringify(t.params), total: t.total,
-  done: t.done, error: t.error, created_at: t.createdAt, updated_at: t.updatedAt,
-});
-
-export const rowToTask = (r: Row): Task => ({
-  id: r.id, appId: r.app_id, kind: r.kind, status: r.status, params: JSON.parse(r.params), total: Number(r.total),
-  done: Number(r.done), error: r.error, createdAt: r.created_at, updatedAt: r.updated_at,
-});
+import { rowToTask, taskToRow, type Row } from '../rows.js';
 
 export function sqliteCreateTask(db: Database.Database, task: Task): Task {
   statement(db, 

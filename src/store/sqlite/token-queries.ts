@@ -4,12 +4,7 @@ import { toPage } from '../paginate.js';
 import { statement } from './statement-cache.js';
 import type { Page, PageRequest } from '../store.js';
 
-type Row = Record<string, any>;
-
-const rowToToken = (r: Row): ApiToken => ({
-  id: r.id, appId: r.app_id, name: r.name, kind: r.kind, tokenHash: r.token_hash,
-  expiresAt: r.expires_at, createdAt: r.created_at,
-});
+import { rowToToken, type Row } from '../rows.js';
 
 export class SqliteTokenQueries {
   constructor(private readonly db: Database.Database) {}

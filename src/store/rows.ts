@@ -1,14 +1,15 @@
-import type { App, Attempt, Delivery, Endpoint, Message } from '../../domain/model.js';
+import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
+import type { Task } from '../domain/task.js';
 
-// Rows use snake_case and JSON text columns; these functions are the only place that knows.
+// Rows use snake_case and JSON text columns; these functions are the only place that knows, for
+// both stores (PostgreSQL keeps JSON as TEXT too, and returns BIGINT as text: hence the Number()s).
 // Endpoint secrets, TLS settings, headers and query parameters pass through `SecretCodec`, so they
 // are encrypted at rest.
 
-import { EndpointUnreadableError } from '../errors.js';
-import type { SecretCodec } from '../secret-codec.js';
-export { plainCodec, type SecretCodec } from '../secret-codec.js';
+import { EndpointUnreadableError } from './errors.js';
+import type { SecretCodec } from './secret-codec.js';
 
-type Row = Record<string, any>;
+export type Row = Record<string, any>;
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const parse = <T>(v: string | null): T | null => (v === null ? null : (JSON.parse(v) as T));
@@ -159,5 +160,37 @@ export function rowToAttempt(r: Row): Attempt {
     attempt: r.attempt, status: r.status, responseStatus: r.response_status, durationMs: r.duration_ms,
     createdAt: r.created_at, request: JSON.parse(r.request), response: parse(r.response), error: r.error,
     requestId: r.request_id ?? null,
+  };
+}
+
+export function rowToEventType(r: Row): EventType {
+  return { name: r.name, description: r.description, createdAt: r.created_at };
+}
+
+export function tokenToRow(t: ApiToken): Row {
+  return {
+    id: t.id, app_id: t.appId, name: t.name, kind: t.kind, token_hash: t.tokenHash, expires_at: t.expiresAt,
+    created_at: t.createdAt,
+  };
+}
+
+export function rowToToken(r: Row): ApiToken {
+  return {
+    id: r.id, appId: r.app_id, name: r.name, kind: r.kind, tokenHash: r.token_hash,
+    expiresAt: r.expires_at, createdAt: r.created_at,
+  };
+}
+
+export function taskToRow(t: Task): Row {
+  return {
+    id: t.id, app_id: t.appId, kind: t.kind, status: t.status, params: JSON.stringify(t.params), total: t.total,
+    done: t.done, error: t.error, created_at: t.createdAt, updated_at: t.updatedAt,
+  };
+}
+
+export function rowToTask(r: Row): Task {
+  return {
+    id: r.id, appId: r.app_id, kind: r.kind, status: r.status, params: JSON.parse(r.params), total: Number(r.total),
+    done: Number(r.done), error: r.error, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
