@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/api-errors.js';
 import { ACCESS_LEVELS, deniedMessage, type RouteAccess } from './route-access.js';
 
 /**

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import rateLimit from '@fastify/rate-limit';
 import { answerClientError } from './client-error.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/api-errors.js';
 import { installAuth, PUBLIC_API_PATHS } from './auth.js';
 import { installPortalLimits } from './portal-limit.js';
 import type { RouteAccess } from './route-access.js';

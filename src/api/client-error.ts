@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ApiErrorCode } from './errors.js';
-import { API_ERRORS } from './errors.js';
+import { API_ERRORS, type ApiErrorCode } from '../errors/api-errors.js';
 
 /** Node's HTTP parser codes that have an answer of their own; everything else is plain bad HTTP. */
 const CLIENT_ERRORS: Record<string, { code: ApiErrorCode; reason: string; message: string }> = {

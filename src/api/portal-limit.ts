@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/api-errors.js';
 
 /** How many calls a portal link's token may make to one endpoint's route, per window. */
 export interface PortalLimit {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/api-errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
 import { batchDataTexts, dataText } from './raw-json.js';
 

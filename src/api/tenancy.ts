@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../domain/model.js';
 import type { AppService } from '../services/app-service.js';
-import { notFound } from './errors.js';
+import { notFound } from '../errors/api-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

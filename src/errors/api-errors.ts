@@ -1,4 +1,6 @@
 // The one registry of API errors: each has a stable `code` clients can switch on and an HTTP status.
+// It sits below every layer (as Fastify keeps lib/errors.js) so a service can refuse a request with
+// the right code without importing from api/; the API's error handler maps each code to its status.
 export const API_ERRORS = {
   bad_request: 400,
   unauthorized: 401,

@@ -1,4 +1,4 @@
-/** Thrown for every non-2xx answer; `code` is the API's stable error code (see src/api/errors.ts). */
+/** Thrown for every non-2xx answer; `code` is the API's stable error code (see src/errors/api-errors.ts). */
 export class HeraldApiError extends Error {
   constructor(
     readonly status: number,

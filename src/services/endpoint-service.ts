@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { Endpoint } from '../domain/model.js';
-import { ApiError, notFound } from '../api/errors.js';
+import { ApiError, notFound } from '../errors/api-errors.js';
 import type { EndpointCreateBody, EndpointPatchBody } from '../api/schemas.js';
 import type { Store } from '../store/store.js';
 import { assertUrlAllowed, BlockedDestinationError, InvalidUrlError, type NetworkPolicy } from '../delivery/network-guard.js';

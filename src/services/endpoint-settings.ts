@@ -1,6 +1,6 @@
 import { parseDurationOption, parseIsoDuration } from '../domain/durations.js';
 import type { Endpoint } from '../domain/model.js';
-import { ApiError } from '../api/errors.js';
+import { ApiError } from '../errors/api-errors.js';
 import type { EndpointPatchBody } from '../api/schemas.js';
 import {
   generateSecret, validateSecret, validateWireConfig, type SignatureConfig,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { Endpoint } from '../domain/model.js';
 import type { Task } from '../domain/task.js';
-import { notFound } from '../api/errors.js';
+import { notFound } from '../errors/api-errors.js';
 import type { RecoveryScope } from '../store/operations.js';
 import type { Store } from '../store/store.js';
 

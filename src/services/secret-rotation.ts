@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ApiError } from '../errors/api-errors.js';
 import type { Endpoint, EndpointSecret } from '../domain/model.js';
 import type { Store } from '../store/store.js';
 import { generateSecret, SCHEME_PRESETS, validateSecret } from '../wire/index.js';

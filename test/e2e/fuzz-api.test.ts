@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ERRORS } from '../../src/api/errors.js';
+import { API_ERRORS } from '../../src/errors/api-errors.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 

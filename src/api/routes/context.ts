@@ -6,7 +6,7 @@ import type { MessageService } from '../../services/message-service.js';
 import type { RecoveryService } from '../../services/recovery-service.js';
 import type { PageRequest, Store } from '../../store/store.js';
 import { isId, type IdPrefix } from '../../domain/ids.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/api-errors.js';
 import { EVENT_TYPE_PATTERN } from '../schemas.js';
 
 /** What route modules may use: services for rules, the store for plain reads. */

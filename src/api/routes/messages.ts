@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/api-errors.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageBatchCreate, MessageCreate, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
 import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
 import { attemptJson, messageJson, publishedJson } from '../serializers.js';

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Endpoint } from '../../domain/model.js';
 import type { Task } from '../../domain/task.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/api-errors.js';
 import { EndpointParams } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
 import type { Api, ApiContext } from './context.js';

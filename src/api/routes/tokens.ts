@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound } from '../../errors/api-errors.js';
 import { AppParams, Pagination } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
 import { PORTAL_TTL_DEFAULT_S, PORTAL_TTL_MAX_S, type TokenService } from '../../services/token-service.js';
