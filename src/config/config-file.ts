@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Type, type Static } from 'typebox';
-import { AppCreate, EndpointCreate } from '../api/schemas.js';
+import { AppCreate, EndpointCreate } from '../schemas/bodies.js';
 
 // herald.config.json: apps and their endpoints declared as data, applied at start-up by
 // services/apply-config-file.ts. The fields are the API's own (same schemas, same names), plus a

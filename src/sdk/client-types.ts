@@ -2,17 +2,15 @@ import type { Static } from 'typebox';
 import type {
   AppCreate,
   AppPatch,
-  AttemptListQuery,
   EndpointCreate,
   EndpointPatch,
   EventTypeCreate,
   MessageBatchCreate,
   MessageCreate,
-  MessageListQuery,
-  Pagination,
   SecretRotate,
   TestEventCreate,
-} from '../api/schemas.js';
+} from '../schemas/bodies.js';
+import type { AttemptListQuery, MessageListQuery, Pagination } from '../api/schemas.js';
 import type { appJson, attemptJson, endpointJson, messageJson } from '../api/serializers.js';
 import type { PortalLinkCreate, TokenCreate, tokenJson } from '../api/routes/tokens.js';
 import type { RecoverCreate, taskJson } from '../api/routes/tasks.js';

@@ -1,7 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { App } from '../domain/model.js';
 import { ApiError, notFound } from '../errors/api-errors.js';
-import type { AppCreateBody, AppPatchBody } from '../api/schemas.js';
+import type { AppCreateBody, AppPatchBody } from '../schemas/bodies.js';
 import type { Store } from '../store/store.js';
 import { parseSchedule } from './endpoint-settings.js';
 

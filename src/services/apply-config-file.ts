@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { formatIsoDuration } from '../domain/durations.js';
 import type { App, Endpoint } from '../domain/model.js';
 import { ApiError } from '../errors/api-errors.js';
-import type { EndpointCreateBody } from '../api/schemas.js';
+import type { EndpointCreateBody } from '../schemas/bodies.js';
 import { ConfigFileError, loadConfigFile, type ConfigApp, type ConfigEndpoint, type ConfigFile } from '../config/config-file.js';
 import type { Store } from '../store/store.js';
 import { generateSecret, validateSecret } from '../wire/index.js';

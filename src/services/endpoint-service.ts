@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { Endpoint } from '../domain/model.js';
 import { ApiError, notFound } from '../errors/api-errors.js';
-import type { EndpointCreateBody, EndpointPatchBody } from '../api/schemas.js';
+import type { EndpointCreateBody, EndpointPatchBody } from '../schemas/bodies.js';
 import type { Store } from '../store/store.js';
 import { assertUrlAllowed, BlockedDestinationError, InvalidUrlError, type NetworkPolicy } from '../delivery/network-guard.js';
 import { applyEndpointSettings, DEFAULT_TIMEOUT_MS } from './endpoint-settings.js';

@@ -1,7 +1,7 @@
 import { parseDurationOption, parseIsoDuration } from '../domain/durations.js';
 import type { Endpoint } from '../domain/model.js';
 import { ApiError } from '../errors/api-errors.js';
-import type { EndpointPatchBody } from '../api/schemas.js';
+import type { EndpointPatchBody } from '../schemas/bodies.js';
 import {
   generateSecret, validateSecret, validateWireConfig, type SignatureConfig,
 } from '../wire/index.js';

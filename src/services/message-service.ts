@@ -2,7 +2,7 @@ import { newId } from '../domain/ids.js';
 import { deliveryOrderingKey, messageOrderingKey } from '../domain/ordering.js';
 import type { Endpoint, Message, MessageEntity } from '../domain/model.js';
 import { notFound } from '../errors/api-errors.js';
-import type { MessageCreateBody } from '../api/schemas.js';
+import type { MessageCreateBody } from '../schemas/bodies.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
 import { PublishQueue } from './publish-queue.js';
 

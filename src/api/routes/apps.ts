@@ -1,4 +1,5 @@
-import { AppCreate, AppParams, AppPatch, EventTypeCreate, Pagination } from '../schemas.js';
+import { AppCreate, AppPatch, EventTypeCreate } from '../../schemas/bodies.js';
+import { AppParams, Pagination } from '../schemas.js';
 import { appJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';

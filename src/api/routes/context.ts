@@ -7,7 +7,7 @@ import type { RecoveryService } from '../../services/recovery-service.js';
 import type { PageRequest, Store } from '../../store/store.js';
 import { isId, type IdPrefix } from '../../domain/ids.js';
 import { ApiError } from '../../errors/api-errors.js';
-import { EVENT_TYPE_PATTERN } from '../schemas.js';
+import { EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
 
 /** What route modules may use: services for rules, the store for plain reads. */
 export interface ApiContext {

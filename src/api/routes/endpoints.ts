@@ -1,4 +1,5 @@
-import { EndpointCreate, EndpointParams, EndpointPatch, AppParams, Pagination, TestEventCreate } from '../schemas.js';
+import { EndpointCreate, EndpointPatch, TestEventCreate } from '../../schemas/bodies.js';
+import { EndpointParams, AppParams, Pagination } from '../schemas.js';
 import { EndpointUnreadableError } from '../../store/errors.js';
 import { endpointJson, messageJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';

@@ -1,5 +1,6 @@
 import { ApiError } from '../../errors/api-errors.js';
-import { AppParams, AttemptListQuery, EndpointParams, MessageBatchCreate, MessageCreate, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
+import { MessageBatchCreate, MessageCreate } from '../../schemas/bodies.js';
+import { AppParams, AttemptListQuery, EndpointParams, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
 import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
 import { attemptJson, messageJson, publishedJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';

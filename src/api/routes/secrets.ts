@@ -1,5 +1,6 @@
 import { rotateEndpointSecret } from '../../services/secret-rotation.js';
-import { EndpointParams, SecretRotate } from '../schemas.js';
+import { SecretRotate } from '../../schemas/bodies.js';
+import { EndpointParams } from '../schemas.js';
 import type { Api, ApiContext } from './context.js';
 import { portalAccess } from '../route-access.js';
 

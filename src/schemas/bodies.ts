@@ -1,0 +1,144 @@
+import { Type, type Static } from 'typebox';
+
+// The shapes of what clients create and change (apps, event types, endpoints, messages, secrets):
+// Fastify validates request bodies with them before a handler runs, config files are checked against
+// the same ones, and services take their Static types. Kept below api/, services/ and config/ so all
+// three can import them without a cycle. Unknown fields are rejected rather than silently dropped.
+
+const strict = { additionalProperties: false } as const;
+export const EVENT_TYPE_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
+export const EventTypeName = Type.String({ pattern: EVENT_TYPE_PATTERN, description: 'e.g. member.removed' });
+const Text = (max: number) => Type.String({ maxLength: max });
+const IsoDuration = Type.String({ pattern: '^P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$', maxLength: 32 });
+// Custom headers. A key pattern here would not refuse anything: Type.Record turns it into JSON
+// Schema `patternProperties`, which only says what keys that match must hold, and lets every other
+// key through untouched. Names and values are checked in services/endpoint-settings.ts instead
+// (RFC 9110 token names, field-values, reserved names), which also covers config files and PATCH.
+const StringMap = Type.Record(Type.String(), Type.String({ maxLength: 2048 }), {
+  maxProperties: 50,
+  description: 'header name (RFC 9110 token, at most 128 characters) to value (no CR, LF, NUL or other control characters but tab)',
+});
+const QueryMap = Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 2048 }), { maxProperties: 50 });
+
+// Checked by parseSchedule (services/endpoint-settings.ts), which takes the --retry-schedule flag's forms too.
+const RetryDelay = Type.String({ minLength: 1, maxLength: 32, description: 'a delay: "5s", "5m", "2h", "1d", "500ms" or ISO 8601 "PT5S"' });
+const RetrySchedule = Type.Array(RetryDelay, {
+  maxItems: 20,
+  description: 'delays before each retry, e.g. ["5s","5m","2h"] or ["PT5S","PT5M","PT2H"]; responses use ISO 8601',
+});
+
+export const AppCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    uid: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' }), Type.Null()])),
+    retrySchedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
+  },
+  strict,
+);
+export const AppPatch = Type.Partial(AppCreate, strict);
+
+export const EventTypeCreate = Type.Object(
+  { name: EventTypeName, description: Type.Optional(Type.Union([Text(1024), Type.Null()])) },
+  strict,
+);
+
+export const SignatureSchema = Type.Object(
+  {
+    scheme: Type.Union(
+      // Spelled out: a `.map` over the names types the result as `never` in Static<>.
+      [Type.Literal('standard-webhooks'), Type.Literal('timestamped'), Type.Literal('hmac-sha256'), Type.Literal('stripe'), Type.Literal('entity-path'), Type.Literal('none')],
+    ),
+    header: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,128}$' })),
+    prefix: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  strict,
+);
+
+export const TlsSchema = Type.Object(
+  {
+    ca: Type.Optional(Text(65536)),
+    cert: Type.Optional(Text(65536)),
+    key: Type.Optional(Text(65536)),
+    passphrase: Type.Optional(Text(1024)),
+    insecureSkipVerify: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+const endpointFields = {
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  name: Type.Optional(Type.Union([Text(256), Type.Null()])),
+  description: Type.Optional(Type.Union([Text(4096), Type.Null()])),
+  eventTypes: Type.Optional(Type.Union([Type.Array(EventTypeName, { maxItems: 1000, uniqueItems: true }), Type.Null()])),
+  entityTypes: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 1000, uniqueItems: true }), Type.Null()])),
+  method: Type.Optional(Type.Union([Type.Literal('POST'), Type.Literal('GET')])),
+  payloadFormat: Type.Optional(
+    Type.Union([Type.Literal('standard'), Type.Literal('event'), Type.Literal('raw'), Type.Literal('entity-ref')]),
+  ),
+  signature: Type.Optional(SignatureSchema),
+  headers: Type.Optional(StringMap),
+  query: Type.Optional(QueryMap),
+  timeout: Type.Optional(IsoDuration),
+  tls: Type.Optional(Type.Union([TlsSchema, Type.Null()])),
+  retrySchedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
+  rateLimit: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 100000 }), Type.Null()])),
+  disabled: Type.Optional(Type.Boolean()),
+  ordering: Type.Optional(Type.Union([Type.Literal('unordered'), Type.Literal('entity')], {
+    description: '"entity": messages about one entity (or with one orderingKey) arrive one at a time, in publish order',
+  })),
+};
+
+export const EndpointCreate = Type.Object(
+  { ...endpointFields, secret: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
+  strict,
+);
+export const EndpointPatch = Type.Partial(
+  Type.Object({ ...endpointFields, secret: Type.String({ minLength: 1, maxLength: 256 }) }),
+  strict,
+);
+
+export const MessageCreate = Type.Object(
+  {
+    eventType: EventTypeName,
+    data: Type.Unknown(),
+    entity: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            type: Type.String({ minLength: 1, maxLength: 128, pattern: '^[^/]+$' }),
+            id: Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Number()]),
+          },
+          strict,
+        ),
+        Type.Null(),
+      ]),
+    ),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    orderingKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'orders delivery to ordering: "entity" endpoints; default: the entity' })),
+  },
+  { ...strict, required: ['eventType', 'data'] },
+);
+
+export const MAX_BATCH_MESSAGES = 1000;
+export const MessageBatchCreate = Type.Object(
+  { messages: Type.Array(MessageCreate, { minItems: 1, maxItems: MAX_BATCH_MESSAGES }) },
+  strict,
+);
+
+export const TestEventCreate = Type.Object({ eventType: Type.Optional(EventTypeName) }, strict);
+
+export const SecretRotate = Type.Object(
+  {
+    secret: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'the new secret; generated when omitted' })),
+    graceSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 604800, description: 'how long the old secret keeps signing (standard-webhooks); default 86400' }),
+    ),
+  },
+  strict,
+);
+
+export type AppCreateBody = Static<typeof AppCreate>;
+export type AppPatchBody = Static<typeof AppPatch>;
+export type EndpointCreateBody = Static<typeof EndpointCreate>;
+export type EndpointPatchBody = Static<typeof EndpointPatch>;
+export type MessageCreateBody = Static<typeof MessageCreate>;
