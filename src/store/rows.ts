@@ -38,7 +38,7 @@ export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
     secrets: codec.seal(JSON.stringify(e.secrets)), headers: codec.seal(JSON.stringify(e.headers)),
     query: codec.seal(JSON.stringify(e.query)), timeout_ms: e.timeoutMs,
     tls: e.tls ? codec.seal(JSON.stringify(e.tls)) : null,
-    retry_schedule: json(e.retrySchedule), rate_limit: e.rateLimit, disabled: e.disabled ? 1 : 0,
+    retry_schedule: json(e.retrySchedule), rate_limit: e.rateLimit, disabled: e.disabled,
     ordering: e.ordering ?? 'unordered', created_at: e.createdAt, updated_at: e.updatedAt,
   };
 }

@@ -8,7 +8,9 @@ import type {
   AttemptQuery, ClaimRequest, ClaimedDelivery, MessageQuery, Page, PageRequest,
   PublishInput, PublishResult, Settlement, Store,
 } from '../store.js';
-import { PostgresCatalog } from './catalog-queries.js';
+import { CatalogueStore } from '../catalogue/catalogue-store.js';
+import { insertInto } from '../sql-runner.js';
+import { PostgresRunner } from './postgres-runner.js';
 import { claimDuePostgres } from './claim.js';
 import { parsePostgresLocation, poolConfig, type PostgresLocation } from './connection.js';
 import {
@@ -16,7 +18,6 @@ import {
 } from './dispatch-queries.js';
 import { runPostgresMigrations } from './migrations.js';
 import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
-import { insertStatement } from './sql.js';
 import { WorkListener } from './work-listener.js';
 import type { Task } from '../../domain/task.js';
 import type { FailureTracking, PurgeBatch, RecoveryBatch, RecoveryScope } from '../operations.js';
@@ -41,26 +42,28 @@ export interface PostgresStoreOptions {
  * locks with SKIP LOCKED and leases, so any number of workers can run side by side, and a
  * worker that dies loses nothing (its leases expire and another worker takes the deliveries).
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends CatalogueStore implements Store {
   // Other processes hold live leases: releasing every lease at start-up would hand their
   // in-flight deliveries out a second time.
   readonly capabilities = { singleProcess: false };
   private readonly location: PostgresLocation;
   private readonly pool: pg.Pool;
   private readonly codec: SecretCodec;
-  private readonly catalog: PostgresCatalog;
   private readonly listener: WorkListener;
   /** The schema the tables are in, resolved by migrate(); names this store's NOTIFYs. */
   private schemaKey = '';
 
   constructor(options: PostgresStoreOptions) {
-    this.location = parsePostgresLocation(options.url);
-    this.pool = new pg.Pool(poolConfig(this.location));
+    const location = parsePostgresLocation(options.url);
+    const pool = new pg.Pool(poolConfig(location));
+    const codec = options.codec ?? plainCodec;
+    super(new PostgresRunner(pool), codec);
+    this.location = location;
+    this.pool = pool;
     // An idle pooled connection that breaks (server restart) must not crash the process: the
     // pool drops it and the next query opens a new one.
     this.pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection lost'));
-    this.codec = options.codec ?? plainCodec;
-    this.catalog = new PostgresCatalog(this.pool, this.codec);
+    this.codec = codec;
     this.listener = new WorkListener(poolConfig(this.location), () => this.schemaKey, options.logger);
   }
 
@@ -91,23 +94,6 @@ export class PostgresStore implements Store {
     return this.listener.subscribe(listener);
   }
 
-  createApp(app: App) { return this.catalog.createApp(app); }
-  getApp(idOrUid: string) { return this.catalog.getApp(idOrUid); }
-  listApps(page: PageRequest) { return this.catalog.listApps(page); }
-  updateApp(app: App) { return this.catalog.updateApp(app); }
-  deleteApp(id: string) { return this.catalog.deleteApp(id); }
-  upsertEventType(eventType: EventType) { return this.catalog.upsertEventType(eventType); }
-  listEventTypes(page: PageRequest) { return this.catalog.listEventTypes(page); }
-  createEndpoint(endpoint: Endpoint) { return this.catalog.createEndpoint(endpoint); }
-  getEndpoint(appId: string, endpointId: string) { return this.catalog.getEndpoint(appId, endpointId); }
-  listEndpoints(appId: string, page: PageRequest) { return this.catalog.listEndpoints(appId, page); }
-  updateEndpoint(endpoint: Endpoint) { return this.catalog.updateEndpoint(endpoint); }
-  deleteEndpoint(appId: string, endpointId: string) { return this.catalog.deleteEndpoint(appId, endpointId); }
-  createToken(token: ApiToken) { return this.catalog.createToken(token); }
-  findTokenByHash(tokenHash: string) { return this.catalog.findTokenByHash(tokenHash); }
-  listTokens(appId: string, page: PageRequest) { return this.catalog.listTokens(appId, page); }
-  deleteToken(appId: string, tokenId: string) { return this.catalog.deleteToken(appId, tokenId); }
-
   async publish(input: PublishInput): Promise<PublishResult> {
     return (await publishManyPostgres(this.pool, [input], this.schemaKey))[0]!;
   }
@@ -132,10 +118,10 @@ export class PostgresStore implements Store {
   }
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {
-    const { text, values } = insertStatement('deliveries', deliveryToRow(delivery));
+    const { sql, params } = insertInto('deliveries', deliveryToRow(delivery));
     await this.pool.query(
-      `WITH created AS (${text}) SELECT pg_notify($${values.length + 1}, $${values.length + 2})`,
-      [...values, WORK_CHANNEL, this.schemaKey],
+      `WITH created AS (${sql}) SELECT pg_notify($${params.length + 1}, $${params.length + 2})`,
+      [...params, WORK_CHANNEL, this.schemaKey],
     );
     return delivery;
   }
