@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
+import { hashToken } from '../security/token-hash.js';
 import { ApiError } from '../errors/api-errors.js';
 import { ACCESS_LEVELS, deniedMessage, type RouteAccess } from './route-access.js';
 
@@ -25,8 +26,6 @@ declare module 'fastify' {
 
 /** API paths anyone may read: the API description documents no tenant's data. */
 export const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
-
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
  * Bearer-token auth for everything under /api. The admin token is compared as a SHA-256 digest

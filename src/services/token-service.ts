@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '../domain/ids.js';
 import type { ApiToken } from '../domain/model.js';
-import { hashToken } from '../api/auth.js';
+import { hashToken } from '../security/token-hash.js';
 import type { Store } from '../store/store.js';
 
 /** A portal link is for one session of a customer's admin: short-lived by default, at most a day. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/api/auth.js';
+import { hashToken } from '../../src/security/token-hash.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
