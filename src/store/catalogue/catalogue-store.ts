@@ -1,7 +1,12 @@
-import type { ApiToken, App, Endpoint, EventType } from '../../domain/model.js';
+import type { ApiToken, App, Endpoint, EventType, Message } from '../../domain/model.js';
+import type { Task } from '../../domain/task.js';
+import type { ProcessRecord } from '../key-records.js';
+import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { PageRequest } from '../store.js';
+import type { AttemptQuery, MessageQuery, PageRequest } from '../store.js';
+import { OperationRecords } from './operation-records.js';
+import { CatalogueReads } from './reads.js';
 import { CatalogueRecords } from './records.js';
 
 /**
@@ -11,9 +16,13 @@ import { CatalogueRecords } from './records.js';
  */
 export abstract class CatalogueStore {
   private readonly records: CatalogueRecords;
+  private readonly reads: CatalogueReads;
+  private readonly operations: OperationRecords;
 
   protected constructor(sql: SqlRunner, codec: SecretCodec) {
     this.records = new CatalogueRecords(sql, codec);
+    this.reads = new CatalogueReads(sql);
+    this.operations = new OperationRecords(sql);
   }
 
   createApp(app: App) { return this.records.createApp(app); }
@@ -32,4 +41,22 @@ export abstract class CatalogueStore {
   findTokenByHash(tokenHash: string) { return this.records.findTokenByHash(tokenHash); }
   listTokens(appId: string, page: PageRequest) { return this.records.listTokens(appId, page); }
   deleteToken(appId: string, tokenId: string) { return this.records.deleteToken(appId, tokenId); }
+
+  getMessage(appId: string, msgId: string): Promise<Message | null> { return this.reads.getMessage(appId, msgId); }
+  listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
+  listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) { return this.reads.listAttempts('msg_id', appId, msgId, query); }
+  listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {
+    return this.reads.listAttempts('endpoint_id', appId, endpointId, query);
+  }
+
+  createTask(task: Task) { return this.operations.createTask(task); }
+  getTask(appId: string, taskId: string) { return this.operations.getTask(appId, taskId); }
+  updateTask(task: Task) { return this.operations.updateTask(task); }
+  countRecoverable(scope: RecoveryScope) { return this.operations.countRecoverable(scope); }
+  clearEndpointFailures(endpointId: string) { return this.operations.clearEndpointFailures(endpointId); }
+  keyFingerprint() { return this.operations.keyFingerprint(); }
+  recordKeyFingerprint(fingerprint: string) { return this.operations.recordKeyFingerprint(fingerprint); }
+  sampleSealedValues(limit: number) { return this.operations.sampleSealedValues(limit); }
+  registerProcess(process: ProcessRecord) { return this.operations.registerProcess(process); }
+  unregisterProcess(id: string) { return this.operations.unregisterProcess(id); }
 }

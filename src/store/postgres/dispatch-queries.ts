@@ -1,12 +1,10 @@
 import type { Pool } from 'pg';
 import { jsonWithoutNul } from './connection.js';
-import type { Attempt } from '../../domain/model.js';
-import { toPage } from '../paginate.js';
-import { attemptToRow, rowToAttempt } from '../rows.js';
-import type { AttemptQuery, Page, Settlement } from '../store.js';
+import { attemptToRow } from '../rows.js';
+import type { Settlement } from '../store.js';
 import { notBehindEarlier, readyWhenDue } from '../ordered-turn.js';
 
-// Settling, releasing and reading back attempts: each call is one statement, so one round trip
+// Settling and releasing: each call is one statement, so one round trip
 // and one transaction however many deliveries it touches.
 
 /**
@@ -112,16 +110,4 @@ export async function backlogStatsPostgres(pool: Pool, now: number): Promise<{ p
     [now],
   );
   return { pending: Number(rows[0]!.pending), oldestDueAt: rows[0]!.oldest === null ? null : Number(rows[0]!.oldest) };
-}
-
-export async function listAttemptsPostgres(
-  pool: Pool, column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery,
-): Promise<Page<Attempt>> {
-  const { rows } = await pool.query(
-    `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
-       AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)
-     ORDER BY id DESC LIMIT $5`,
-    [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1],
-  );
-  return toPage(rows.map(rowToAttempt), q.limit);
 }

@@ -42,7 +42,3 @@ export async function pgTrackEndpointFailures(pool: Pool, input: FailureTracking
     return rows.map((r) => ({ endpointId: r.id, appId: r.app_id, failingSince: Number(r.failing_since) }));
   });
 }
-
-export async function pgClearEndpointFailures(pool: Pool, endpointId: string): Promise<void> {
-  await pool.query('DELETE FROM endpoint_failures WHERE endpoint_id = $1', [endpointId]);
-}

@@ -1,33 +1,26 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { ApiToken, App, Delivery, Endpoint, EventType, Message } from '../../domain/model.js';
-import { toPage } from '../paginate.js';
-import { plainCodec, type SecretCodec } from '../secret-codec.js';
-import { deliveryToRow, rowToMessage } from '../rows.js';
-import type {
-  AttemptQuery, ClaimRequest, ClaimedDelivery, MessageQuery, Page, PageRequest,
-  PublishInput, PublishResult, Settlement, Store,
-} from '../store.js';
+import type { Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
+import type { ResealRequest } from '../key-records.js';
+import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
+import { deliveryToRow } from '../rows.js';
+import { plainCodec, type SecretCodec } from '../secret-codec.js';
 import { insertInto } from '../sql-runner.js';
-import { PostgresRunner } from './postgres-runner.js';
+import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settlement, Store } from '../store.js';
 import { claimDuePostgres } from './claim.js';
 import { parsePostgresLocation, poolConfig, type PostgresLocation } from './connection.js';
 import {
-  backlogStatsPostgres, listAttemptsPostgres, nextDueAtPostgres, releaseAllLeasesPostgres, releaseClaimsPostgres, settlePostgres,
+  backlogStatsPostgres, nextDueAtPostgres, releaseAllLeasesPostgres, releaseClaimsPostgres, settlePostgres,
 } from './dispatch-queries.js';
+import { pgTrackEndpointFailures } from './endpoint-health-queries.js';
+import { pgResealAll } from './key-queries.js';
 import { runPostgresMigrations } from './migrations.js';
+import { PostgresRunner } from './postgres-runner.js';
 import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
-import { WorkListener } from './work-listener.js';
-import type { Task } from '../../domain/task.js';
-import type { FailureTracking, PurgeBatch, RecoveryBatch, RecoveryScope } from '../operations.js';
-import { pgClearEndpointFailures, pgTrackEndpointFailures } from './endpoint-health-queries.js';
-import { pgCountRecoverable, pgCreateTask, pgGetTask, pgRecoverBatch, pgUpdateTask } from './task-queries.js';
 import { pgPurgeAttemptBodies, pgPurgeMessagePayloads } from './retention-queries.js';
-import type { ProcessRecord, ResealRequest } from '../key-records.js';
-import {
-  pgKeyFingerprint, pgRecordKeyFingerprint, pgRegisterProcess, pgResealAll, pgSampleSealedValues, pgUnregisterProcess,
-} from './key-queries.js';
+import { pgRecoverBatch } from './task-queries.js';
+import { WorkListener } from './work-listener.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://…`, optionally with `?schema=name` and `?pool_size=n`. */
@@ -102,21 +95,6 @@ export class PostgresStore extends CatalogueStore implements Store {
     return publishManyPostgres(this.pool, inputs, this.schemaKey);
   }
 
-  async getMessage(appId: string, msgId: string): Promise<Message | null> {
-    const { rows } = await this.pool.query('SELECT * FROM messages WHERE app_id = $1 AND id = $2', [appId, msgId]);
-    return rows[0] ? rowToMessage(rows[0]) : null;
-  }
-
-  async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
-    const { rows } = await this.pool.query(
-      `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id < $2)
-         AND ($3::text IS NULL OR event_type = $3)
-       ORDER BY id DESC LIMIT $4`,
-      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1],
-    );
-    return toPage(rows.map((r) => rowToMessage(r)), query.limit);
-  }
-
   async createDelivery(delivery: Delivery): Promise<Delivery> {
     const { sql, params } = insertInto('deliveries', deliveryToRow(delivery));
     await this.pool.query(
@@ -150,28 +128,9 @@ export class PostgresStore extends CatalogueStore implements Store {
     return backlogStatsPostgres(this.pool, now);
   }
 
-  listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) {
-    return listAttemptsPostgres(this.pool, 'msg_id', appId, msgId, query);
-  }
-
-  listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {
-    return listAttemptsPostgres(this.pool, 'endpoint_id', appId, endpointId, query);
-  }
-
   trackEndpointFailures(tracking: FailureTracking) { return pgTrackEndpointFailures(this.pool, tracking); }
-  clearEndpointFailures(endpointId: string) { return pgClearEndpointFailures(this.pool, endpointId); }
-  createTask(task: Task) { return pgCreateTask(this.pool, task); }
-  getTask(appId: string, taskId: string) { return pgGetTask(this.pool, appId, taskId); }
-  updateTask(task: Task) { return pgUpdateTask(this.pool, task); }
-  countRecoverable(scope: RecoveryScope) { return pgCountRecoverable(this.pool, scope); }
   recoverBatch(batch: RecoveryBatch) { return pgRecoverBatch(this.pool, batch, this.schemaKey); }
   purgeMessagePayloads(batch: PurgeBatch) { return pgPurgeMessagePayloads(this.pool, batch); }
   purgeAttemptBodies(batch: PurgeBatch) { return pgPurgeAttemptBodies(this.pool, batch); }
-
-  keyFingerprint() { return pgKeyFingerprint(this.pool); }
-  recordKeyFingerprint(fingerprint: string) { return pgRecordKeyFingerprint(this.pool, fingerprint); }
-  sampleSealedValues(limit: number) { return pgSampleSealedValues(this.pool, limit); }
   resealAll(request: ResealRequest) { return pgResealAll(this.pool, request); }
-  registerProcess(process: ProcessRecord) { return pgRegisterProcess(this.pool, process); }
-  unregisterProcess(id: string) { return pgUnregisterProcess(this.pool, id); }
 }

@@ -1,13 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { Attempt } from '../../domain/model.js';
-import { toPage } from '../paginate.js';
-import { statement } from './statement-cache.js';
 import { notBehindEarlier, readyWhenDue } from '../ordered-turn.js';
 import { availableTokens } from '../rate-bucket.js';
-import type { AttemptQuery, ClaimRequest, ClaimedDelivery, Page, Settlement } from '../store.js';
+import type { ClaimRequest, ClaimedDelivery, Settlement } from '../store.js';
 import { MemoryLeases } from './memory-leases.js';
 import {
-  ATTEMPT_COLUMNS, DELIVERY_COLUMNS, MESSAGE_COLUMNS, attemptValues, deliveryFromValues, messageFromValues, rowToAttempt,
+  ATTEMPT_COLUMNS, DELIVERY_COLUMNS, MESSAGE_COLUMNS, attemptValues, deliveryFromValues, messageFromValues,
   rowToEndpoint,
 } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
@@ -252,14 +249,5 @@ export class SqliteDispatchQueries {
     const rows = this.s.earliestReady.all(this.leases.size + 1) as Array<{ id: string; next_attempt_at: number }>;
     const first = rows.find((r) => !this.leases.isLive(r.id, now));
     return first ? Number(first.next_attempt_at) : null;
-  }
-
-  listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Page<Attempt> {
-    const rows = statement(this.db, 
-      `SELECT * FROM attempts WHERE ${column} = @value AND app_id = @appId
-         AND (@iterator IS NULL OR id < @iterator) AND (@status IS NULL OR status = @status)
-       ORDER BY id DESC LIMIT @limit`,
-    ).all({ value, appId, iterator: q.iterator ?? null, status: q.status ?? null, limit: q.limit + 1 });
-    return toPage(rows.map((r) => rowToAttempt(r as any)), q.limit);
   }
 }

@@ -46,7 +46,3 @@ export function sqliteTrackEndpointFailures(db: Database.Database, input: Failur
   });
   return run.immediate();
 }
-
-export function sqliteClearEndpointFailures(db: Database.Database, endpointId: string): void {
-  statement(db, 'DELETE FROM endpoint_failures WHERE endpoint_id = ?').run(endpointId);
-}

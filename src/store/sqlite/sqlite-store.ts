@@ -1,33 +1,24 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ApiToken, App, Delivery, Endpoint, EventType, Message } from '../../domain/model.js';
-import type {
-  AttemptQuery, ClaimRequest, ClaimedDelivery, MessageQuery, Page, PageRequest,
-  PublishInput, PublishResult, Settlement, Store,
-} from '../store.js';
-import { toPage } from '../paginate.js';
-import { runSqliteMigrations } from './migrations.js';
-import { deliveryToRow, rowToMessage } from '../rows.js';
-import { plainCodec, type SecretCodec } from '../secret-codec.js';
-import { SqliteDispatchQueries } from './dispatch-queries.js';
-import { publishInTransaction } from './publish.js';
-import { SqliteRunner } from './sqlite-runner.js';
+import type { Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
-import { insertInto } from '../sql-runner.js';
-import { statement } from './statement-cache.js';
-import { sqliteHourlyAttemptStats, sqliteMessagesByEntity } from './insight-queries.js';
 import type { EntityRef } from '../insights.js';
-import type { Task } from '../../domain/task.js';
-import type { FailureTracking, PurgeBatch, RecoveryBatch, RecoveryScope } from '../operations.js';
-import { sqliteClearEndpointFailures, sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
-import { sqliteCountRecoverable, sqliteCreateTask, sqliteGetTask, sqliteRecoverBatch, sqliteUpdateTask } from './task-queries.js';
+import type { ResealRequest } from '../key-records.js';
+import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
+import { deliveryToRow } from '../rows.js';
+import { plainCodec, type SecretCodec } from '../secret-codec.js';
+import { insertInto } from '../sql-runner.js';
+import type { ClaimRequest, ClaimedDelivery, PageRequest, PublishInput, PublishResult, Settlement, Store } from '../store.js';
+import { SqliteDispatchQueries } from './dispatch-queries.js';
+import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
+import { sqliteHourlyAttemptStats, sqliteMessagesByEntity } from './insight-queries.js';
+import { sqliteResealAll } from './key-queries.js';
+import { runSqliteMigrations } from './migrations.js';
+import { publishInTransaction } from './publish.js';
 import { sqlitePurgeAttemptBodies, sqlitePurgeMessagePayloads } from './retention-queries.js';
-import type { ProcessRecord, ResealRequest } from '../key-records.js';
-import {
-  sqliteKeyFingerprint, sqliteRecordKeyFingerprint, sqliteRegisterProcess, sqliteResealAll, sqliteSampleSealedValues,
-  sqliteUnregisterProcess,
-} from './key-queries.js';
+import { SqliteRunner } from './sqlite-runner.js';
+import { sqliteRecoverBatch } from './task-queries.js';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -68,17 +59,13 @@ export class SqliteStore extends CatalogueStore implements Store {
     this.dispatch = new SqliteDispatchQueries(this.db, codec);
   }
 
-  private stmt(sql: string): Database.Statement {
-    return statement(this.db, sql);
-  }
-
   async migrate(): Promise<void> {
     runSqliteMigrations(this.db);
     this.dispatch.prepare();
   }
 
   async ping(): Promise<void> {
-    this.stmt('SELECT 1').get();
+    this.sql.rowsSync('SELECT 1');
   }
 
   async close(): Promise<void> {
@@ -91,20 +78,6 @@ export class SqliteStore extends CatalogueStore implements Store {
 
   async publishMany(inputs: PublishInput[]): Promise<PublishResult[]> {
     return publishInTransaction(this.db, inputs);
-  }
-
-  async getMessage(appId: string, msgId: string): Promise<Message | null> {
-    const row = this.stmt('SELECT * FROM messages WHERE app_id = ? AND id = ?').get(appId, msgId);
-    return row ? rowToMessage(row as object) : null;
-  }
-
-  async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
-    const rows = this.stmt(
-      `SELECT * FROM messages WHERE app_id = @appId AND (@iterator IS NULL OR id < @iterator)
-         AND (@eventType IS NULL OR event_type = @eventType)
-       ORDER BY id DESC LIMIT @limit`,
-    ).all({ appId, iterator: query.iterator ?? null, eventType: query.eventType ?? null, limit: query.limit + 1 });
-    return toPage(rows.map((r) => rowToMessage(r as object)), query.limit);
   }
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {
@@ -137,14 +110,6 @@ export class SqliteStore extends CatalogueStore implements Store {
     return this.dispatch.nextDueAt();
   }
 
-  async listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) {
-    return this.dispatch.listAttempts('msg_id', appId, msgId, query);
-  }
-
-  async listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {
-    return this.dispatch.listAttempts('endpoint_id', appId, endpointId, query);
-  }
-
   async hourlyAttemptStats(appId: string, endpointId: string, since: string) {
     return sqliteHourlyAttemptStats(this.db, appId, endpointId, since);
   }
@@ -154,19 +119,8 @@ export class SqliteStore extends CatalogueStore implements Store {
   }
 
   async trackEndpointFailures(tracking: FailureTracking) { return sqliteTrackEndpointFailures(this.db, tracking); }
-  async clearEndpointFailures(endpointId: string) { sqliteClearEndpointFailures(this.db, endpointId); }
-  async createTask(task: Task) { return sqliteCreateTask(this.db, task); }
-  async getTask(appId: string, taskId: string) { return sqliteGetTask(this.db, appId, taskId); }
-  async updateTask(task: Task) { sqliteUpdateTask(this.db, task); }
-  async countRecoverable(scope: RecoveryScope) { return sqliteCountRecoverable(this.db, scope); }
-  async recoverBatch(batch: RecoveryBatch) { return sqliteRecoverBatch(this.db, batch); }
+  async recoverBatch(batch: RecoveryBatch) { return sqliteRecoverBatch(this.db, this.sql, batch); }
   async purgeMessagePayloads(batch: PurgeBatch) { return sqlitePurgeMessagePayloads(this.db, batch); }
   async purgeAttemptBodies(batch: PurgeBatch) { return sqlitePurgeAttemptBodies(this.db, batch); }
-
-  async keyFingerprint() { return sqliteKeyFingerprint(this.db); }
-  async recordKeyFingerprint(fingerprint: string) { return sqliteRecordKeyFingerprint(this.db, fingerprint); }
-  async sampleSealedValues(limit: number) { return sqliteSampleSealedValues(this.db, limit); }
-  async resealAll(request: ResealRequest) { return sqliteResealAll(this.db, request); }
-  async registerProcess(process: ProcessRecord) { sqliteRegisterProcess(this.db, process); }
-  async unregisterProcess(id: string) { sqliteUnregisterProcess(this.db, id); }
+  async resealAll(request: ResealRequest) { return sqliteResealAll(this.db, this.sql, request); }
 }
