@@ -15,7 +15,7 @@ import type { TokenService } from '../services/token-service.js';
 import { installErrorHandler } from './error-handler.js';
 import { installValidation } from './validation.js';
 import { parseJsonBody } from './raw-json-body.js';
-import { stringifyWithRawJson } from './raw-json-reply.js';
+import { stringifyWithRawJson } from '../wire/raw-json-text.js';
 import { appRoutes } from './routes/apps.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { secretRoutes } from './routes/secrets.js';

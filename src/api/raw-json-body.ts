@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
-import { batchDataTexts, dataText } from './raw-json.js';
+import { batchDataTexts, dataText } from '../wire/raw-json.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

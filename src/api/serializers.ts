@@ -1,7 +1,7 @@
 import { formatIsoDuration } from '../domain/durations.js';
 import type { App, Attempt, Endpoint, Message } from '../domain/model.js';
 import type { PublishResult } from '../store/store.js';
-import { RawJson } from './raw-json-reply.js';
+import { RawJson } from '../wire/raw-json-text.js';
 
 // The JSON the API answers with. Secrets never appear here: only the create response,
 // GET .../secret and the rotate response carry one, explicitly.

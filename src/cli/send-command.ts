@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MessageCreateInput } from '../sdk/client.js';
+import { RawJson, type MessageCreateInput } from '../sdk/client.js';
 import { newCommand, type CliIo } from './cli-io.js';
 import { addClientOptions, connect } from './client-config.js';
 
@@ -23,10 +23,12 @@ export function parseEntity(raw: string): { type: string; id: string | number } 
   return { type, id: /^(0|[1-9]\d{0,14})$/.test(id) ? Number(id) : id };
 }
 
-async function readData(raw: string, io: CliIo): Promise<unknown> {
+/** The data as given, checked to be JSON but sent as its own text, so its numbers and escapes arrive unchanged. */
+async function readData(raw: string, io: CliIo): Promise<RawJson> {
   const text = raw === '-' ? (await io.readStdin()).toString('utf8') : raw;
   try {
-    return JSON.parse(text);
+    JSON.parse(text);
+    return new RawJson(text.trim());
   } catch (err) {
     throw new Error(`--data is not valid JSON (${(err as Error).message}); quote it for your shell, e.g. --data '{"id": 1}'`);
   }

@@ -1,3 +1,5 @@
+import { stringifyWithRawJson } from '../wire/raw-json-text.js';
+
 /** Thrown for every non-2xx answer; `code` is the API's stable error code (see src/errors/api-errors.ts). */
 export class HeraldApiError extends Error {
   constructor(
@@ -78,7 +80,7 @@ export class Transport {
     let res: Response;
     let text: string;
     try {
-      res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal });
+      res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : stringifyWithRawJson(opts.body), signal });
       text = await res.text();
     } catch (err) {
       throw new HeraldNetworkError(method, url.toString(), this.reasonOf(err), { cause: err });

@@ -3,6 +3,8 @@ import { seg, Transport, type HeraldClientOptions } from './client-transport.js'
 
 export type * from './client-types.js';
 export { HeraldApiError, HeraldNetworkError, type HeraldClientOptions } from './client-transport.js';
+/** Wrap JSON text as `data` to publish it byte for byte (big integers, `1.0`, escapes kept). */
+export { RawJson } from '../wire/raw-json-text.js';
 
 const V1 = '/api/v1';
 type Page<X> = Promise<T.PageOut<X>>;
@@ -13,6 +15,7 @@ type Page<X> = Promise<T.PageOut<X>>;
  *
  *   const herald = new Herald({ url: 'http://127.0.0.1:8080', token: process.env.HERALD_TOKEN! });
  *   await herald.messages.create('app_…', { eventType: 'invoice.paid', data: { id: 42 } });
+ *   await herald.messages.create('app_…', { eventType: 'invoice.paid', data: new RawJson('{"id":1234567890123456789}') });
  */
 export class Herald {
   readonly apps;

@@ -53,6 +53,15 @@ describe('herald send', () => {
     expect(JSON.parse(run.out)).toMatchObject({ eventType: 'CREATE', entity: { type: 'Agreement', id: 25 }, data: { name: 'Lease' }, duplicate: false });
   });
 
+  it('sends --data as written: big integers, 1.0 and escapes arrive unchanged', async () => {
+    const data = '{"orderId": 1234567890123456789, "amount": 1.0, "name": "Ren\\u00e9e"}';
+    const run = await runCli(['send', '--app', 'billing', '--event-type', 'invoice.paid', '--data', data], { env });
+    expect(run.code, run.err).toBe(0);
+    const id = /✓ published (msg_\S+)/.exec(run.out)?.[1];
+    const delivered = await eventually(() => receiver.requests.find((r) => r.headers['webhook-id'] === id));
+    expect(delivered.body).toContain(`"data":${data}}`);
+  });
+
   it('explains bad input and API errors', async () => {
     const badJson = await runCli(['send', '--app', 'billing', '--event-type', 'x', '--data', '{id: 1}'], { env });
     expect(badJson.code).toBe(1);

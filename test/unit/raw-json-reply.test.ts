@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RawJson, stringifyWithRawJson } from '../../src/api/raw-json-reply.js';
+import { RawJson, stringifyWithRawJson } from '../../src/wire/raw-json-text.js';
 
 describe('stringifyWithRawJson', () => {
   it('writes each RawJson text verbatim, everything else as JSON.stringify does', () => {

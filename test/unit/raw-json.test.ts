@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchDataTexts, dataText } from '../../src/api/raw-json.js';
+import { batchDataTexts, dataText } from '../../src/wire/raw-json.js';
 
 // The scanner that finds the published text of `data` in a request body. Its answer must always be
 // the text of the value JSON.parse put in `body.data`: checked on hand-written edge cases and on
