@@ -26,6 +26,11 @@ export class ApiClient {
     return this.request<T>('GET', path, undefined, query);
   }
 
+  /** The answer's JSON text as sent, for values JSON.parse would change (a message's data). */
+  getText(path: string): Promise<string> {
+    return this.request<string>('GET', path, undefined, undefined, true);
+  }
+
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', path, body);
   }
@@ -38,7 +43,7 @@ export class ApiClient {
     return this.request<void>('DELETE', path);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, query?: Query, asText = false): Promise<T> {
     const qs = query ? new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)])).toString() : '';
     let res: Response;
     try {
@@ -55,7 +60,7 @@ export class ApiClient {
     }
     const text = await res.text();
     const json = text ? safeParse(text) : null;
-    if (res.ok) return json as T;
+    if (res.ok) return (asText ? text : json) as T;
     const error = json as { code?: string; message?: string } | null;
     const failure = new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`);
     if (res.status === 401) this.onUnauthorized(failure.message);

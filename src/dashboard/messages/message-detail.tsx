@@ -9,12 +9,18 @@ import { AppHeader } from '../ui/app-header';
 import { endpointLabel, formatLatency, formatTime } from '../ui/format';
 import { ErrorNote, Loading, StatusNote } from '../ui/notes';
 import { StatusBadge } from '../ui/status-badge';
+import { dataText } from '../../wire/raw-json';
+import { prettyJsonText } from './pretty-json';
 
 /** One message: its payload, and for each endpoint that received it, every attempt. */
 export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }) {
   const api = useApi();
   const base = `/apps/${seg(appId)}`;
-  const msg = useLoad(() => api.get<Message>(`${base}/messages/${seg(msgId)}`), [appId, msgId]);
+  // Read as text: the payload is shown as published, which JSON.parse would change (big integers, 1.0).
+  const msg = useLoad(async () => {
+    const text = await api.getText(`${base}/messages/${seg(msgId)}`);
+    return { ...(JSON.parse(text) as Message), dataText: dataText(text) ?? 'null' };
+  }, [appId, msgId]);
   const attempts = useLoad(() => api.get<Page<Attempt>>(`${base}/messages/${seg(msgId)}/attempts`, { limit: 250 }), [appId, msgId], ATTEMPTS_POLL_MS);
   const endpoints = useLoad(() => api.get<Page<Endpoint>>(`${base}/endpoints`, { limit: 250 }), [appId]);
 
@@ -38,7 +44,7 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
             {m.idempotencyKey && <div><dt>Idempotency key</dt><dd class="mono break">{m.idempotencyKey}</dd></div>}
           </dl>
           <h2>Payload</h2>
-          <pre class="body" tabIndex={0} aria-label="Message payload">{JSON.stringify(m.data, null, 2)}</pre>
+          <pre class="body" tabIndex={0} aria-label="Message payload">{prettyJsonText(m.dataText)}</pre>
           <h2>Deliveries</h2>
           <ErrorNote error={attempts.error} />
           {attempts.data && byEndpoint.size === 0 && <p class="muted">No attempts yet (no endpoint matched, or delivery has not started).</p>}
