@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/options.js';
 import { startHerald, type RunningHerald } from '../../src/herald.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { startReceiver, type Receiver, type ReceivedRequest } from '../helpers/receiver.js';
 import { eventually, startTestHerald, TEST_CONFIG, type TestHerald } from '../helpers/test-herald.js';
 
 // The main delivery scenarios on PostgreSQL. (The whole e2e suite also runs on it with
@@ -120,12 +120,18 @@ describe.skipIf(!TEST_PG_URL)('delivery on PostgreSQL', () => {
       await api.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: rx.url });
       const config = { ...DEFAULT_CONFIG, ...TEST_CONFIG, dataDir: api.dataDir, database: roles.url, pollInterval: 60_000 };
       worker = await startHerald(config, pino({ level: 'silent' }), { api: false, listen: false });
-      // Polling is off (one minute): only the NOTIFY from the API process can wake the worker.
-      await new Promise((r) => setTimeout(r, 300));
-      const msg = (await api.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'x.y', data: {} })).body;
-      const [req] = await rx.waitFor(1, 5000);
-      expect(req!.headers['webhook-id']).toBe(msg.id);
-      expect(api.dispatcher).toBeNull();
+      // Polling is off (one minute): only the NOTIFY from the API process can wake the worker. Its
+      // LISTEN may not be up yet, so publish again (another NOTIFY) until a delivery arrives, rather
+      // than guess how long it takes to start listening.
+      const published: string[] = [];
+      let req: ReceivedRequest | undefined;
+      for (const deadline = Date.now() + 10_000; !req && Date.now() < deadline; ) {
+        published.push((await api.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'x.y', data: {} })).body.id);
+        req = await rx.waitFor(1, 300).then(([r]) => r, () => undefined);
+      }
+      expect(req, 'no delivery within 10 s of publishing, though polling is off for a minute').toBeDefined();
+      expect(published).toContain(req!.headers['webhook-id']);
+      expect(api.deliveryLoop).toBeNull();
     } finally {
       await worker?.close();
       await api?.stop();
