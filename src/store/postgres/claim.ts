@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import { orderedTurn } from '../ordered-turn.js';
 import { RATE_BURST_SECONDS } from '../rate-bucket.js';
 import type { SecretCodec } from '../secret-codec.js';
-import { rowToDelivery, rowToEndpoint, rowToMessage } from '../rows.js';
+import { assembleClaim, ENDPOINTS_WITH_APP_SCHEDULE } from '../claim-assembly.js';
+import { rowToDelivery, rowToMessage, type Row } from '../rows.js';
 import type { ClaimRequest, ClaimedDelivery } from '../store.js';
 import { inTransaction } from './sql.js';
 
@@ -85,10 +86,7 @@ const CLAIM = `
     (SELECT json_agg(l ORDER BY p.next_attempt_at) FROM leased l JOIN picked p ON p.id = l.id) AS deliveries,
     (SELECT json_agg(m) FROM messages m WHERE m.id IN (SELECT msg_id FROM leased)) AS messages,
     (SELECT json_agg(x) FROM (
-       SELECT e.*, a.retry_schedule AS app_retry_schedule FROM endpoints e JOIN apps a ON a.id = e.app_id
-       WHERE e.id IN (SELECT endpoint_id FROM leased)) x) AS endpoints`;
-
-type Row = Record<string, any>;
+       ${ENDPOINTS_WITH_APP_SCHEDULE} WHERE e.id IN (SELECT endpoint_id FROM leased)) x) AS endpoints`;
 
 export async function claimDuePostgres(pool: Pool, codec: SecretCodec, req: ClaimRequest): Promise<ClaimedDelivery[]> {
   const result = await inTransaction(pool, async (client) => {
@@ -104,18 +102,5 @@ export async function claimDuePostgres(pool: Pool, codec: SecretCodec, req: Clai
     return rows[0] as { deliveries: Row[] | null; messages: Row[] | null; endpoints: Row[] | null };
   });
   if (!result?.deliveries) return [];
-  const messages = new Map((result.messages ?? []).map((r) => [r.id, rowToMessage(r)]));
-  const endpoints = new Map(
-    (result.endpoints ?? []).map((r) => [
-      r.id,
-      { endpoint: rowToEndpoint(r, codec), appRetrySchedule: r.app_retry_schedule ? (JSON.parse(r.app_retry_schedule) as number[]) : null },
-    ]),
-  );
-  const claimed: ClaimedDelivery[] = [];
-  for (const row of result.deliveries) {
-    const message = messages.get(row.msg_id);
-    const target = endpoints.get(row.endpoint_id);
-    if (message && target) claimed.push({ delivery: rowToDelivery(row), message, ...target });
-  }
-  return claimed;
+  return assembleClaim(result.deliveries.map((r) => rowToDelivery(r)), (result.messages ?? []).map((r) => rowToMessage(r)), result.endpoints ?? [], codec);
 }

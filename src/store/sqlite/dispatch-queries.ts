@@ -5,8 +5,9 @@ import type { ClaimRequest, ClaimedDelivery, Settlement } from '../store.js';
 import { MemoryLeases } from './memory-leases.js';
 import {
   ATTEMPT_COLUMNS, DELIVERY_COLUMNS, MESSAGE_COLUMNS, attemptValues, deliveryFromValues, messageFromValues,
-  rowToEndpoint,
+  type Row,
 } from '../rows.js';
+import { assembleClaim, ENDPOINTS_WITH_APP_SCHEDULE } from '../claim-assembly.js';
 import type { SecretCodec } from '../secret-codec.js';
 
 /** Where the claim's raw delivery rows (dueOfEndpoint) hold what it reads by name. */
@@ -77,10 +78,7 @@ export class SqliteDispatchQueries {
          ON CONFLICT (endpoint_id) DO UPDATE SET tokens = excluded.tokens, refilled_at = excluded.refilled_at`,
       ),
       messages: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id IN (SELECT value FROM json_each(?))`).raw(),
-      endpoints: db.prepare(
-        `SELECT e.*, a.retry_schedule AS app_retry_schedule FROM endpoints e JOIN apps a ON a.id = e.app_id
-         WHERE e.id IN (SELECT value FROM json_each(?))`,
-      ),
+      endpoints: db.prepare(`${ENDPOINTS_WITH_APP_SCHEDULE} WHERE e.id IN (SELECT value FROM json_each(?))`),
       // An attempt whose delivery was deleted meanwhile (its endpoint or app removed while the
       // request was in flight) is dropped rather than failing the whole batch on a foreign key,
       // which would leave every other delivery in the batch leased and sent again (as in PostgreSQL).
@@ -160,22 +158,9 @@ export class SqliteDispatchQueries {
       this.leases.take(d.id, { token: req.leaseToken, until, endpointId: d.endpointId, orderingKey: d.orderingKey ?? null });
     }
     if (rows.length === 0) return [];
-    const messages = new Map(
-      (this.s.messages.all(JSON.stringify([...new Set(deliveries.map((d) => d.msgId))])) as unknown[][]).map((v) => {
-        const m = messageFromValues(v);
-        return [m.id, m];
-      }),
-    );
-    const endpointRows = this.s.endpoints.all(JSON.stringify([...new Set(deliveries.map((d) => d.endpointId))])) as any[];
-    const endpoints = new Map(endpointRows.map((r) => [r.id, rowToEndpoint(r, this.codec)]));
-    const appSchedules = new Map(endpointRows.map((r) => [r.id, r.app_retry_schedule ? JSON.parse(r.app_retry_schedule) : null]));
-    const claimed: ClaimedDelivery[] = [];
-    for (const delivery of deliveries) {
-      const message = messages.get(delivery.msgId);
-      const endpoint = endpoints.get(delivery.endpointId);
-      if (message && endpoint) claimed.push({ delivery, message, endpoint, appRetrySchedule: appSchedules.get(endpoint.id) });
-    }
-    return claimed;
+    const messages = (this.s.messages.all(JSON.stringify([...new Set(deliveries.map((d) => d.msgId))])) as unknown[][]).map(messageFromValues);
+    const endpointRows = this.s.endpoints.all(JSON.stringify([...new Set(deliveries.map((d) => d.endpointId))])) as Row[];
+    return assembleClaim(deliveries, messages, endpointRows, this.codec);
   }
 
   settle(settlements: Settlement[]): void {
