@@ -9,7 +9,7 @@ import type { ServerConfig } from './config/options.js';
 import { databaseLocation } from './config/resolve-config.js';
 import { InProcessDeliverer, type DelivererOptions } from './delivery/deliverer.js';
 import { DeliveryThreads } from './delivery/delivery-threads.js';
-import { Dispatcher } from './delivery/dispatcher.js';
+import { DeliveryLoop } from './delivery/delivery-loop.js';
 import { parseAllowedNetworks, type NetworkPolicy } from './delivery/network-guard.js';
 import { AppService } from './services/app-service.js';
 import { applyConfigFile } from './services/apply-config-file.js';
@@ -30,7 +30,8 @@ export interface RunningHerald {
   url: string;
   adminToken: AdminTokenSource;
   store: Store;
-  dispatcher: Dispatcher | null;
+  /** Null in a process that does not deliver (`serve --no-dispatcher`). */
+  deliveryLoop: DeliveryLoop | null;
   server: FastifyInstance;
   logger: Logger;
   /** Failure streaks, operational events, bulk recovery, retention. */
@@ -46,7 +47,7 @@ export interface HeraldRole {
   listen?: boolean;
 }
 
-/** The composition root: config → store → dispatcher → API. Nothing else wires parts together. */
+/** The composition root: config → store → delivery loop → API. Nothing else wires parts together. */
 export async function startHerald(config: ServerConfig, logger?: Logger, role: HeraldRole = { api: true }): Promise<RunningHerald> {
   const log = logger ?? createLogger(config.logLevel);
   const adminToken = resolveAdminToken(config.adminToken, config.dataDir);
@@ -96,14 +97,16 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     );
   }
 
-  // Read lazily: the gauge is collected at scrape time, after the dispatcher exists.
-  const metrics = createMetrics(store, () => dispatcher?.inFlightCount ?? 0);
+  // Read lazily: the gauge is collected at scrape time, after the delivery loop exists.
+  const metrics = createMetrics(store, () => deliveryLoop?.inFlightCount ?? 0);
   // Where requests are sent from: only a process that delivers needs one.
   const deliverer = config.dispatcher || !role.api ? createDeliverer(config, policy, log) : null;
-  const dispatcher = deliverer
-    ? new Dispatcher(
+  const deliveryLoop = deliverer
+    ? new DeliveryLoop({
         store,
-        {
+        deliverer,
+        logger: log.child({ component: 'dispatcher' }),
+        limits: {
           batchSize: config.batchSize,
           maxInFlight: config.maxInFlight,
           perEndpointConcurrency: config.endpointConcurrency,
@@ -111,10 +114,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
           leaseMarginMs: config.leaseMargin,
           shutdownGraceMs: config.shutdownGrace,
         },
-        deliverer,
-        log.child({ component: 'dispatcher' }),
-        { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
-      )
+        observer: { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
+      })
     : null;
 
   let listeningUrl = '';
@@ -123,7 +124,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       store,
       apps,
       endpoints,
-      messages: new MessageService(store, { newWork: () => dispatcher?.wake(), accepted: (n) => metrics.messageAccepted(n) }),
+      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n) }),
       recovery: ops.recovery,
     },
     {
@@ -140,10 +141,10 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
   );
   metricsRoute(server, metrics);
   if (role.listen !== false) await server.listen({ host: config.host, port: config.port });
-  dispatcher?.start();
-  ops.start(dispatcher);
-  // Work published by other processes sharing the store (PostgreSQL NOTIFY) wakes this dispatcher.
-  const stopListening = dispatcher && store.onWork ? store.onWork(() => dispatcher.wake()) : null;
+  deliveryLoop?.start();
+  ops.start(deliveryLoop);
+  // Work published by other processes sharing the store (PostgreSQL NOTIFY) wakes this delivery loop.
+  const stopListening = deliveryLoop && store.onWork ? store.onWork(() => deliveryLoop.wake()) : null;
 
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -155,7 +156,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     url: listeningUrl,
     adminToken,
     store,
-    dispatcher,
+    deliveryLoop,
     server,
     logger: log,
     operations: ops,
@@ -164,7 +165,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
         await closeServerWithin(server, config.shutdownGrace);
         stopListening?.();
         await ops.close();
-        await dispatcher?.stop();
+        await deliveryLoop?.stop();
         await deliverer?.close();
         await presence.stop();
         await store.close();

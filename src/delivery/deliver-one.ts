@@ -12,7 +12,7 @@ export interface DeliveryContext {
   dispatcherFor(endpoint: Endpoint): Dispatcher;
 }
 
-/** What one attempt came to; the dispatcher adds its lease token to make it a Settlement. */
+/** What one attempt came to; the delivery loop adds its lease token to make it a Settlement. */
 export type AttemptResult = Omit<Settlement, 'leaseToken'>;
 
 /** Secrets still valid now: the current one first, then old ones inside their rotation grace period. */

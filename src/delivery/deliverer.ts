@@ -4,7 +4,7 @@ import { deliverOne, type AttemptResult } from './deliver-one.js';
 import { InFlightRequests } from './http-sender.js';
 import type { NetworkPolicy } from './network-guard.js';
 
-/** Where the dispatcher's requests are rendered, signed and sent: this thread or worker threads. */
+/** Where the delivery loop's requests are rendered, signed and sent: this thread or delivery threads. */
 export interface Deliverer {
   /** Never rejects for a failed request: every failure is an attempt (see deliverOne). */
   deliver(claimed: ClaimedDelivery): Promise<AttemptResult>;

@@ -11,7 +11,7 @@ interface Cancellable {
 }
 
 /**
- * The requests a deliverer has in flight, so that a stopping dispatcher can cut them all off at
+ * The requests a deliverer has in flight, so that a stopping delivery loop can cut them all off at
  * once. One registry rather than an AbortSignal per request: listeners on an EventTarget cost a
  * measurable share of each request (add, and a linear remove among hundreds).
  */

@@ -16,10 +16,10 @@ export interface Operations {
   readonly retention: RetentionPurger | null;
   /**
    * Starts the background work of a delivering process (retention) and routes "new work" hints to
-   * its dispatcher. Called once the dispatcher exists: events published earlier (a config file
+   * its delivery loop. Called once the loop exists: events published earlier (a config file
    * toggling endpoints at start-up) are simply found by its first claim.
    */
-  start(dispatcher: { wake(): void } | null): void;
+  start(deliveryLoop: { wake(): void } | null): void;
   close(): Promise<void>;
 }
 
@@ -39,10 +39,10 @@ export function createOperations(store: Store, config: OperationsConfig, logger:
     get retention() {
       return retention;
     },
-    start(dispatcher) {
-      if (!dispatcher) return;
-      wake = () => dispatcher.wake();
-      // Beside the dispatcher: an API-only process (`serve --no-dispatcher`) leaves it to the workers.
+    start(deliveryLoop) {
+      if (!deliveryLoop) return;
+      wake = () => deliveryLoop.wake();
+      // Beside the delivery loop: an API-only process (`serve --no-dispatcher`) leaves it to the workers.
       if (config.retention > 0) {
         retention = new RetentionPurger(store, { retentionMs: config.retention }, logger.child({ part: 'retention' }));
         retention.start();

@@ -2,73 +2,66 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClaimedDelivery, Settlement, Store } from '../store/store.js';
 import type { Deliverer } from './deliverer.js';
+import { claimLimit, pauseMs, type PacingLimits } from './loop-pacing.js';
 import { SettleBatcher } from './settle-batcher.js';
+import { WakeableDelay } from './wakeable-delay.js';
 
-/**
- * Pause before looking again at due work that could not be claimed: short next to the second of
- * tokens a rate-limit bucket holds (store/rate-bucket.ts), so no token goes to waste.
- */
-const BLOCKED_RECHECK_MS = 20;
-
-/** How long a nearly-full dispatcher waits for more requests to finish before claiming again. */
-const COALESCE_MS = 2;
-/** Least time between two claims when the previous one did not fill up (see loop). */
-const MIN_CLAIM_SPACING_MS = 5;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export interface DispatcherOptions {
-  /** Most deliveries claimed by one statement. */
-  batchSize: number;
-  /** Most requests in flight in this process, all endpoints together. */
-  maxInFlight: number;
+export interface DeliveryLoopLimits extends PacingLimits {
   /** Most requests in flight to one endpoint. */
   perEndpointConcurrency: number;
-  /** Longest sleep between two looks at the store when nothing woke the dispatcher. */
-  pollIntervalMs: number;
   leaseMarginMs: number;
   /** On stop, how long in-flight requests may finish before they are aborted and released. */
   shutdownGraceMs: number;
 }
 
-export interface DispatcherObserver {
+export interface DeliveryLoopObserver {
   /** Each attempt as it finishes (metrics). */
   attemptFinished(settlement: Settlement): void;
   /** Each batch of settlements once committed (failure streaks, operational events). */
   settled?(batch: Settlement[]): Promise<void>;
 }
 
+export interface DeliveryLoopOptions {
+  store: Store;
+  /** Renders, signs and sends (on this thread or on delivery threads). */
+  deliverer: Deliverer;
+  logger: Logger;
+  limits: DeliveryLoopLimits;
+  observer?: DeliveryLoopObserver;
+}
+
 /**
  * Claims due deliveries in batches and sends them concurrently. Claims are leases
  * (see Store.claimDue), so a process that dies mid-flight loses nothing: its deliveries become
  * due again. The loop never dies on an error; it reports it and tries again after a poll interval.
+ * When it looks at the store is decided by pauseMs (loop-pacing.ts).
  */
-export class Dispatcher {
+export class DeliveryLoop {
+  private readonly store: Store;
+  private readonly deliverer: Deliverer;
+  private readonly logger: Logger;
+  private readonly limits: DeliveryLoopLimits;
+  private readonly observer: DeliveryLoopObserver | undefined;
   private readonly leaseToken = randomUUID();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly inFlightByEndpoint: Record<string, number> = {};
   private readonly settler: SettleBatcher;
+  private readonly delay = new WakeableDelay();
   private running: Promise<void> | null = null;
   private stopping = false;
   /** The stop's grace period ran out and in-flight requests were cut off: give them back. */
   private cutOff = false;
-  private wakeRequested = false;
-  private wakeUp: (() => void) | null = null;
   private lastPartialClaimAt = 0;
-  /** Claims smaller than this wait briefly for more room (see loop). */
-  private readonly minClaim: number;
   /** Ordered deliveries (ordering key) finished but not yet settled. */
   private readonly orderedSettling = new Set<string>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly options: DispatcherOptions,
-    private readonly deliverer: Deliverer,
-    private readonly logger: Logger,
-    private readonly observer?: DispatcherObserver,
-  ) {
-    this.settler = new SettleBatcher(store, logger, undefined, (batch) => this.afterSettle(batch));
-    this.minClaim = Math.max(1, Math.floor(Math.min(options.batchSize, options.maxInFlight) / 8));
+  constructor(options: DeliveryLoopOptions) {
+    this.store = options.store;
+    this.deliverer = options.deliverer;
+    this.logger = options.logger;
+    this.limits = options.limits;
+    this.observer = options.observer;
+    this.settler = new SettleBatcher(this.store, this.logger, undefined, (batch) => this.afterSettle(batch));
   }
 
   start(): void {
@@ -77,8 +70,7 @@ export class Dispatcher {
 
   /** New work may be due (a publish, a finished request): look now instead of at the next poll. */
   wake(): void {
-    this.wakeRequested = true;
-    this.wakeUp?.();
+    this.delay.wake();
   }
 
   get inFlightCount(): number {
@@ -88,28 +80,19 @@ export class Dispatcher {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        // Claiming is a write transaction: one claim per finished request would cost more than the
-        // requests themselves. While the dispatcher is nearly full, let a few completions gather first.
-        if (this.inFlight.size > 0 && this.options.maxInFlight - this.inFlight.size < this.minClaim) {
-          await delay(COALESCE_MS);
-        }
-        // Under a steady trickle every publish and every finished request wakes the loop; claiming
-        // for each would spend the process on claims (measured: ~30 % of CPU at 1,000 messages/s).
-        // Spacing claims that came back partial by a few milliseconds lets each one take all that
-        // became due meanwhile, for at most MIN_CLAIM_SPACING_MS of added latency.
-        const sinceLast = Date.now() - this.lastPartialClaimAt;
-        if (sinceLast < MIN_CLAIM_SPACING_MS) await delay(MIN_CLAIM_SPACING_MS - sinceLast);
-        const room = this.options.maxInFlight - this.inFlight.size;
-        const limit = Math.min(room, this.options.batchSize);
-        this.wakeRequested = false;
+        const hold = pauseMs({ phase: 'before-claim', now: Date.now(), inFlight: this.inFlight.size, lastPartialClaimAt: this.lastPartialClaimAt }, this.limits);
+        if (hold > 0) await this.delay.pause(hold, false);
+        const limit = claimLimit(this.inFlight.size, this.limits);
+        this.delay.clearWake();
         const claimed = limit > 0 ? await this.claim(limit) : [];
         for (const c of claimed) this.launch(c);
         if (limit > 0 && claimed.length === limit) continue;
         this.lastPartialClaimAt = Date.now();
-        await this.sleep(limit > 0 ? await this.idleDelay(claimed.length === 0) : this.options.pollIntervalMs);
+        const nextDueAt = limit > 0 ? await this.store.nextDueAt() : null;
+        await this.delay.pause(pauseMs({ phase: 'after-claim', now: Date.now(), limit, claimed: claimed.length, nextDueAt }, this.limits), true);
       } catch (err) {
-        this.logger.error({ err }, 'dispatcher loop error; retrying');
-        await this.sleep(this.options.pollIntervalMs);
+        this.logger.error({ err }, 'delivery loop error; retrying');
+        await this.delay.pause(pauseMs({ phase: 'after-error' }, this.limits), true);
       }
     }
   }
@@ -118,37 +101,10 @@ export class Dispatcher {
     return this.store.claimDue({
       now: Date.now(),
       limit,
-      leaseMarginMs: this.options.leaseMarginMs,
-      perEndpointLimit: this.options.perEndpointConcurrency,
+      leaseMarginMs: this.limits.leaseMarginMs,
+      perEndpointLimit: this.limits.perEndpointConcurrency,
       inFlightByEndpoint: this.inFlightByEndpoint,
       leaseToken: this.leaseToken,
-    });
-  }
-
-  /**
-   * Until the next delivery falls due. When a claim found nothing although work is due, that work
-   * is held back by an endpoint's concurrency or rate limit (or another worker holds it): look
-   * again after a short pause, or sooner when a finishing request wakes the loop, rather than
-   * spinning on the store.
-   */
-  private async idleDelay(claimedNothing: boolean): Promise<number> {
-    const next = await this.store.nextDueAt();
-    if (next === null) return this.options.pollIntervalMs;
-    const delay = Math.max(0, Math.min(next - Date.now(), this.options.pollIntervalMs));
-    return claimedNothing && delay === 0 ? Math.min(BLOCKED_RECHECK_MS, this.options.pollIntervalMs) : delay;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.wakeRequested || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = null;
-        resolve();
-      }
-      this.wakeUp = done;
     });
   }
 
@@ -220,10 +176,10 @@ export class Dispatcher {
   /** Stops claiming, lets in-flight requests finish within the grace period, releases the rest. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.delay.stop();
     await this.running;
     const all = () => Promise.allSettled(this.inFlight.values());
-    const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.options.shutdownGraceMs).unref());
+    const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.limits.shutdownGraceMs).unref());
     if ((await Promise.race([all().then(() => 'done' as const), graceOver])) === 'timeout') {
       this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown grace period over; releasing in-flight deliveries');
       this.cutOff = true;
