@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
-import { OPTION_SPECS, type ServerConfig } from '../config/options.js';
+import { Command } from 'commander';
 import { exposureWarnings } from '../config/exposure-warnings.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { startHerald, type RunningHerald } from '../herald.js';
+import { addServerOptions, typedServerFlags } from './server-option-flags.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** `herald serve`: every option from the one options table, each also readable from HERALD_*. */
@@ -10,27 +10,9 @@ export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('run the API and the delivery dispatcher')
     .addHelpText('after', '\nEvery option can also be set with its environment variable.\nPrecedence: flag > environment > default.\n\nExamples:\n  herald serve\n  herald serve --port 9090 --data-dir /var/lib/herald\n  HERALD_ALLOW_PRIVATE_NETWORKS=1 herald serve');
-  // commander names a value after its flag (`--config` → `config`), which need not be the option's key.
-  const attributeOf = new Map<string, string>();
-  for (const spec of OPTION_SPECS) {
-    const option = new Option(spec.flag, `${spec.description} [${spec.env}]`);
-    attributeOf.set(spec.key, option.attributeName());
-    if (!spec.boolean) option.argParser((raw: string) => spec.parse(raw));
-    if (spec.hidden) option.hideHelp();
-    cmd.addOption(option);
-  }
+  addServerOptions(cmd, {});
   cmd.action(async (opts: Record<string, unknown>) => {
-    const flags: Partial<ServerConfig> = {};
-    for (const spec of OPTION_SPECS) {
-      const value = opts[attributeOf.get(spec.key)!];
-      // commander gives `dispatcher: true` by default for --no-dispatcher; only an explicit false is a flag.
-      if (spec.key === 'dispatcher') {
-        if (value === false) flags.dispatcher = false;
-      } else if (value !== undefined) {
-        (flags as Record<string, unknown>)[spec.key] = value;
-      }
-    }
-    const config = resolveConfig(flags);
+    const config = resolveConfig(typedServerFlags(opts, {}));
     const herald = await startHerald(config);
     // Logged for log collectors, and repeated in the banner for the person at the terminal.
     const warnings = exposureWarnings(config, herald.adminToken.token);
