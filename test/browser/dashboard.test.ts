@@ -33,11 +33,13 @@ describe.skipIf(skip)('web dashboard in Chromium', () => {
   let appId: string;
   let otherAppId: string;
   let endpointId: string;
+  let receiverDown = false;
 
   beforeAll(async () => {
     if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dashboard not built: run `npm run build` first');
     herald = await startTestHerald({ productName: 'Acme Cloud' });
-    receiver = await startReceiver();
+    // While `receiverDown`, the receiver answers 503: the recovery step needs failed messages.
+    receiver = await startReceiver(() => (receiverDown ? { status: 503, body: 'down' } : { status: 200, body: 'ok' }));
     for (const name of ['member.removed', 'agreement.created', 'invoice.paid']) {
       await herald.api('POST', '/api/v1/event-types', { name, description: `when ${name.replace('.', ' is ')}` });
     }
@@ -151,8 +153,24 @@ describe.skipIf(skip)('web dashboard in Chromium', () => {
   }, STEP_TIMEOUT);
 
   it('recovers failed messages as a background task and reports its end', async () => {
+    // Two messages fail for good while the receiver is down (the test schedule gives up within a second).
+    receiverDown = true;
+    const failed: string[] = [];
+    for (const n of [1, 2]) {
+      failed.push((await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'member.removed', data: { outage: n } })).body.id);
+    }
+    await expect.poll(async () => {
+      const attempts = await Promise.all(failed.map(async (id) => (await herald.api('GET', `/api/v1/apps/${appId}/messages/${id}/attempts`)).body.data.length));
+      return attempts.every((n) => n === 5);
+    }, { timeout: 20_000 }).toBe(true);
+    receiverDown = false;
+    const before = receiver.requests.length;
+
     await page.getByRole('button', { name: 'Recover failed since…' }).click();
-    await page.getByText(/^Done: 0 failed messages sent again\.$/).waitFor();
+    await page.getByText(/^Done: 2 failed messages sent again\.$/).waitFor({ timeout: 20_000 });
+    // Both arrive again, with their own message ids, and succeed.
+    await expect.poll(() => receiver.requests.slice(before).map((r) => r.headers['webhook-id']).sort(), { timeout: 10_000 })
+      .toEqual([...failed].sort());
   }, STEP_TIMEOUT);
 
   it('finds the message by event type and shows its payload and deliveries', async () => {
@@ -163,6 +181,20 @@ describe.skipIf(skip)('web dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Payload' }).waitFor();
     await page.getByRole('region', { name: 'Deliveries to Acme receiver' }).waitFor();
     await screenshot(page, `${SHOTS}/06-message.png`);
+  }, STEP_TIMEOUT);
+
+  it('shows a payload as published, indented but with its numbers and escapes unchanged', async () => {
+    const data = '{"orderId":1234567890123456789,"amount":1.0,"name":"Ren\\u00e9e"}';
+    const res = await fetch(`${herald.url}/api/v1/apps/${appId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${herald.token}`, 'content-type': 'application/json' },
+      body: `{"eventType":"invoice.paid","data":${data}}`,
+    });
+    const { id } = (await res.json()) as { id: string };
+    await page.goto(`${herald.url}/#/apps/${appId}/messages/${id}`);
+    const payload = page.getByLabel('Message payload');
+    await payload.waitFor();
+    expect(await payload.textContent()).toBe('{\n  "orderId": 1234567890123456789,\n  "amount": 1.0,\n  "name": "Ren\\u00e9e"\n}');
   }, STEP_TIMEOUT);
 
   it('opens a portal link scoped to one app, usable on a phone-width screen', async () => {
