@@ -10,7 +10,7 @@ import { databaseLocation } from './config/resolve-config.js';
 import { InProcessDeliverer, type DelivererOptions } from './delivery/deliverer.js';
 import { DeliveryThreads } from './delivery/delivery-threads.js';
 import { DeliveryLoop } from './delivery/delivery-loop.js';
-import { parseAllowedNetworks, type NetworkPolicy } from './delivery/network-guard.js';
+import type { NetworkPolicy } from './delivery/network-guard.js';
 import { AppService } from './services/app-service.js';
 import { applyConfigFile } from './services/apply-config-file.js';
 import { EndpointService } from './services/endpoint-service.js';
@@ -51,7 +51,6 @@ export interface HeraldRole {
 export async function startHerald(config: ServerConfig, logger?: Logger, role: HeraldRole = { api: true }): Promise<RunningHerald> {
   const log = logger ?? createLogger(config.logLevel);
   const adminToken = resolveAdminToken(config.adminToken, config.dataDir);
-  parseAllowedNetworks(config.allowedNetworks); // fails start-up on a malformed CIDR, naming it
   const policy: NetworkPolicy = {
     allowPrivateNetworks: config.allowPrivateNetworks,
     allowedNetworks: config.allowedNetworks,

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { OPTION_SPECS, type ServerConfig } from '../config/options.js';
+import { OPTION_SPECS, parseOption, type ServerConfig } from '../config/options.js';
 
 type Key = keyof ServerConfig;
 
@@ -10,7 +10,7 @@ type Key = keyof ServerConfig;
 export function addServerOptions(cmd: Command, select: { only?: Key[]; except?: Key[] }): Command {
   for (const spec of selectSpecs(select)) {
     const option = new Option(spec.flag, `${spec.description} [${spec.env}]`);
-    if (!spec.boolean) option.argParser((raw: string) => spec.parse(raw));
+    if (!spec.boolean) option.argParser((raw: string) => parseOption(spec, raw, 'flag'));
     if (spec.hidden) option.hideHelp();
     cmd.addOption(option);
   }

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
 import { parseDurationOption } from '../domain/durations.js';
 
 // Every server option in one table: the CLI registers a flag from it, the env var name is
 // derived from it, and README's configuration table documents it. Precedence: flag > env > default.
+// Each value is checked here, by its option's parser (parseOption), whether it came as a flag or a
+// variable: a bad one stops the start before anything runs, naming both.
 
 export interface ServerConfig {
   host: string;
@@ -74,6 +77,26 @@ const duration = (name: string): Parser<number> => (raw) => {
 const bool: Parser<boolean> = (raw) => ['1', 'true', 'yes', 'on'].includes(raw.trim().toLowerCase());
 const list: Parser<string[]> = (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 const schedule: Parser<number[]> = (raw) => list(raw).map((step) => duration('retry schedule step')(step));
+// The forms the network guard reads (delivery/network-guard/ranges.ts): a CIDR, or one address
+// (bracketed IPv6 too). The guard skips an entry it cannot read, allowing nothing by it; checked
+// here, a typo stops the start instead of going unnoticed.
+const networks: Parser<string[]> = (raw) => {
+  const entries = list(raw);
+  for (const entry of entries) {
+    const address = entry.startsWith('[') && entry.endsWith(']') ? entry.slice(1, -1) : entry;
+    if (!ipaddr.isValidCIDR(entry) && !ipaddr.isValid(address)) {
+      throw new Error(`invalid network "${entry}": expected a CIDR such as 10.0.0.0/8 or fd00::/8, or one address`);
+    }
+  }
+  return entries;
+};
+// pino's levels, which it otherwise checks only when the logger is created, with a message that
+// names neither the flag nor the variable.
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const logLevel: Parser<string> = (raw) => {
+  if (!LOG_LEVELS.includes(raw)) throw new Error(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw;
+};
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -115,7 +138,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'database', flag: '--database <path|url>', env: 'HERALD_DATABASE', description: 'SQLite file (default <data-dir>/herald.db) or postgres://user@host/db[?schema=name] to share one database between processes', parse: String },
   { key: 'adminToken', flag: '--admin-token <token>', env: 'HERALD_ADMIN_TOKEN', description: 'admin API token (default: generated into the data folder)', parse: String },
   { key: 'allowPrivateNetworks', flag: '--allow-private-networks', env: 'HERALD_ALLOW_PRIVATE_NETWORKS', description: 'allow endpoints on loopback/private/link-local addresses (local use and tests)', parse: bool, boolean: true },
-  { key: 'allowedNetworks', flag: '--allowed-networks <cidrs>', env: 'HERALD_ALLOWED_NETWORKS', description: 'comma-separated CIDRs allowed despite the private-network guard', parse: list },
+  { key: 'allowedNetworks', flag: '--allowed-networks <cidrs>', env: 'HERALD_ALLOWED_NETWORKS', description: 'comma-separated CIDRs allowed despite the private-network guard', parse: networks },
   { key: 'dispatcher', flag: '--no-dispatcher', env: 'HERALD_DISPATCHER', description: 'serve the API without delivering (run `herald worker` elsewhere)', parse: bool, boolean: true },
   { key: 'retrySchedule', flag: '--retry-schedule <delays>', env: 'HERALD_RETRY_SCHEDULE', description: 'delays before each retry, e.g. 5s,5m,30m,2h,5h,10h,10h', parse: schedule },
   { key: 'pollInterval', flag: '--poll-interval <duration>', env: 'HERALD_POLL_INTERVAL', description: 'longest idle wait between looks for due deliveries', parse: duration('poll interval') },
@@ -131,10 +154,27 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'encryptionKey', flag: '--encryption-key <key>', env: 'HERALD_ENCRYPTION_KEY', description: 'key for secrets at rest, 32 bytes base64/hex (default: generated into the data folder)', parse: String, hidden: true },
   { key: 'tokenRateLimit', flag: '--token-rate-limit <n>', env: 'HERALD_TOKEN_RATE_LIMIT', description: 'API requests per second per app token (0 = unlimited)', parse: int('token rate limit') },
   { key: 'adminRateLimit', flag: '--admin-rate-limit <n>', env: 'HERALD_ADMIN_RATE_LIMIT', description: 'API requests per second for the admin token (0 = unlimited)', parse: int('admin rate limit') },
-  { key: 'logLevel', flag: '--log-level <level>', env: 'HERALD_LOG_LEVEL', description: 'trace, debug, info, warn, error', parse: String },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'HERALD_LOG_LEVEL', description: 'trace, debug, info, warn, error, fatal or silent', parse: logLevel },
   { key: 'requireHttps', flag: '--require-https', env: 'HERALD_REQUIRE_HTTPS', description: 'refuse endpoint URLs that are not https://', parse: bool, boolean: true },
   { key: 'configFile', flag: '--config <path>', env: 'HERALD_CONFIG', description: 'herald.config.json declaring apps and endpoints, applied at start-up', parse: String },
   { key: 'endpointFailurePeriod', flag: '--endpoint-failure-period <duration>', env: 'HERALD_ENDPOINT_FAILURE_PERIOD', description: 'disable an endpoint after it has failed without a success for this long, e.g. 5d (0 = never)', parse: duration('endpoint failure period') },
   { key: 'operatorApp', flag: '--operator-app <id-or-uid>', env: 'HERALD_OPERATOR_APP', description: "app whose endpoints receive operational events (endpoint.disabled, message.attempt.exhausted, …)", parse: String },
   { key: 'retention', flag: '--retention <duration>', env: 'HERALD_RETENTION', description: 'purge message payloads and attempt bodies older than this, e.g. 30d (0 = keep forever)', parse: duration('retention') },
 ];
+
+/** The flag without its argument: `--log-level`. */
+export const flagName = (spec: OptionSpec): string => spec.flag.split(' ')[0]!;
+
+/**
+ * One option's value from its flag or its variable, checked by the option's parser: the one place a
+ * bad value is refused. The message names where the value came from first, then the other way to
+ * set the option, e.g. `HERALD_LOG_LEVEL (--log-level): log level must be one of …, got "loud"`.
+ */
+export function parseOption<K extends keyof ServerConfig>(spec: OptionSpec<K>, raw: string, from: 'flag' | 'env'): ServerConfig[K] {
+  try {
+    return spec.parse(raw);
+  } catch (err) {
+    const names = from === 'flag' ? `${flagName(spec)} (${spec.env})` : `${spec.env} (${flagName(spec)})`;
+    throw new Error(`${names}: ${(err as Error).message}`);
+  }
+}

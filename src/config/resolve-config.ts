@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, OPTION_SPECS, type ServerConfig } from './options.js';
+import { DEFAULT_CONFIG, OPTION_SPECS, parseOption, type ServerConfig } from './options.js';
 
 /**
  * flag > HERALD_* env > default. `flags` holds only what the user typed (already parsed by the
- * CLI); env values are parsed here so that a bad value fails at start with the variable's name.
+ * CLI with parseOption); env values are parsed here the same way, so a bad one fails at start.
  */
 export function resolveConfig(
   flags: Partial<ServerConfig>,
@@ -17,11 +17,7 @@ export function resolveConfig(
     if (fromFlag !== undefined) {
       target[spec.key] = fromFlag;
     } else if (fromEnv !== undefined && fromEnv !== '') {
-      try {
-        target[spec.key] = spec.parse(fromEnv);
-      } catch (err) {
-        throw new Error(`${spec.env}: ${(err as Error).message}`);
-      }
+      target[spec.key] = parseOption(spec, fromEnv, 'env');
     }
   }
   return config;
