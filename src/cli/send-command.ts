@@ -14,7 +14,7 @@ interface SendFlags {
   token?: string;
 }
 
-/** `Type:id`; an all-digit id is sent as a number, as seed 000's `Agreement 25` is. */
+/** `Type:id`; an all-digit id is sent as a number, as entity-path receivers expect `Agreement 25`. */
 export function parseEntity(raw: string): { type: string; id: string | number } {
   const colon = raw.indexOf(':');
   if (colon <= 0 || colon === raw.length - 1) throw new Error(`--entity must look like Type:id (e.g. Agreement:25), got "${raw}"`);

@@ -6,7 +6,8 @@ import { AppCreate, EndpointCreate } from '../schemas/bodies.js';
 
 // herald.config.json: apps and their endpoints declared as data, applied at start-up by
 // services/apply-config-file.ts. The fields are the API's own (same schemas, same names), plus a
-// `uid` per endpoint so the next start finds it again, and `enabled` as seed 004 spells it.
+// `uid` per endpoint so the next start finds it again, and `enabled`, the flag's usual name in
+// receivers' own webhook configuration files (the e-signing automation service's `webHook.enabled`).
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const strict = { additionalProperties: false } as const;

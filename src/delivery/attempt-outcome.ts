@@ -10,7 +10,7 @@ export interface SendResult {
   durationMs: number;
 }
 
-/** What an attempt's result means for its delivery, per WIRE-FORMATS.md "Delivery semantics". */
+/** What an attempt's result means for its delivery, per the wire format reference in docs/, "Delivery semantics". */
 export function decideOutcome(
   result: SendResult,
   attemptsMade: number,

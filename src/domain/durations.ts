@@ -1,4 +1,4 @@
-// ISO 8601 durations (PT30S, PT1M30S, P1D) as used in endpoint timeouts (seed 004) and retry schedules.
+// ISO 8601 durations (PT30S, PT1M30S, P1D) as used in endpoint timeouts (`PT60S`) and retry schedules.
 const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 export function parseIsoDuration(text: string): number | null {

@@ -1,5 +1,5 @@
 // Which endpoints a message fans out to. An empty or absent list means "send me everything",
-// as in the seeds' dashboards (seed 000's "Send Me Everything" toggle).
+// as webhook dashboards commonly offer it (a "Send Me Everything" toggle).
 export interface EndpointFilter {
   eventTypes: readonly string[] | null;
   entityTypes: readonly string[] | null;

@@ -1,5 +1,6 @@
-// The retry policy of WIRE-FORMATS.md in one place: which delay follows which failure,
-// how jitter spreads a thundering herd, and how a receiver's Retry-After is honoured.
+// The retry policy ("Delivery semantics" in the wire format reference in docs/) in one place:
+// which delay follows which failure, how jitter spreads a thundering herd, and how a receiver's
+// Retry-After is honoured.
 
 /** Delays before each attempt after the first, in ms: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [

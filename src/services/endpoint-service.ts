@@ -33,7 +33,8 @@ export class EndpointService {
       disabled: false, ordering: 'unordered', createdAt: now, updatedAt: now,
     };
     // GET carries no body to sign, so a GET endpoint defaults to the path-based format and
-    // signature the seeds that use GET document (iOFFICE/Eptura).
+    // signature that receivers of GET webhooks expect (the entity-path shape, as iOFFICE/Eptura send;
+    // see the wire format reference in docs/).
     if (body.method === 'GET') {
       blank.payloadFormat = 'entity-ref';
       blank.signature = { scheme: 'entity-path' };
@@ -58,7 +59,7 @@ export class EndpointService {
     return updated;
   }
 
-  /** Skipping certificate checks is an explicit opt-in (seed 004's "trust all"); make it visible in the log. */
+  /** Skipping certificate checks is an explicit opt-in (some receivers' setups expect "trust all"); make it visible in the log. */
   private warnIfVerificationSkipped(before: Endpoint | null, after: Endpoint): void {
     if (!after.tls?.insecureSkipVerify || before?.tls?.insecureSkipVerify) return;
     this.log.warn(

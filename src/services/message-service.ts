@@ -6,7 +6,7 @@ import type { MessageCreateBody } from '../schemas/bodies.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
 import { PublishQueue } from './publish-queue.js';
 
-/** Idempotency keys are remembered for 24 hours (WIRE-FORMATS.md). */
+/** Idempotency keys are remembered for 24 hours (the wire format reference in docs/, "The message a product publishes"). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface WorkNotifier {

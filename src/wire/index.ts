@@ -1,7 +1,7 @@
 /**
  * Herald's wire layer: what goes over the wire for a message and endpoint (body, URL, headers,
  * signatures), and the receiver-side verification of the same. Pure apart from randomness in
- * generateSecret and the clock default in verifySignature. Spec: WIRE-FORMATS.md.
+ * generateSecret and the clock default in verifySignature. Reference for receivers: the wire format document in docs/.
  */
 export type {
   PayloadFormat,

@@ -12,7 +12,8 @@ export function renderBody(msg: WireMessage, format: PayloadFormat, method: 'POS
     case 'standard':
       return `{"type":${JSON.stringify(msg.eventType)},"timestamp":${JSON.stringify(msg.createdAt)},"data":${msg.dataJson}}`;
     case 'event':
-      // Key order is OfficeRnD's (seed 001, test vector 3) so bodies match their docs byte for byte.
+      // Key order is that of the timestamped envelope receivers expect (OfficeRnD's; test vector 3 of
+      // the wire format reference in docs/), so bodies match byte for byte.
       return (
         `{"event":${JSON.stringify(msg.id)},"eventType":${JSON.stringify(msg.eventType)},` +
         `"data":${msg.dataJson},"createdAt":${JSON.stringify(msg.createdAt)}}`
@@ -22,7 +23,7 @@ export function renderBody(msg: WireMessage, format: PayloadFormat, method: 'POS
     case 'entity-ref': {
       requireEntityFields(msg);
       const { type, id } = msg.entity!;
-      // The id keeps its JSON type (25 stays a number), as in seed 000's example body.
+      // The id keeps its JSON type (25 stays a number), as entity-path receivers expect (wire format reference in docs/).
       return JSON.stringify({ eventType: msg.eventType, entityType: type, entityId: id });
     }
     default:

@@ -45,7 +45,7 @@ const unsigned: SchemeDefinition = {
 
 /**
  * Header names are lower-case (HTTP/1.1 treats them case-insensitively and HTTP/2 requires lower
- * case). For `hmac-sha256` the default is `x-signature` (seed 004): it is vendor-neutral and matches
+ * case). For `hmac-sha256` the default is `x-signature` (the e-signing automation service's): it is vendor-neutral and matches
  * the empty default prefix; PeopleForce (`x-peopleforce-signature`, prefix `sha256=`) and GitHub
  * (`x-hub-signature-256`, prefix `sha256=`) set both explicitly.
  */
@@ -95,7 +95,8 @@ export const SCHEME_PRESETS: Readonly<Record<SignatureSchemeName, SchemeDefiniti
     extraHeaders: {},
   },
   // The ':' separator is iOFFICE's; since eventType may itself contain ':', the signed content can
-  // be ambiguous across fields. Kept byte-compatible on purpose: receivers built from seed 000 expect it.
+  // be ambiguous across fields. Kept byte-compatible on purpose: entity-path receivers expect it
+  // (wire format reference in docs/).
   'entity-path': {
     header: 'x-ioffice-signature',
     headerConfigurable: true,

@@ -6,7 +6,8 @@ const WHSEC_PREFIX = 'whsec_';
 // beyond which the key is hashed first and extra length adds nothing.
 const WHSEC_MIN_BYTES = 24;
 const WHSEC_MAX_BYTES = 64;
-// The seeds have administrators type these in; 8 keeps out trivial ones, 256 bounds storage and headers.
+// Receivers of these formats usually have an administrator type the secret in; 8 keeps out
+// trivial ones, 256 bounds storage and headers.
 const TEXT_MIN_CHARS = 8;
 const TEXT_MAX_CHARS = 256;
 const GENERATED_BYTES = 32;

@@ -20,8 +20,8 @@ function splitUrl(url: string): UrlParts {
  * The target URL. Done on the string rather than through URL/URLSearchParams because those
  * re-encode the whole existing query (`a=b%20c` becomes `a=b+c`, `?flag` becomes `?flag=`), and a
  * receiver may check its URL byte for byte. The configured path is never altered, so
- * `/automation` stays `/automation?key=…` (seed 004's own output has a trailing slash only because
- * its endpoint did).
+ * `/automation` stays `/automation?key=…`; an endpoint that wants `/automation/?key=…` (as the e-signing
+ * automation service's documentation shows it) says so in its URL.
  */
 export function renderUrl(msg: WireMessage, endpoint: Pick<WireEndpoint, 'url' | 'payloadFormat' | 'query'>): string {
   let { base, query, fragment } = splitUrl(endpoint.url);
