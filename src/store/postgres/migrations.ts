@@ -1,6 +1,9 @@
 import type { PoolClient } from 'pg';
 
-// Numbered and append-only, version for version the same changes as sqlite/migrations.ts.
+// Numbered and append-only. A version number means the same change in both stores, but the lists
+// are not identical: SQLite's version 6 (an index for its endpoint-by-endpoint claim) has no
+// counterpart here, as PostgreSQL's claim does not use it, so this list goes from 5 to 7. A new
+// migration takes the next number free in both lists.
 // Types: epoch-ms times the dispatcher compares are BIGINT; ISO timestamps stay TEXT (UTC, fixed
 // width, so they sort as text) and JSON stays TEXT, so both stores share one set of row mappers
 // and a message's data keeps the exact bytes that are signed (JSONB would re-serialise them).
