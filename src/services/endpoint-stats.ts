@@ -1,11 +1,8 @@
-import type { Attempt } from '../domain/model.js';
 import type { HourlyAttemptStats } from '../store/insights.js';
 import type { Store } from '../store/store.js';
 
 const HOUR_MS = 3_600_000;
 export const STATS_HOURS = 24;
-/** Without the store's aggregate, at most this many recent attempts are read and counted in memory. */
-const FALLBACK_MAX_ATTEMPTS = 10_000;
 
 export interface StatsBucket {
   start: string;
@@ -24,7 +21,10 @@ export interface EndpointStats {
   bucket: 'PT1H';
   buckets: StatsBucket[];
   totals: Omit<StatsBucket, 'start' | 'maxLatencyMs'>;
-  /** True when the fallback stopped at FALLBACK_MAX_ATTEMPTS: older hours are undercounted. */
+  /**
+   * Always false: every store now counts in the database. A fallback that scanned at most 10,000
+   * attempts used to set it; kept so that clients reading it keep working.
+   */
   truncated: boolean;
 }
 
@@ -36,9 +36,7 @@ export interface EndpointStats {
 export async function endpointStats(store: Store, appId: string, endpointId: string, now = Date.now()): Promise<EndpointStats> {
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (STATS_HOURS - 1) * HOUR_MS;
   const since = new Date(firstHour).toISOString();
-  const { rows, truncated } = store.hourlyAttemptStats
-    ? { rows: await store.hourlyAttemptStats(appId, endpointId, since), truncated: false }
-    : await countFromAttemptList(store, appId, endpointId, since);
+  const rows = await store.hourlyAttemptStats(appId, endpointId, since);
 
   const byHour = new Map(rows.map((r) => [Date.parse(r.hour), r]));
   const buckets = Array.from({ length: STATS_HOURS }, (_, i) => {
@@ -50,7 +48,7 @@ export async function endpointStats(store: Store, appId: string, endpointId: str
     { attempts: 0, successes: 0, totalDurationMs: 0 },
   );
   const { start: _s, maxLatencyMs: _m, ...totals } = toBucket(since, { hour: since, maxDurationMs: 0, ...sum });
-  return { since, until: new Date(now).toISOString(), bucket: 'PT1H', buckets, totals, truncated };
+  return { since, until: new Date(now).toISOString(), bucket: 'PT1H', buckets, totals, truncated: false };
 }
 
 function toBucket(start: string, row: HourlyAttemptStats | undefined): StatsBucket {
@@ -66,32 +64,4 @@ function toBucket(start: string, row: HourlyAttemptStats | undefined): StatsBuck
     avgLatencyMs: Math.round(row.totalDurationMs / row.attempts),
     maxLatencyMs: row.maxDurationMs,
   };
-}
-
-/** For stores without the aggregate: walks the endpoint's attempts, newest first, back to `since`. */
-async function countFromAttemptList(store: Store, appId: string, endpointId: string, since: string) {
-  const attempts: Attempt[] = [];
-  let iterator: string | undefined;
-  for (;;) {
-    const page = await store.listAttemptsForEndpoint(appId, endpointId, { limit: 250, iterator });
-    const recent = page.data.filter((a) => a.createdAt >= since);
-    attempts.push(...recent);
-    if (recent.length < page.data.length || page.done || !page.iterator) return { rows: hourly(attempts), truncated: false };
-    if (attempts.length >= FALLBACK_MAX_ATTEMPTS) return { rows: hourly(attempts), truncated: true };
-    iterator = page.iterator;
-  }
-}
-
-export function hourly(attempts: Attempt[]): HourlyAttemptStats[] {
-  const hours = new Map<string, HourlyAttemptStats>();
-  for (const a of attempts) {
-    const hour = `${a.createdAt.slice(0, 13)}:00:00.000Z`;
-    const h = hours.get(hour) ?? { hour, attempts: 0, successes: 0, totalDurationMs: 0, maxDurationMs: 0 };
-    h.attempts++;
-    if (a.status === 'success') h.successes++;
-    h.totalDurationMs += a.durationMs;
-    h.maxDurationMs = Math.max(h.maxDurationMs, a.durationMs);
-    hours.set(hour, h);
-  }
-  return [...hours.values()];
 }

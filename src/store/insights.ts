@@ -1,6 +1,5 @@
-// Read-only aggregates for the dashboard. They are optional on the Store interface: a backend
-// without them still serves the dashboard through the slower fallbacks in
-// src/services/endpoint-stats.ts and src/services/entity-messages.ts.
+// Read-only aggregates for the dashboard, the same SQL on every backend (catalogue/reads.ts).
+// Required of every store: a fallback that scanned lists stopped after a fixed number of rows.
 
 /** Attempts to one endpoint within one UTC hour. */
 export interface HourlyAttemptStats {

@@ -189,9 +189,9 @@ export interface Store {
   registerProcess(process: ProcessRecord): Promise<void>;
   unregisterProcess(id: string): Promise<void>;
 
-  // Optional dashboard reads (src/store/insights.ts); without them the API falls back to scanning lists.
+  // Dashboard reads (src/store/insights.ts).
   /** Attempts to one endpoint since `since` (ISO), counted per UTC hour, oldest hour first. */
-  hourlyAttemptStats?(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
+  hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
   /** Messages whose entity matches `entity`, newest first. */
-  listMessagesByEntity?(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>>;
+  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>>;
 }

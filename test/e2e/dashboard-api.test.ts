@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
-import { endpointStats } from '../../src/services/endpoint-stats.js';
-import { entityRef, listMessagesByEntity } from '../../src/services/entity-messages.js';
-import type { Store } from '../../src/store/store.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
@@ -67,21 +64,6 @@ describe('GET …/entities/{type}/{id}/messages', () => {
     expect(paged).toMatchObject({ done: false, data: [{ id: b }] });
     const next = (await herald.api('GET', `/api/v1/apps/${appId}/entities/Agreement/25/messages?limit=1&iterator=${paged.iterator}`)).body;
     expect(next.data.map((m: { id: string }) => m.id)).toEqual([a]);
-  });
-});
-
-describe('stores without the optional dashboard queries', () => {
-  it('give the same answers through the fallbacks', async () => {
-    // The same store with the optional methods hidden, as a backend that lacks them would be.
-    const bare = Object.create(herald.store, { hourlyAttemptStats: { value: undefined }, listMessagesByEntity: { value: undefined } }) as Store;
-    const [ep] = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints`)).body.data;
-    const now = Date.now();
-    const { until: _a, ...viaFallback } = await endpointStats(bare, appId, ep.id, now);
-    const { until: _b, ...viaStore } = await endpointStats(herald.store, appId, ep.id, now);
-    expect(viaFallback).toEqual(viaStore);
-    const entity = entityRef('Agreement', '25');
-    const page = { limit: 1 };
-    expect(await listMessagesByEntity(bare, appId, entity, page)).toEqual(await listMessagesByEntity(herald.store, appId, entity, page));
   });
 });
 

@@ -4,6 +4,7 @@ import type { Endpoint, Message } from '../../src/domain/model.js';
 import { StoreConflictError } from '../../src/store/errors.js';
 import type { ClaimedDelivery, Store } from '../../src/store/store.js';
 import { defineEncryptionContract } from './encryption-contract.js';
+import { defineInsightsContract } from './insights-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, type StoreFixture } from './store-fixtures.js';
 
@@ -15,6 +16,7 @@ export { makeApp, makeEndpoint, makeMessage, type StoreFixture } from './store-f
 export function defineStoreContract(backend: string, factory: () => Promise<StoreFixture>): void {
   defineOperationsContract(backend, factory);
   defineEncryptionContract(backend, factory);
+  defineInsightsContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

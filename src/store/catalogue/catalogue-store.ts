@@ -1,5 +1,6 @@
 import type { ApiToken, App, Endpoint, EventType, Message } from '../../domain/model.js';
 import type { Task } from '../../domain/task.js';
+import type { EntityRef } from '../insights.js';
 import type { ProcessRecord } from '../key-records.js';
 import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
@@ -44,6 +45,8 @@ export abstract class CatalogueStore {
 
   getMessage(appId: string, msgId: string): Promise<Message | null> { return this.reads.getMessage(appId, msgId); }
   listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
+  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest) { return this.reads.listMessagesByEntity(appId, entity, page); }
+  hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }
   listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) { return this.reads.listAttempts('msg_id', appId, msgId, query); }
   listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {
     return this.reads.listAttempts('endpoint_id', appId, endpointId, query);

@@ -1,10 +1,15 @@
+import { idFloorAt } from '../../domain/id-time.js';
 import type { Attempt, Message } from '../../domain/model.js';
+import type { EntityRef, HourlyAttemptStats } from '../insights.js';
 import { toPage } from '../paginate.js';
 import { rowToAttempt, rowToMessage } from '../rows.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { AttemptQuery, MessageQuery, Page } from '../store.js';
+import type { AttemptQuery, MessageQuery, Page, PageRequest } from '../store.js';
 
 // What the API and the dashboard read back: messages and attempts. Not on the delivery path.
+
+/** Ids and created_at come from the clock a moment apart; the margin keeps rows at the window's edge in. */
+const ID_MARGIN_MS = 10 * 60_000;
 
 export class CatalogueReads {
   constructor(private readonly sql: SqlRunner) {}
@@ -22,6 +27,48 @@ export class CatalogueReads {
       [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1],
     );
     return toPage(rows.map((r) => rowToMessage(r)), query.limit);
+  }
+
+  /**
+   * Messages about one entity, newest first, through the messages_by_entity index (migration 8).
+   * Entity ids are stored JSON-encoded (rows.ts), so 25 and "25" are different values: the
+   * caller lists the spellings it wants.
+   */
+  async listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>> {
+    if (entity.ids.length === 0) return { data: [], iterator: null, done: true };
+    const ids = entity.ids.map((_, i) => `$${i + 5}`).join(', ');
+    const rows = await this.sql.rows(
+      `SELECT * FROM messages WHERE app_id = $1 AND entity_type = $2 AND entity_id IN (${ids})
+         AND ($3::text IS NULL OR id < $3)
+       ORDER BY id DESC LIMIT $4`,
+      [appId, entity.type, page.iterator ?? null, page.limit + 1, ...entity.ids.map((id) => JSON.stringify(id))],
+    );
+    return toPage(rows.map((r) => rowToMessage(r)), page.limit);
+  }
+
+  /**
+   * Attempts since `since` (ISO) grouped by UTC hour. `created_at` is ISO 8601 in UTC, so its first
+   * 13 characters name the hour and compare in time order as text. Ids start with their creation
+   * time, so an id floor turns the attempts_by_endpoint (endpoint_id, id) index into a range scan
+   * over the last day only, however long the endpoint's history.
+   */
+  async hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]> {
+    const rows = await this.sql.rows(
+      `SELECT substr(created_at, 1, 13) AS hour_prefix, count(*) AS attempts,
+         sum(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS successes,
+         sum(duration_ms) AS total_ms, max(duration_ms) AS max_ms
+       FROM attempts WHERE endpoint_id = $1 AND id >= $2 AND app_id = $3 AND created_at >= $4
+       GROUP BY substr(created_at, 1, 13) ORDER BY hour_prefix`,
+      [endpointId, idFloorAt('atm', Date.parse(since) - ID_MARGIN_MS), appId, since],
+    );
+    // PostgreSQL returns counts and sums (BIGINT, NUMERIC) as text.
+    return rows.map((r) => ({
+      hour: `${r.hour_prefix}:00:00.000Z`,
+      attempts: Number(r.attempts),
+      successes: Number(r.successes),
+      totalDurationMs: Number(r.total_ms),
+      maxDurationMs: Number(r.max_ms),
+    }));
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {

@@ -196,6 +196,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       );
     `,
   },
+  {
+    version: 8,
+    name: 'messages_by_entity',
+    // The messages about one entity, newest first (catalogue/reads.ts): an index range per id
+    // spelling instead of walking the app's messages. Messages without an entity stay out of it.
+    sql: `
+      CREATE INDEX messages_by_entity ON messages(app_id, entity_type, entity_id, id) WHERE entity_type IS NOT NULL;
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): void {

@@ -3,16 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
-import type { EntityRef } from '../insights.js';
 import type { ResealRequest } from '../key-records.js';
 import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
 import { deliveryToRow } from '../rows.js';
 import { plainCodec, type SecretCodec } from '../secret-codec.js';
 import { insertInto } from '../sql-runner.js';
-import type { ClaimRequest, ClaimedDelivery, PageRequest, PublishInput, PublishResult, Settlement, Store } from '../store.js';
+import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settlement, Store } from '../store.js';
 import { SqliteDispatchQueries } from './dispatch-queries.js';
 import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
-import { sqliteHourlyAttemptStats, sqliteMessagesByEntity } from './insight-queries.js';
 import { sqliteResealAll } from './key-queries.js';
 import { runSqliteMigrations } from './migrations.js';
 import { publishInTransaction } from './publish.js';
@@ -108,14 +106,6 @@ export class SqliteStore extends CatalogueStore implements Store {
 
   async nextDueAt(): Promise<number | null> {
     return this.dispatch.nextDueAt();
-  }
-
-  async hourlyAttemptStats(appId: string, endpointId: string, since: string) {
-    return sqliteHourlyAttemptStats(this.db, appId, endpointId, since);
-  }
-
-  async listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest) {
-    return sqliteMessagesByEntity(this.db, appId, entity, page);
   }
 
   async trackEndpointFailures(tracking: FailureTracking) { return sqliteTrackEndpointFailures(this.db, tracking); }
