@@ -1,18 +1,22 @@
 import { Command } from 'commander';
+import type { ServerConfig } from '../config/options.js';
 import { exposureWarnings } from '../config/exposure-warnings.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { startHerald, type RunningHerald } from '../herald.js';
 import { addServerOptions, typedServerFlags } from './server-option-flags.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
+/** Options only `herald worker` takes: the API process answers /healthz on its own port. */
+const WORKER_ONLY: Array<keyof ServerConfig> = ['healthPort'];
+
 /** `herald serve`: every option from the one options table, each also readable from HERALD_*. */
 export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('run the API and the delivery dispatcher')
     .addHelpText('after', '\nEvery option can also be set with its environment variable.\nPrecedence: flag > environment > default.\n\nExamples:\n  herald serve\n  herald serve --port 9090 --data-dir /var/lib/herald\n  HERALD_ALLOW_PRIVATE_NETWORKS=1 herald serve');
-  addServerOptions(cmd, {});
+  addServerOptions(cmd, { except: WORKER_ONLY });
   cmd.action(async (opts: Record<string, unknown>) => {
-    const config = resolveConfig(typedServerFlags(opts, {}));
+    const config = resolveConfig(typedServerFlags(opts, { except: WORKER_ONLY }));
     const herald = await startHerald(config);
     // Logged for log collectors, and repeated in the banner for the person at the terminal.
     const warnings = exposureWarnings(config, herald.adminToken.token);

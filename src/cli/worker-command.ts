@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { ServerConfig } from '../config/options.js';
 import { databaseLocation, resolveConfig } from '../config/resolve-config.js';
 import { startHerald } from '../herald.js';
@@ -19,7 +19,6 @@ const API_ONLY: Array<keyof ServerConfig> = [
 export function workerCommand(): Command {
   const cmd = new Command('worker')
     .description('deliver webhooks without serving the API (scale out on a shared PostgreSQL database)')
-    .addOption(new Option('--health-port <port>', 'serve /healthz and /readyz on this port [HERALD_HEALTH_PORT]').argParser(parsePort))
     .addHelpText('after', [
       '',
       'Every process sharing one database needs the same HERALD_ENCRYPTION_KEY.',
@@ -31,9 +30,10 @@ export function workerCommand(): Command {
     ].join('\n'));
   addServerOptions(cmd, { except: API_ONLY });
   cmd.action(async (opts: Record<string, unknown>) => {
-    const healthPort = (opts.healthPort as number | undefined) ?? envPort(process.env.HERALD_HEALTH_PORT);
+    const resolved = resolveConfig(typedServerFlags(opts, { except: API_ONLY }));
+    const healthPort = resolved.healthPort;
     // The API process applies a config file; workers sharing its environment must not race it.
-    const config: ServerConfig = { ...resolveConfig(typedServerFlags(opts, { except: API_ONLY })), configFile: null, port: healthPort ?? 0 };
+    const config: ServerConfig = { ...resolved, configFile: null, port: healthPort ?? 0 };
     const location = databaseLocation(config);
     if (!isPostgresUrl(location)) {
       // A SQLite store assumes one delivering process: each releases every lease when it starts.
@@ -49,21 +49,6 @@ export function workerCommand(): Command {
     stopOnSignals(herald);
   });
   return cmd;
-}
-
-function parsePort(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`health port must be a port number, got "${raw}"`);
-  return n;
-}
-
-function envPort(raw: string | undefined): number | null {
-  if (raw === undefined || raw === '') return null;
-  try {
-    return parsePort(raw);
-  } catch (err) {
-    throw new Error(`HERALD_HEALTH_PORT: ${(err as Error).message}`);
-  }
 }
 
 /** Where the data is, without the password a URL may carry. */

@@ -11,6 +11,8 @@ import { parseDurationOption } from '../domain/durations.js';
 export interface ServerConfig {
   host: string;
   port: number;
+  /** `herald worker` only: the port for /healthz, /readyz and /metrics; null = open no port. */
+  healthPort: number | null;
   dataDir: string;
   /** A SQLite file path (default `<dataDir>/herald.db`) or a postgres:// URL (`?schema=`, `?pool_size=`). */
   database: string | null;
@@ -74,6 +76,11 @@ const duration = (name: string): Parser<number> => (raw) => {
   if (ms === null) throw new Error(`${name} must be a duration such as 500ms, 5s or PT30S, got "${raw}"`);
   return ms;
 };
+const portNumber = (name: string): Parser<number> => (raw) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return n;
+};
 const bool: Parser<boolean> = (raw) => ['1', 'true', 'yes', 'on'].includes(raw.trim().toLowerCase());
 const list: Parser<string[]> = (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 const schedule: Parser<number[]> = (raw) => list(raw).map((step) => duration('retry schedule step')(step));
@@ -101,6 +108,7 @@ const logLevel: Parser<string> = (raw) => {
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
+  healthPort: null,
   dataDir: './data',
   database: null,
   adminToken: null,
@@ -133,6 +141,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
 
 export const OPTION_SPECS: OptionSpec[] = [
   { key: 'port', flag: '--port <port>', env: 'HERALD_PORT', description: 'HTTP port', parse: int('port') },
+  // Registered by `herald worker` only (serve-command.ts leaves it out): the API process has /healthz.
+  { key: 'healthPort', flag: '--health-port <port>', env: 'HERALD_HEALTH_PORT', description: 'serve /healthz and /readyz on this port', parse: portNumber('health port') },
   { key: 'host', flag: '--host <host>', env: 'HERALD_HOST', description: 'interface to listen on', parse: String },
   { key: 'dataDir', flag: '--data-dir <dir>', env: 'HERALD_DATA_DIR', description: 'folder for the database file and the generated admin token', parse: String },
   { key: 'database', flag: '--database <path|url>', env: 'HERALD_DATABASE', description: 'SQLite file (default <data-dir>/herald.db) or postgres://user@host/db[?schema=name] to share one database between processes', parse: String },

@@ -33,6 +33,7 @@ const CASES = [
   { command: 'serve', flag: '--allowed-networks', env: 'HERALD_ALLOWED_NETWORKS', bad: '10.0.0.0/8,not-a-network', shown: 'not-a-network' },
   { command: 'serve', flag: '--log-level', env: 'HERALD_LOG_LEVEL', bad: 'loud', shown: 'loud' },
   { command: 'serve', flag: '--port', env: 'HERALD_PORT', bad: 'eighty', shown: 'eighty' },
+  { command: 'worker', flag: '--health-port', env: 'HERALD_HEALTH_PORT', bad: '70000', shown: '70000' },
   { command: 'worker', flag: '--allowed-networks', env: 'HERALD_ALLOWED_NETWORKS', bad: '10.0.0.0/33', shown: '10.0.0.0/33' },
   { command: 'worker', flag: '--log-level', env: 'HERALD_LOG_LEVEL', bad: 'INFO!', shown: 'INFO!' },
 ];
