@@ -10,8 +10,8 @@ import { eventually, startTestHerald, type TestHerald } from '../helpers/test-he
 warnIfNoPostgres('delivery lag of an abandoned lease on PostgreSQL (test/e2e/encryption-key-lag.test.ts)');
 
 // A delivery that is due but is not getting sent (held by a sender that hangs, or by one that
-// vanished, as a worker with an unusable key used to) must show in the lag gauge the README's
-// alert watches, instead of reading 0 while the backlog stands still.
+// vanished, as a worker with an unusable key used to) must show in the lag gauge the delivery-lag
+// alert (docs/operations.md) watches, instead of reading 0 while the backlog stands still.
 
 const GAUGE = 'herald_oldest_due_delivery_age_seconds';
 

@@ -11,7 +11,7 @@ import { eventually, startTestHerald, type TestHerald } from '../helpers/test-he
 warnIfNoPostgres('portal link rights on PostgreSQL');
 const stores = [{ store: 'SQLite', pg: false }, ...(TEST_PG_URL ? [{ store: 'PostgreSQL', pg: true }] : [])];
 
-/** The limit README documents for test events sent with a portal link's token. */
+/** The limit docs/tenants-and-tokens.md documents for test events sent with a portal link's token. */
 const PORTAL_TEST_EVENTS_PER_MINUTE = 5;
 
 describe.each(stores)('portal link rights ($store)', ({ pg }) => {

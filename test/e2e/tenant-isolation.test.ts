@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 /**
- * The admin-only routes, written out from README's "Tenants, tokens and the portal" (creating or listing
+ * The admin-only routes, written out from docs/tenants-and-tokens.md's table (creating or listing
  * apps, the event-type catalogue writes, tokens, portal links). Deliberately not read from the routes'
  * own `adminOnly` flags: a route that lost its flag must fail this test, not shorten its list.
  */
