@@ -1,5 +1,6 @@
 // Types of the Store methods that keep Herald operable: endpoint failure streaks, bulk recovery
-// and retention. Both backends implement them (sqlite/ and postgres/ *-queries.ts files).
+// and retention. Shared SQL in catalogue/operation-records.ts; what locks rows its own way in each
+// backend's *-queries.ts files.
 
 /** One settled attempt, as failure tracking sees it. */
 export interface EndpointOutcome {

@@ -164,7 +164,7 @@ export interface Store {
   getTask(appId: string, taskId: string): Promise<Task | null>;
   /** Saves a task's status, counts, error and updatedAt. */
   updateTask(task: Task): Promise<void>;
-  /** Messages a recovery of this scope would send again (see sqlite/task-queries.ts). */
+  /** Messages a recovery of this scope would send again (see RECOVERABLE, catalogue/operation-records.ts). */
   countRecoverable(scope: RecoveryScope): Promise<number>;
   /** Creates a new pending delivery for each of the next `limit` recoverable messages. */
   recoverBatch(batch: RecoveryBatch): Promise<RecoveryBatchResult>;
