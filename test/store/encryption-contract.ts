@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keyFingerprint } from '../../src/security/key-fingerprint.js';
 import { PROCESS_LIVE_WINDOW_MS } from '../../src/security/process-presence.js';
 import { rotateEncryptionKey } from '../../src/security/rotate-key.js';
@@ -10,7 +10,7 @@ import { SecretBox } from '../../src/security/secret-box.js';
 import { unlockStore } from '../../src/security/unlock-store.js';
 import { EndpointUnreadableError } from '../../src/store/errors.js';
 import type { Store } from '../../src/store/store.js';
-import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, T, type StoreFixture } from './store-fixtures.js';
+import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // The encryption key's records in the database (fingerprint, running processes) and what a store
 // does with a row it cannot decrypt. Two stores on one database with different keys stand for two
@@ -25,12 +25,9 @@ export function defineEncryptionContract(backend: string, factory: () => Promise
   describe(`Encryption key contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;
-    beforeEach(async () => {
-      fx = await factory();
-      store = fx.store;
-    });
-    afterEach(async (ctx) => {
-      await fx.dispose(ctx.task.result?.state === 'fail' || (ctx.task.result?.errors?.length ?? 0) > 0);
+    freshStoreEachTest(factory, (fresh) => {
+      fx = fresh;
+      store = fresh.store;
     });
 
     const withKey = (key: Buffer) => fx.openAnother({ codec: new SecretBox(key) });

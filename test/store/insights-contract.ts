@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idAt } from '../../src/domain/id-time.js';
 import type { Message } from '../../src/domain/model.js';
 import type { Store } from '../../src/store/store.js';
-import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, type StoreFixture } from './store-fixtures.js';
+import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // The dashboard reads (hourly attempt stats, messages about one entity), run on every backend by
 // defineStoreContract. Every backend must have them: the services no longer fall back to scanning
@@ -12,14 +12,9 @@ const HOUR = 3_600_000;
 
 export function defineInsightsContract(backend: string, factory: () => Promise<StoreFixture>): void {
   describe(`Store contract (dashboard reads): ${backend}`, () => {
-    let fx: StoreFixture;
     let store: Store;
-    beforeEach(async () => {
-      fx = await factory();
-      store = fx.store;
-    });
-    afterEach(async (ctx) => {
-      await fx.dispose(ctx.task.result?.state === 'fail' || (ctx.task.result?.errors?.length ?? 0) > 0);
+    freshStoreEachTest(factory, (fresh) => {
+      store = fresh.store;
     });
 
     it('has both reads', () => {

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idAt, idFloorAt } from '../../src/domain/id-time.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Attempt, Endpoint, Message } from '../../src/domain/model.js';
 import type { ClaimRequest, ClaimedDelivery, SettleOutcome, Store } from '../../src/store/store.js';
-import { iso, makeApp, makeEndpoint, makeMessage, T, type StoreFixture } from './store-fixtures.js';
+import { iso, makeApp, makeEndpoint, makeMessage, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // The operations part of the Store contract (failure streaks, tasks and bulk recovery, retention,
 // ordered claims, request ids), run on every backend by defineStoreContract.
@@ -12,14 +12,9 @@ const DAY = 86_400_000;
 
 export function defineOperationsContract(backend: string, factory: () => Promise<StoreFixture>): void {
   describe(`Store contract (operations): ${backend}`, () => {
-    let fx: StoreFixture;
     let store: Store;
-    beforeEach(async () => {
-      fx = await factory();
-      store = fx.store;
-    });
-    afterEach(async (ctx) => {
-      await fx.dispose(ctx.task.result?.state === 'fail' || (ctx.task.result?.errors?.length ?? 0) > 0);
+    freshStoreEachTest(factory, (fresh) => {
+      store = fresh.store;
     });
 
     async function appWithEndpoint(endpoint: Partial<Endpoint> = {}) {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import type { Endpoint, Message } from '../../src/domain/model.js';
 import { StoreConflictError } from '../../src/store/errors.js';
@@ -6,7 +6,7 @@ import type { ClaimedDelivery, Store } from '../../src/store/store.js';
 import { defineEncryptionContract } from './encryption-contract.js';
 import { defineInsightsContract } from './insights-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
-import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, type StoreFixture } from './store-fixtures.js';
+import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
 // factory, and every test gets a fresh, migrated, empty store.
@@ -20,12 +20,9 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;
-    beforeEach(async () => {
-      fx = await factory();
-      store = fx.store;
-    });
-    afterEach(async (ctx) => {
-      await fx.dispose(ctx.task.result?.state === 'fail' || (ctx.task.result?.errors?.length ?? 0) > 0);
+    freshStoreEachTest(factory, (fresh) => {
+      fx = fresh;
+      store = fresh.store;
     });
 
     async function appWithEndpoint(endpoint: Partial<Endpoint> = {}) {

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import type { App, Attempt, Endpoint, Message } from '../../src/domain/model.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
@@ -11,6 +12,21 @@ export interface StoreFixture {
   openAnother(options?: OpenStoreOptions): Promise<Store>;
   /** `failed`: the test failed, so a backend may keep its data for inspection. */
   dispose(failed: boolean): Promise<void>;
+}
+
+/**
+ * Each test of the surrounding describe gets a fresh store from `factory` (handed to `use`),
+ * disposed after it; a backend may keep the data of a failed test for inspection.
+ */
+export function freshStoreEachTest(factory: () => Promise<StoreFixture>, use: (fixture: StoreFixture) => void): void {
+  let fixture: StoreFixture;
+  beforeEach(async () => {
+    fixture = await factory();
+    use(fixture);
+  });
+  afterEach(async (ctx) => {
+    await fixture.dispose(ctx.task.result?.state === 'fail' || (ctx.task.result?.errors?.length ?? 0) > 0);
+  });
 }
 
 /** The contract's clock: records are created at T, and claims pass times around it. */
