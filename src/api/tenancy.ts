@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../domain/model.js';
 import type { AppService } from '../services/app-service.js';
 import { notFound } from '../errors/api-errors.js';
+// Also what declares `request.principal` (set by the auth hook, which runs first).
+import type { Principal } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +25,7 @@ export function installTenancy(app: FastifyInstance, apps: AppService): void {
     const appId = (request.params as { appId?: string } | undefined)?.appId;
     if (appId === undefined) return;
     const found = await apps.find(appId);
-    const p = request.principal;
+    const p: Principal | null = request.principal;
     if (!found || (p && p.kind !== 'admin' && p.appId !== found.id)) throw notFound('app', appId);
     request.tenantApp = found;
   });
