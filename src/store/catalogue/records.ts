@@ -5,7 +5,7 @@ import {
   appToRow, endpointToRow, rowToApp, rowToEndpoint, rowToEventType, rowToToken, tokenToRow,
 } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
-import { insertInto, updateOf, type SqlRunner } from '../sql-runner.js';
+import { insertInto, updateOf, type SqlRunner, type Statement } from '../sql-runner.js';
 import type { Page, PageRequest } from '../store.js';
 
 // The records users configure: apps, event types, endpoints and API tokens. Lists page newest
@@ -14,15 +14,18 @@ import type { Page, PageRequest } from '../store.js';
 export class CatalogueRecords {
   constructor(private readonly sql: SqlRunner, private readonly codec: SecretCodec) {}
 
-  private conflict(err: unknown, message: string): unknown {
-    return this.sql.isUniqueViolation(err) ? new StoreConflictError(message) : err;
+  /** Runs one statement, or several in one transaction; a unique constraint refusing them is a conflict. */
+  private async write(statements: Statement | Statement[], conflict: string): Promise<void> {
+    try {
+      if (Array.isArray(statements)) await this.sql.runAll(statements);
+      else await this.sql.run(statements.sql, statements.params);
+    } catch (err) {
+      throw this.sql.isUniqueViolation(err) ? new StoreConflictError(conflict) : err;
+    }
   }
 
   async createApp(app: App): Promise<App> {
-    const insert = insertInto('apps', appToRow(app));
-    await this.sql.run(insert.sql, insert.params).catch((err) => {
-      throw this.conflict(err, `an app with uid "${app.uid}" already exists`);
-    });
+    await this.write(insertInto('apps', appToRow(app)), `an app with uid "${app.uid}" already exists`);
     return app;
   }
 
@@ -40,10 +43,7 @@ export class CatalogueRecords {
   }
 
   async updateApp(app: App): Promise<App> {
-    const update = updateOf('apps', appToRow(app), ['id'], ['created_at']);
-    await this.sql.run(update.sql, update.params).catch((err) => {
-      throw this.conflict(err, `an app with uid "${app.uid}" already exists`);
-    });
+    await this.write(updateOf('apps', appToRow(app), ['id'], ['created_at']), `an app with uid "${app.uid}" already exists`);
     return app;
   }
 
@@ -72,12 +72,10 @@ export class CatalogueRecords {
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
     // Its gate row (claim lock and rate-limit bucket, see migration 4) is born with it; tokens 0
     // at time 0 read as a full bucket. PostgreSQL's claim goes through the gate.
-    await this.sql.runAll([
+    await this.write([
       insertInto('endpoints', endpointToRow(endpoint, this.codec)),
       { sql: 'INSERT INTO endpoint_gates (endpoint_id, tokens, refilled_at) VALUES ($1, 0, 0)', params: [endpoint.id] },
-    ]).catch((err) => {
-      throw this.conflict(err, `an endpoint with uid "${endpoint.uid}" already exists in this app`);
-    });
+    ], `an endpoint with uid "${endpoint.uid}" already exists in this app`);
     return endpoint;
   }
 
@@ -96,9 +94,7 @@ export class CatalogueRecords {
 
   async updateEndpoint(endpoint: Endpoint): Promise<Endpoint> {
     const update = updateOf('endpoints', endpointToRow(endpoint, this.codec), ['id', 'app_id'], ['created_at', 'uid']);
-    await this.sql.run(update.sql, update.params).catch((err) => {
-      throw this.conflict(err, `an endpoint with uid "${endpoint.uid}" already exists in this app`);
-    });
+    await this.write(update, `an endpoint with uid "${endpoint.uid}" already exists in this app`);
     return endpoint;
   }
 
