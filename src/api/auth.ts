@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import { hashToken } from '../security/token-hash.js';
 import { ApiError } from '../errors/api-errors.js';
-import { ACCESS_LEVELS, deniedMessage, type RouteAccess } from './route-access.js';
+import { ACCESS_LEVELS, CAPABILITIES as ALL_CAPABILITIES, deniedMessage, isCapability, missingCapabilityMessage, type Capability, type RouteAccess } from './route-access.js';
 
 /**
  * Who is calling: the admin token (the product's backend, every app), an app token (the product's
@@ -12,7 +12,13 @@ import { ACCESS_LEVELS, deniedMessage, type RouteAccess } from './route-access.j
 export type Principal =
   | { kind: 'admin' }
   | { kind: 'app'; appId: string; tokenId: string }
-  | { kind: 'portal'; appId: string; tokenId: string };
+  | { kind: 'portal'; appId: string; tokenId: string; scope: PortalScope };
+
+/** What one portal link may do (POST …/portal-link `capabilities`) and see (`eventTypes`, null: every type). */
+export interface PortalScope {
+  capabilities: ReadonlySet<Capability>;
+  eventTypes: readonly string[] | null;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +27,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least principal that may call this route (route-access.ts). Every /api route states it. */
     access?: RouteAccess;
+    /** On portal routes: the capability a portal link needs, or null for any link (route-access.ts). */
+    capability?: Capability | null;
   }
 }
 
@@ -51,7 +59,10 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     if (!token || (token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now())) {
       throw new ApiError('unauthorized', 'invalid or expired API token');
     }
-    request.principal = { kind: token.kind === 'portal' ? 'portal' : 'app', appId: token.appId, tokenId: token.id };
+    request.principal =
+      token.kind === 'portal'
+        ? { kind: 'portal', appId: token.appId, tokenId: token.id, scope: portalScope(token.capabilities ?? null, token.eventTypes ?? null) }
+        : { kind: 'app', appId: token.appId, tokenId: token.id };
   });
   app.addHook('preValidation', async (request) => {
     const principal = request.principal;
@@ -59,5 +70,16 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     // A route that forgot to say fails closed: admin only (build-server.ts also refuses to start).
     const needed = request.routeOptions.config?.access ?? 'admin';
     if (ACCESS_LEVELS[principal.kind] < ACCESS_LEVELS[needed]) throw new ApiError('forbidden', deniedMessage(needed));
+    // A scoped portal link: the route's capability (route-access.ts). Admin and app tokens hold them all.
+    const capability = request.routeOptions.config?.capability;
+    if (principal.kind === 'portal' && capability && !principal.scope.capabilities.has(capability)) {
+      throw new ApiError('forbidden', missingCapabilityMessage(capability));
+    }
   });
+}
+
+/** A link stored before capabilities existed (null) may do everything, as it could when issued. */
+function portalScope(capabilities: string[] | null, eventTypes: string[] | null): PortalScope {
+  const held = capabilities === null ? ALL_CAPABILITIES : capabilities.filter(isCapability);
+  return { capabilities: new Set(held), eventTypes };
 }

@@ -1,6 +1,8 @@
 // Who may call which route, as data. Each route's `config.access` names the least principal that
-// may call it; the auth hook (auth.ts) compares it with the caller's rank. README's "Token rights"
-// table describes the same three levels.
+// may call it; the auth hook (auth.ts) compares it with the caller's rank. A route open to portal
+// links also names the `capability` a link needs for it (or null: any link), so a scoped link
+// (`capabilities` at POST …/portal-link) is refused by the API, not only hidden in the portal.
+// docs/tenants-and-tokens.md's rights table describes the same data.
 //
 //   portal: a portal link's token: the tenant's own people managing their endpoints
 //   app:    an app token: the product's backend for one tenant (adds publishing)
@@ -11,6 +13,22 @@ export type RouteAccess = 'portal' | 'app' | 'admin';
 /** Higher may do everything lower may. */
 export const ACCESS_LEVELS: Record<RouteAccess, number> = { portal: 0, app: 1, admin: 2 };
 
+/** What a portal link may be limited to. A link without `capabilities` gets all of them. */
+export const CAPABILITIES = [
+  'endpoints:read',
+  'endpoints:write',
+  'secrets:read',
+  'secrets:rotate',
+  'messages:read',
+  'messages:resend',
+  'recover',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export function isCapability(value: string): value is Capability {
+  return (CAPABILITIES as readonly string[]).includes(value);
+}
+
 /** The 403 message: what the route needs, and what the caller's token is for instead. */
 export function deniedMessage(needed: RouteAccess): string {
   return needed === 'admin'
@@ -19,7 +37,36 @@ export function deniedMessage(needed: RouteAccess): string {
         'it manages its own endpoints and reads their messages and attempts';
 }
 
-/** Route options' `config` for each level, so route files read `{ config: portalAccess }`. */
+/** The 403 message for a scoped portal link that lacks the route's capability. */
+export function missingCapabilityMessage(capability: Capability): string {
+  return `this portal link does not have the "${capability}" capability; ask for a link issued with it`;
+}
+
+export interface AccessConfig {
+  access: RouteAccess;
+  /** Portal routes only: the capability a portal link needs, or null when any link may call it. */
+  capability?: Capability | null;
+}
+
+/** Route options' `config` for each level, so route files read `{ config: adminAccess }`. */
 export const adminAccess = { access: 'admin' } as const;
 export const appAccess = { access: 'app' } as const;
-export const portalAccess = { access: 'portal' } as const;
+/** A portal route every link may call whatever its capabilities (what the portal needs to show itself). */
+export const portalAnyLink = { access: 'portal', capability: null } as const;
+/** A portal route a link may call only when it holds `capability`. */
+export const portalNeeds = <C extends Capability>(capability: C) => ({ access: 'portal', capability }) as const;
+
+/**
+ * Why a guarded route's config is not a decision, or null when it is. build-server.ts refuses to
+ * start on a problem: who may call a route, and with which capability, is never a default.
+ */
+export function accessProblem(config: Partial<AccessConfig> | undefined): string | null {
+  const access = config?.access;
+  if (!access || !(access in ACCESS_LEVELS)) return "must state config.access ('admin' | 'app' | 'portal')";
+  if (access !== 'portal') return null;
+  if (config.capability === undefined) {
+    return 'is open to portal links and must state config.capability (use portalNeeds(<capability>) or portalAnyLink from route-access.ts)';
+  }
+  if (config.capability !== null && !isCapability(config.capability)) return `names an unknown capability "${config.capability}"`;
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { Message } from '../domain/model.js';
 import type { EntityRef } from '../store/insights.js';
-import type { Page, PageRequest, Store } from '../store/store.js';
+import type { MessageQuery, Page, PageRequest, Store } from '../store/store.js';
 
 /**
  * The entity id as typed in a URL is text, but messages keep the id's JSON type (25 or "25"):
@@ -12,6 +12,6 @@ export function entityRef(type: string, id: string): EntityRef {
 }
 
 /** Messages about one entity, newest first. */
-export function listMessagesByEntity(store: Store, appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>> {
+export function listMessagesByEntity(store: Store, appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>> {
   return store.listMessagesByEntity(appId, entity, page);
 }

@@ -4,7 +4,8 @@ import { Pagination } from '../schemas.js';
 import { messageJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
-import { portalAccess } from '../route-access.js';
+import { portalNeeds } from '../route-access.js';
+import { allowedEventTypes } from '../portal-scope.js';
 
 export const EntityParams = Type.Object({
   appId: Type.String({ maxLength: 128 }),
@@ -16,11 +17,11 @@ export const EntityParams = Type.Object({
 export function entityMessageRoutes(api: Api, ctx: ApiContext): void {
   api.get(
     '/api/v1/apps/:appId/entities/:entityType/:entityId/messages',
-    { config: portalAccess, schema: { params: EntityParams, querystring: Pagination, tags: ['messages'], summary: 'Messages about one entity, newest first' } },
+    { config: portalNeeds('messages:read'), schema: { params: EntityParams, querystring: Pagination, tags: ['messages'], summary: 'Messages about one entity, newest first' } },
     async (req) => {
       const app = tenantApp(req);
       const entity = entityRef(req.params.entityType, req.params.entityId);
-      const result = await listMessagesByEntity(ctx.store, app.id, entity, page(req.query, 'msg'));
+      const result = await listMessagesByEntity(ctx.store, app.id, entity, { ...page(req.query, 'msg'), eventTypes: allowedEventTypes(req) ?? undefined });
       return { ...result, data: result.data.map(messageJson) };
     },
   );

@@ -6,7 +6,7 @@ import { ApiError } from '../../errors/api-errors.js';
 import { EndpointParams } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
 import type { Api, ApiContext } from './context.js';
-import { portalAccess } from '../route-access.js';
+import { portalNeeds } from '../route-access.js';
 
 export const RecoverCreate = Type.Object(
   { since: Type.String({ format: 'date-time', description: 'ISO 8601 time: failed deliveries created since then are sent again' }) },
@@ -38,7 +38,7 @@ export function taskRoutes(api: Api, ctx: ApiContext): void {
     endpoints.set(req, await ctx.endpoints.get(tenantApp(req).id, endpointId));
   };
 
-  api.post('/api/v1/apps/:appId/endpoints/:endpointId/recover', { config: portalAccess, preValidation: loadEndpoint, schema: { params: EndpointParams, body: RecoverCreate, tags: ['endpoints'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/endpoints/:endpointId/recover', { config: portalNeeds('recover'), preValidation: loadEndpoint, schema: { params: EndpointParams, body: RecoverCreate, tags: ['endpoints'] } }, async (req, reply) => {
     const endpoint = endpoints.get(req)!;
     const since = new Date(req.body.since);
     if (Number.isNaN(since.getTime())) throw new ApiError('validation_error', `since must be an ISO 8601 time, got "${req.body.since}"`);
@@ -48,7 +48,7 @@ export function taskRoutes(api: Api, ctx: ApiContext): void {
     return taskJson(task);
   });
 
-  api.get('/api/v1/apps/:appId/tasks/:taskId', { config: portalAccess, schema: { params: TaskParams, tags: ['tasks'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/tasks/:taskId', { config: portalNeeds('recover'), schema: { params: TaskParams, tags: ['tasks'] } }, async (req) => {
     return taskJson(await ctx.recovery.get(tenantApp(req).id, req.params.taskId));
   });
 }
