@@ -12,6 +12,7 @@ export function appJson(app: App) {
     uid: app.uid,
     name: app.name,
     retrySchedule: app.retrySchedule?.map(formatIsoDuration) ?? null,
+    allowedOrigins: app.allowedOrigins,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };

@@ -3,6 +3,7 @@ import type { App } from '../domain/model.js';
 import { ApiError, notFound } from '../errors/api-errors.js';
 import type { AppCreateBody, AppPatchBody } from '../schemas/bodies.js';
 import type { Store } from '../store/store.js';
+import { checkFrameOrigins } from '../domain/frame-origins.js';
 import { parseSchedule } from './endpoint-settings.js';
 
 export class AppService {
@@ -15,6 +16,7 @@ export class AppService {
       uid: this.checkUid(body.uid ?? null),
       name: body.name,
       retrySchedule: body.retrySchedule ? parseSchedule(body.retrySchedule) : null,
+      allowedOrigins: checkFrameOrigins(body.allowedOrigins ?? []),
       createdAt: now,
       updatedAt: now,
     });
@@ -37,6 +39,7 @@ export class AppService {
     if (body.name !== undefined) next.name = body.name;
     if (body.uid !== undefined) next.uid = this.checkUid(body.uid);
     if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
+    if (body.allowedOrigins !== undefined) next.allowedOrigins = checkFrameOrigins(body.allowedOrigins);
     return this.store.updateApp(next);
   }
 

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { portalEmbedScriptRoute } from './portal-embed.js';
 
 /**
  * `vite build` output. This file sits three levels below the package root both as source
@@ -11,14 +12,21 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dist/dashboard/', import.meta.url));
 
 // The dashboard loads nothing from elsewhere and runs no inline script; the portal token rides in
-// the URL fragment, and no-referrer keeps even the page's path out of other sites' logs.
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
+// the URL fragment, and no-referrer keeps even the page's path out of other sites' logs. Only a
+// portal link's page may be framed, and only by the origins that link allows (portal-embed.ts).
+export function securityHeaders(frameAncestors: readonly string[] = []): Record<string, string> {
+  const framing = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'";
+  return {
+    'content-security-policy':
+      `default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors ${framing}; form-action 'self'`,
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    // Older browsers ignore frame-ancestors; X-Frame-Options has no "these origins" form, so a
+    // page some origins may frame sends none and relies on the CSP.
+    ...(frameAncestors.length > 0 ? {} : { 'x-frame-options': 'DENY' }),
+  };
+}
+const SECURITY_HEADERS = securityHeaders();
 
 /**
  * Serves the web dashboard (src/dashboard) at `/`: hashed assets cached for good, index.html
@@ -26,8 +34,12 @@ const SECURITY_HEADERS = {
  * redirected to the matching client-side route (single-page app fallback). /api/… paths never
  * reach the fallback.
  */
-export async function dashboardRoutes(app: FastifyInstance, options: { version: string; root?: string }): Promise<void> {
+export async function dashboardRoutes(
+  app: FastifyInstance,
+  options: { version: string; root?: string; portalFrameAncestors?: (linkId: string) => Promise<string[]> },
+): Promise<void> {
   const root = options.root ?? DASHBOARD_DIR;
+  portalEmbedScriptRoute(app);
   if (!existsSync(`${root}/index.html`)) {
     // Not built (running from source without `npm run build`): say so where the page would be.
     app.get('/', { schema: { summary: 'The web dashboard' } }, async () => ({
@@ -43,10 +55,17 @@ export async function dashboardRoutes(app: FastifyInstance, options: { version: 
 
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, { root, serve: false });
-    const sendIndex = (reply: FastifyReply) =>
-      reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).sendFile('index.html', { cacheControl: false });
+    const sendIndex = (reply: FastifyReply, headers = SECURITY_HEADERS) =>
+      reply.headers({ ...headers, 'cache-control': 'no-cache' }).sendFile('index.html', { cacheControl: false });
 
     scope.get('/', { schema: { summary: 'The web dashboard' } }, async (_req, reply) => sendIndex(reply));
+    // A portal link's page: the same app, framable by the origins the link allows (none when the
+    // link is unknown, expired or revoked; the page then shows the expired screen on its own).
+    scope.get<{ Querystring: { link?: string } }>('/portal', { schema: { summary: 'A portal link\'s page', hide: true } }, async (req, reply) => {
+      const linkId = typeof req.query.link === 'string' && req.query.link.length <= 64 ? req.query.link : null;
+      const origins = linkId && options.portalFrameAncestors ? await options.portalFrameAncestors(linkId) : [];
+      return sendIndex(reply, securityHeaders(origins));
+    });
     scope.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, async (req, reply) => {
       const path = req.params['*'];
       if (path === 'api' || path.startsWith('api/')) return reply.callNotFound();
