@@ -5,7 +5,8 @@ import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js'
 import { attemptJson, messageJson, publishedJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
-import { appAccess, portalAccess } from '../route-access.js';
+import { appAccess, portalNeeds } from '../route-access.js';
+import { allowedEventTypes, visibleMessage } from '../portal-scope.js';
 
 const BATCH_BODY_LIMIT_FACTOR = 16;
 
@@ -30,34 +31,38 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
     return { data: results.map(publishedJson) };
   });
 
-  api.get('/api/v1/apps/:appId/messages', { config: portalAccess, schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages', { config: portalNeeds('messages:read'), schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
-    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType });
+    // A scoped portal link lists only its event types (portal-scope.ts).
+    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, eventTypes: allowedEventTypes(req) ?? undefined });
     return { ...result, data: result.data.map(messageJson) };
   });
 
-  api.get('/api/v1/apps/:appId/messages/:msgId', { config: portalAccess, schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages/:msgId', { config: portalNeeds('messages:read'), schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
-    return messageJson(await ctx.messages.get(app.id, req.params.msgId));
+    return messageJson(visibleMessage(req, await ctx.messages.get(app.id, req.params.msgId)));
   });
 
-  api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { config: portalAccess, schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { config: portalNeeds('messages:read'), schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
-    await ctx.messages.get(app.id, req.params.msgId);
+    visibleMessage(req, await ctx.messages.get(app.id, req.params.msgId));
     const result = await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, { ...page(req.query, 'atm'), status: req.query.status });
     return { ...result, data: result.data.map(attemptJson) };
   });
 
-  api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { config: portalAccess, schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/endpoints/:endpointId/attempts', { config: portalNeeds('endpoints:read'), schema: { params: EndpointParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {
     const app = tenantApp(req);
     await ctx.endpoints.get(app.id, req.params.endpointId);
-    const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, { ...page(req.query, 'atm'), status: req.query.status });
+    const result = await ctx.store.listAttemptsForEndpoint(app.id, req.params.endpointId, {
+      ...page(req.query, 'atm'), status: req.query.status, eventTypes: allowedEventTypes(req) ?? undefined,
+    });
     return { ...result, data: result.data.map(attemptJson) };
   });
 
-  api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { config: portalAccess, schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {
+  api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { config: portalNeeds('messages:resend'), schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {
     const app = tenantApp(req);
     const endpoint = await ctx.endpoints.get(app.id, req.params.endpointId);
+    visibleMessage(req, await ctx.messages.get(app.id, req.params.msgId));
     const delivery = await ctx.messages.resend(app.id, req.params.msgId, endpoint);
     reply.status(202);
     return { deliveryId: delivery.id, msgId: delivery.msgId, endpointId: delivery.endpointId, status: delivery.status };

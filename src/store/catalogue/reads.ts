@@ -8,6 +8,17 @@ import type { AttemptQuery, MessageQuery, Page, PageRequest } from '../store.js'
 
 // What the API and the dashboard read back: messages and attempts. Not on the delivery path.
 
+/**
+ * `AND <expr> IN (…)` over a scoped portal link's event types (MessageQuery.eventTypes), its
+ * placeholders numbered from `from`; nothing when the list is not limited.
+ */
+function typesIn(expr: string, types: readonly string[] | undefined, from: number): { sql: string; params: (string | null)[] } {
+  if (!types) return { sql: '', params: [] };
+  // An empty list sees nothing: IN () is not SQL, and NULL matches no row.
+  const list = types.length ? [...types] : [null];
+  return { sql: ` AND ${expr} IN (${list.map((_, i) => `$${from + i}`).join(', ')})`, params: list };
+}
+
 /** Ids and created_at come from the clock a moment apart; the margin keeps rows at the window's edge in. */
 const ID_MARGIN_MS = 10 * 60_000;
 
@@ -20,11 +31,12 @@ export class CatalogueReads {
   }
 
   async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
+    const types = typesIn('event_type', query.eventTypes, 5);
     const rows = await this.sql.rows(
       `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id < $2)
-         AND ($3::text IS NULL OR event_type = $3)
+         AND ($3::text IS NULL OR event_type = $3)${types.sql}
        ORDER BY id DESC LIMIT $4`,
-      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1],
+      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, ...types.params],
     );
     return toPage(rows.map((r) => rowToMessage(r)), query.limit);
   }
@@ -34,14 +46,15 @@ export class CatalogueReads {
    * Entity ids are stored JSON-encoded (rows.ts), so 25 and "25" are different values: the
    * caller lists the spellings it wants.
    */
-  async listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>> {
+  async listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>> {
     if (entity.ids.length === 0) return { data: [], iterator: null, done: true };
     const ids = entity.ids.map((_, i) => `$${i + 5}`).join(', ');
+    const types = typesIn('event_type', page.eventTypes, 5 + entity.ids.length);
     const rows = await this.sql.rows(
       `SELECT * FROM messages WHERE app_id = $1 AND entity_type = $2 AND entity_id IN (${ids})
-         AND ($3::text IS NULL OR id < $3)
+         AND ($3::text IS NULL OR id < $3)${types.sql}
        ORDER BY id DESC LIMIT $4`,
-      [appId, entity.type, page.iterator ?? null, page.limit + 1, ...entity.ids.map((id) => JSON.stringify(id))],
+      [appId, entity.type, page.iterator ?? null, page.limit + 1, ...entity.ids.map((id) => JSON.stringify(id)), ...types.params],
     );
     return toPage(rows.map((r) => rowToMessage(r)), page.limit);
   }
@@ -72,11 +85,12 @@ export class CatalogueReads {
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {
+    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 6);
     const rows = await this.sql.rows(
       `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
-         AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)
+         AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)${types.sql}
        ORDER BY id DESC LIMIT $5`,
-      [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1],
+      [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, ...types.params],
     );
     return toPage(rows.map(rowToAttempt), q.limit);
   }
