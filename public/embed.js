@@ -44,6 +44,12 @@
     }
 
     connectedCallback() {
+      // A getLink set before this script ran sits on the element itself, hiding the setter.
+      if (Object.prototype.hasOwnProperty.call(this, 'getLink')) {
+        const fn = this.getLink;
+        delete this.getLink;
+        this._getLink = typeof fn === 'function' ? fn : null;
+      }
       window.addEventListener('message', this._onMessage);
       const src = this.getAttribute('src') || this.getAttribute('link');
       if (src) this._load(src, this.getAttribute('expires-at'));

@@ -11,12 +11,25 @@ import { EndpointEdit } from './screens/endpoint-edit';
 import { EndpointDetails } from './endpoint/endpoint-details';
 import { MessagesScreen } from './messages/messages-screen';
 import { MessageDetail } from './messages/message-detail';
+import { startFrameBridge, tellHost } from './embed/frame-bridge';
+import { PortalScopeProvider } from './api/portal-scope';
 
 /** The shell: who is signed in, the header, and which screen the URL names. */
 export function App() {
   const route = useRoute();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [signedOutBecause, setSignedOutBecause] = useState<string | null>(null);
+
+  // Framed by <herald-portal> (embed/frame-bridge.ts): a fresh link from the host page replaces the
+  // token in place, for the same app only. Runs before the effect below reads the link's fragment.
+  useEffect(() => startFrameBridge((appId, token) => {
+    const current = loadSession();
+    if (current?.kind !== 'portal' || current.appId !== appId) return false;
+    const next: Session = { kind: 'portal', token, appId };
+    saveSession(next);
+    setSession(next);
+    return true;
+  }), []);
 
   // A portal link signs its tenant in, then leaves the token out of the address bar and history.
   useEffect(() => {
@@ -36,6 +49,7 @@ export function App() {
   const endPortal = (reason: PortalEnd) => {
     clearSession();
     setSession(null);
+    if (reason === 'expired') tellHost({ herald: 'expired' });
     navigate(`#/portal-expired${reason === 'expired' ? '' : `?reason=${reason}`}`, { replace: true });
   };
 
@@ -88,7 +102,9 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        <Screen route={route} session={session} />
+        <PortalScopeProvider session={session}>
+          <Screen route={route} session={session} />
+        </PortalScopeProvider>
       </main>
     </ApiContext.Provider>
   );
