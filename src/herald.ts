@@ -16,6 +16,8 @@ import { applyConfigFile } from './services/apply-config-file.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { MessageService } from './services/message-service.js';
 import { TokenService } from './services/token-service.js';
+import { BrandingService } from './services/branding-service.js';
+import { loadBrandDefaults } from './services/branding-defaults.js';
 import { openStore } from './store/open-store.js';
 import { DeferredCodec } from './security/deferred-codec.js';
 import { ProcessPresence } from './security/process-presence.js';
@@ -59,6 +61,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
   // Endpoint secrets, TLS settings, headers and query parameters are sealed with AES-256-GCM before
   // they reach the database. The key is checked against the database's record of it once the store
   // is open: a process with another key (or none, for a database that has one) refuses to start.
+  // Read before the store opens: a bad --brand-logo file stops the start before anything else runs.
+  const brandDefaults = loadBrandDefaults(config);
   const codec = new DeferredCodec();
   const store = await openStore(databaseLocation(config), { codec, logger: log.child({ component: 'store' }) });
   let presence: ProcessPresence | null = null;
@@ -135,7 +139,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       publicUrl: () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl,
       tokenRateLimit: config.tokenRateLimit,
       adminRateLimit: config.adminRateLimit,
-      productName: config.productName,
+      branding: new BrandingService(store, brandDefaults),
     },
   );
   metricsRoute(server, metrics);

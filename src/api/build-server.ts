@@ -8,6 +8,8 @@ import { installAuth, PUBLIC_API_PATHS } from './auth.js';
 import { installPortalLimits } from './portal-limit.js';
 import type { RouteAccess } from './route-access.js';
 import { brandingRoutes } from './routes/branding.js';
+import { appBrandingRoutes } from './routes/app-branding.js';
+import type { BrandingService } from '../services/branding-service.js';
 import { installOpenApi } from './openapi.js';
 import { installTenancy } from './tenancy.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -51,8 +53,8 @@ export interface ServerOptions {
   /** Requests per second per app token / for the admin token; 0 = unlimited. */
   tokenRateLimit: number;
   adminRateLimit: number;
-  /** Named to customers in the portal (an expired link: "ask <product> for a new one"); null = unnamed. */
-  productName?: string | null;
+  /** The portal's branding: the server's defaults and each app's own (public /branding, /api/v1/apps/{appId}/branding). */
+  branding: BrandingService;
 }
 
 /** Longest path segment the router passes on to the route's schema. */
@@ -115,7 +117,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
       return reply.status(503).send({ code: 'not_ready', message: `store unreachable: ${(err as Error).message}` });
     }
   });
-  brandingRoutes(app, { productName: options.productName ?? null });
+  brandingRoutes(app, options.branding);
   await dashboardRoutes(app, { version: options.version });
 
   // Routes live in a registered plugin so that hooks added by plugins above apply to all of them.
@@ -128,6 +130,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     statsRoutes(routes, ctx);
     entityMessageRoutes(routes, ctx);
     taskRoutes(routes, ctx);
+    appBrandingRoutes(routes, options.branding);
     tokenRoutes(routes, {
       ...ctx,
       tokens: options.tokens,

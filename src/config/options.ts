@@ -39,6 +39,12 @@ export interface ServerConfig {
   publicUrl: string | null;
   /** The product running Herald, named to customers in the portal ("ask <product> for a new link"); null = unnamed. */
   productName: string | null;
+  /** The portal's accent colour, #rrggbb, for apps that set none; null = Herald's own. */
+  brandAccent: string | null;
+  /** The portal's theme for apps that set none: light, dark or auto (the browser's preference). */
+  brandTheme: 'light' | 'dark' | 'auto';
+  /** A PNG, JPEG or WebP file (at most 64 KiB): the portal's logo for apps that upload none; null = none. */
+  brandLogo: string | null;
   /** 32-byte key for secrets at rest (base64 or hex); default: generated into the data folder. */
   encryptionKey: string | null;
   /** API requests per second one app token may make; 0 = unlimited. */
@@ -105,6 +111,19 @@ const logLevel: Parser<string> = (raw) => {
   return raw;
 };
 
+// Branding (docs/branding.md): the same rules as PUT /api/v1/apps/{appId}/branding.
+const accentColour: Parser<string | null> = (raw) => {
+  const value = raw.trim();
+  if (!value) return null;
+  if (!/^#[0-9a-fA-F]{6}$/.test(value)) throw new Error(`brand accent must be a colour written #rrggbb, e.g. #2457c5, got "${raw}"`);
+  return value.toLowerCase();
+};
+const brandTheme: Parser<'light' | 'dark' | 'auto'> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (value !== 'light' && value !== 'dark' && value !== 'auto') throw new Error(`brand theme must be light, dark or auto, got "${raw}"`);
+  return value;
+};
+
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
@@ -131,6 +150,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   configFile: null,
   publicUrl: null,
   productName: null,
+  brandAccent: null,
+  brandTheme: 'auto',
+  brandLogo: null,
   tokenRateLimit: 50,
   adminRateLimit: 0,
   encryptionKey: null,
@@ -161,6 +183,9 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'HERALD_BODY_LIMIT', description: 'largest accepted API request body', parse: int('body limit') },
   { key: 'publicUrl', flag: '--public-url <url>', env: 'HERALD_PUBLIC_URL', description: 'URL users reach Herald at, for portal links (default http://<host>:<port>)', parse: String },
   { key: 'productName', flag: '--product-name <name>', env: 'HERALD_PRODUCT_NAME', description: 'your product\'s name, shown to customers in the portal (e.g. "ask Acme for a new link")', parse: (raw) => raw.trim() || null },
+  { key: 'brandAccent', flag: '--brand-accent <colour>', env: 'HERALD_BRAND_ACCENT', description: 'portal accent colour for apps that set none, e.g. #2457c5 (text on it is black or white, whichever passes WCAG AA)', parse: accentColour },
+  { key: 'brandTheme', flag: '--brand-theme <theme>', env: 'HERALD_BRAND_THEME', description: 'portal theme for apps that set none: light, dark or auto (follows the browser)', parse: brandTheme },
+  { key: 'brandLogo', flag: '--brand-logo <file>', env: 'HERALD_BRAND_LOGO', description: 'portal logo for apps that upload none: a PNG, JPEG or WebP file of at most 64 KiB', parse: (raw) => raw.trim() || null },
   { key: 'encryptionKey', flag: '--encryption-key <key>', env: 'HERALD_ENCRYPTION_KEY', description: 'key for secrets at rest, 32 bytes base64/hex (default: generated into the data folder)', parse: String, hidden: true },
   { key: 'tokenRateLimit', flag: '--token-rate-limit <n>', env: 'HERALD_TOKEN_RATE_LIMIT', description: 'API requests per second per app token (0 = unlimited)', parse: int('token rate limit') },
   { key: 'adminRateLimit', flag: '--admin-rate-limit <n>', env: 'HERALD_ADMIN_RATE_LIMIT', description: 'API requests per second for the admin token (0 = unlimited)', parse: int('admin rate limit') },

@@ -17,6 +17,8 @@ export const API_ERRORS = {
   conflict: 409,
   endpoint_unreadable: 409,
   unsupported_media_type: 415,
+  /** A logo whose bytes are not the image its content-type names (or not an accepted image at all). */
+  invalid_image: 400,
   payload_too_large: 413,
   request_timeout: 408,
   rate_limited: 429,

@@ -1,4 +1,5 @@
 import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
+import type { AppBranding, BrandLogo, BrandLogoInfo } from '../domain/branding.js';
 import type { EntityRef, HourlyAttemptStats } from './insights.js';
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
 import type { Task } from '../domain/task.js';
@@ -194,4 +195,15 @@ export interface Store {
   hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
   /** Messages whose entity matches `entity`, newest first. */
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>>;
+
+  // Per-app branding for the portal (src/store/catalogue/branding-records.ts).
+  getAppBranding(appId: string): Promise<AppBranding | null>;
+  /** Creates or replaces the app's name, accent and theme. */
+  putAppBranding(branding: AppBranding): Promise<AppBranding>;
+  deleteAppBranding(appId: string): Promise<boolean>;
+  /** The app's logo without its bytes; null when it has none. */
+  getLogoInfo(appId: string): Promise<BrandLogoInfo | null>;
+  getLogo(appId: string): Promise<BrandLogo | null>;
+  putLogo(appId: string, logo: BrandLogo): Promise<void>;
+  deleteLogo(appId: string): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import { StoreConflictError } from '../../src/store/errors.js';
 import type { ClaimedDelivery, Store } from '../../src/store/store.js';
 import { defineEncryptionContract } from './encryption-contract.js';
 import { defineInsightsContract } from './insights-contract.js';
+import { defineBrandingContract } from './branding-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
@@ -17,6 +18,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineOperationsContract(backend, factory);
   defineEncryptionContract(backend, factory);
   defineInsightsContract(backend, factory);
+  defineBrandingContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

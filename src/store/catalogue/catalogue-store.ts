@@ -6,6 +6,8 @@ import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
 import type { AttemptQuery, MessageQuery, PageRequest } from '../store.js';
+import type { AppBranding, BrandLogo } from '../../domain/branding.js';
+import { BrandingRecords } from './branding-records.js';
 import { OperationRecords } from './operation-records.js';
 import { CatalogueReads } from './reads.js';
 import { CatalogueRecords } from './records.js';
@@ -19,11 +21,13 @@ export abstract class CatalogueStore {
   private readonly records: CatalogueRecords;
   private readonly reads: CatalogueReads;
   private readonly operations: OperationRecords;
+  private readonly branding: BrandingRecords;
 
   protected constructor(sql: SqlRunner, codec: SecretCodec) {
     this.records = new CatalogueRecords(sql, codec);
     this.reads = new CatalogueReads(sql);
     this.operations = new OperationRecords(sql);
+    this.branding = new BrandingRecords(sql);
   }
 
   createApp(app: App) { return this.records.createApp(app); }
@@ -62,4 +66,12 @@ export abstract class CatalogueStore {
   sampleSealedValues(limit: number) { return this.operations.sampleSealedValues(limit); }
   registerProcess(process: ProcessRecord) { return this.operations.registerProcess(process); }
   unregisterProcess(id: string) { return this.operations.unregisterProcess(id); }
+
+  getAppBranding(appId: string) { return this.branding.getAppBranding(appId); }
+  putAppBranding(branding: AppBranding) { return this.branding.putAppBranding(branding); }
+  deleteAppBranding(appId: string) { return this.branding.deleteAppBranding(appId); }
+  getLogoInfo(appId: string) { return this.branding.getLogoInfo(appId); }
+  getLogo(appId: string) { return this.branding.getLogo(appId); }
+  putLogo(appId: string, logo: BrandLogo) { return this.branding.putLogo(appId, logo); }
+  deleteLogo(appId: string) { return this.branding.deleteLogo(appId); }
 }

@@ -205,6 +205,30 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       CREATE INDEX messages_by_entity ON messages(app_id, entity_type, entity_id, id) WHERE entity_type IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'app_branding',
+    // Per-app branding for the portal (docs/branding.md): name, accent and theme in one row; the
+    // logo's bytes in a table of their own, so reading the branding never loads the image. In the
+    // database rather than on disk, so every process sharing the store serves the same logo.
+    sql: `
+      CREATE TABLE app_branding (
+        app_id TEXT PRIMARY KEY REFERENCES apps(id) ON DELETE CASCADE,
+        product_name TEXT,
+        accent TEXT,
+        theme TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE app_logos (
+        app_id TEXT PRIMARY KEY REFERENCES apps(id) ON DELETE CASCADE,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        etag TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): void {
