@@ -4,6 +4,7 @@ import { useAction, useApi } from '../hooks';
 import { link } from '../router';
 import { formatLatency, formatTime, prettyBody } from '../ui/format';
 import { ErrorNote, StatusNote } from '../ui/notes';
+import { useCan } from '../api/portal-scope';
 import { StatusBadge } from '../ui/status-badge';
 
 function Headers({ headers, label }: { headers: Record<string, string>; label: string }) {
@@ -24,6 +25,7 @@ function Headers({ headers, label }: { headers: Record<string, string>; label: s
 /** One attempt exactly as sent and as answered, with a way to deliver its message again. */
 export function AttemptDetail({ appId, attempt, eventType, onClose }: { appId: string; attempt: Attempt; eventType?: string; onClose?: () => void }) {
   const api = useApi();
+  const canResend = useCan('messages:resend');
   const resend = useAction(() =>
     api.post<{ deliveryId: string }>(`/apps/${seg(appId)}/messages/${seg(attempt.msgId)}/endpoints/${seg(attempt.endpointId)}/resend`),
   );
@@ -65,11 +67,13 @@ export function AttemptDetail({ appId, attempt, eventType, onClose }: { appId: s
           )}
         </section>
       </div>
-      <div class="row">
-        <button type="button" onClick={() => void resend.run()} disabled={resend.busy}>
-          Resend message
-        </button>
-      </div>
+      {canResend && (
+        <div class="row">
+          <button type="button" onClick={() => void resend.run()} disabled={resend.busy}>
+            Resend message
+          </button>
+        </div>
+      )}
       <ErrorNote error={resend.error}>Could not resend: </ErrorNote>
       {resend.succeeded && <StatusNote>Queued for delivery again; the new attempt appears in the log.</StatusNote>}
     </article>

@@ -11,6 +11,7 @@ import { RecoverPanel } from './recover-panel';
 import { TestEventPanel } from './test-event-panel';
 import { SecretPanel } from './secret-panel';
 import { StatsChart } from './stats-chart';
+import { useCan } from '../api/portal-scope';
 
 /** One endpoint: its settings at a glance, secret, test, health over 24 h and every attempt. */
 export function EndpointDetails({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -27,6 +28,11 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
   });
   const ep = loaded.data;
   const [latest, setLatest] = useState<string>();
+  // A scoped portal link sees only the controls it may use (api/portal-scope.tsx).
+  const canWrite = useCan('endpoints:write');
+  const canReveal = useCan('secrets:read');
+  const canRotate = useCan('secrets:rotate');
+  const canRecover = useCan('recover');
 
   return (
     <section>
@@ -37,7 +43,7 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
         <>
           <div class="title-row">
             <h1 class="break">{endpointLabel(ep)}</h1>
-            <div class="row">
+            {canWrite && <div class="row">
               <a class="button" href={link('apps', appId, 'endpoints', endpointId, 'edit')}>
                 Edit
               </a>
@@ -52,7 +58,7 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
               >
                 Delete
               </button>
-            </div>
+            </div>}
           </div>
           <ErrorNote error={toggle.error ?? remove.error} />
           {ep.description && <p>{ep.description}</p>}
@@ -67,12 +73,12 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
             <div><dt>Created</dt><dd>{formatTime(ep.createdAt)}</dd></div>
           </dl>
           <div class="grid-2">
-            <SecretPanel appId={appId} endpointId={endpointId} />
-            <TestEventPanel appId={appId} endpointId={endpointId} eventTypes={ep.eventTypes} />
+            {(canReveal || canRotate) && <SecretPanel appId={appId} endpointId={endpointId} />}
+            {canWrite && <TestEventPanel appId={appId} endpointId={endpointId} eventTypes={ep.eventTypes} />}
           </div>
           <StatsChart appId={appId} endpointId={endpointId} latestAttempt={latest} />
           <AttemptsLog appId={appId} endpointId={endpointId} onLatest={setLatest} />
-          <RecoverPanel appId={appId} endpointId={endpointId} />
+          {canRecover && <RecoverPanel appId={appId} endpointId={endpointId} />}
         </>
       )}
     </section>

@@ -4,6 +4,7 @@ import type { RotatedSecretOut } from '../api/types';
 import { useAction, useApi } from '../hooks';
 import { formatTime } from '../ui/format';
 import { ErrorNote, StatusNote } from '../ui/notes';
+import { useCan } from '../api/portal-scope';
 
 /** The signing secret: hidden until asked for, and rotated with a grace period for the old one. */
 export function SecretPanel({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -18,6 +19,8 @@ export function SecretPanel({ appId, endpointId }: { appId: string; endpointId: 
     setSecret(result.secret);
   });
   const error = reveal.error ?? rotate.error;
+  const canReveal = useCan('secrets:read');
+  const canRotate = useCan('secrets:rotate');
 
   return (
     <section class="card" aria-labelledby="secret-title">
@@ -31,11 +34,11 @@ export function SecretPanel({ appId, endpointId }: { appId: string; endpointId: 
             Hide
           </button>
         ) : (
-          <button type="button" onClick={() => void reveal.run()} disabled={reveal.busy}>
+          canReveal && <button type="button" onClick={() => void reveal.run()} disabled={reveal.busy}>
             Reveal
           </button>
         )}
-        <button
+        {canRotate && <button
           type="button"
           onClick={() => {
             if (confirm('Rotate the secret? Receivers must switch to the new one; the old one keeps signing for a grace period.')) void rotate.run();
@@ -43,7 +46,7 @@ export function SecretPanel({ appId, endpointId }: { appId: string; endpointId: 
           disabled={rotate.busy}
         >
           Rotate
-        </button>
+        </button>}
       </div>
       <ErrorNote error={error}>{rotate.error ? 'Could not rotate: ' : 'Could not reveal: '}</ErrorNote>
       {rotated && (

@@ -10,6 +10,7 @@ import { endpointLabel, formatLatency, formatTime } from '../ui/format';
 import { ErrorNote, Loading, StatusNote } from '../ui/notes';
 import { StatusBadge } from '../ui/status-badge';
 import { dataText } from '../../wire/raw-json';
+import { useCan } from '../api/portal-scope';
 import { prettyJsonText } from './pretty-json';
 
 /** One message: its payload, and for each endpoint that received it, every attempt. */
@@ -61,6 +62,7 @@ function EndpointDeliveries({ appId, msgId, endpointId, name, attempts }: { appI
   const api = useApi();
   const [openId, setOpenId] = useState<string | null>(null);
   const resend = useAction(() => api.post(`/apps/${seg(appId)}/messages/${seg(msgId)}/endpoints/${seg(endpointId)}/resend`));
+  const canResend = useCan('messages:resend');
   const latest = attempts[0]!;
   return (
     <section class="card" aria-label={`Deliveries to ${name}`}>
@@ -68,9 +70,11 @@ function EndpointDeliveries({ appId, msgId, endpointId, name, attempts }: { appI
         <h3 class="break">
           <a href={link('apps', appId, 'endpoints', endpointId)}>{name}</a> <StatusBadge status={latest.status} code={latest.responseStatus} />
         </h3>
-        <button type="button" onClick={() => void resend.run()} disabled={resend.busy}>
-          Resend
-        </button>
+        {canResend && (
+          <button type="button" onClick={() => void resend.run()} disabled={resend.busy}>
+            Resend
+          </button>
+        )}
       </div>
       <ErrorNote error={resend.error}>Could not resend: </ErrorNote>
       {resend.succeeded && <StatusNote>Queued for delivery again.</StatusNote>}

@@ -6,10 +6,12 @@ import { link } from '../router';
 import { AppHeader } from '../ui/app-header';
 import { ErrorNote, Loading } from '../ui/notes';
 import { PortalLinkPanel } from './portal-link-panel';
+import { useCan } from '../api/portal-scope';
 
 /** One app: its endpoints, and for admins the portal link to hand to the tenant. */
 export function AppHome({ appId }: { appId: string }) {
   const api = useApi();
+  const canWrite = useCan('endpoints:write');
   const list = usePaged((iterator) => api.get<Page<Endpoint>>(`/apps/${seg(appId)}/endpoints`, { limit: 50, iterator }), [appId]);
 
   return (
@@ -17,9 +19,11 @@ export function AppHome({ appId }: { appId: string }) {
       <AppHeader appId={appId} section="endpoints" />
       <div class="title-row">
         <h1>Endpoints</h1>
-        <a class="button primary" href={link('apps', appId, 'endpoints', 'new')}>
-          Add endpoint
-        </a>
+        {canWrite && (
+          <a class="button primary" href={link('apps', appId, 'endpoints', 'new')}>
+            Add endpoint
+          </a>
+        )}
       </div>
       <ErrorNote error={list.error} />
       {list.loading && <Loading what="endpoints" />}

@@ -3,6 +3,7 @@ import { seg } from '../api/client';
 import type { App } from '../api/types';
 import { useApi, useLoad } from '../hooks';
 import { link } from '../router';
+import { useCan } from '../api/portal-scope';
 
 type Section = 'endpoints' | 'messages';
 
@@ -13,6 +14,7 @@ type Section = 'endpoints' | 'messages';
 export function AppHeader({ appId, section, trail = [] }: { appId: string; section?: Section; trail?: Array<{ href?: string; label: ComponentChildren }> }) {
   const api = useApi();
   const app = useLoad(() => api.get<App>(`/apps/${seg(appId)}`), [appId]);
+  const canReadMessages = useCan('messages:read');
   const crumbs = [
     ...(api.isAdmin ? [{ href: '#/apps', label: 'Apps' as ComponentChildren }] : []),
     { href: link('apps', appId), label: (app.data?.name ?? appId) as ComponentChildren },
@@ -32,9 +34,11 @@ export function AppHeader({ appId, section, trail = [] }: { appId: string; secti
           <a href={link('apps', appId)} aria-current={section === 'endpoints' ? 'page' : undefined}>
             Endpoints
           </a>
-          <a href={link('apps', appId, 'messages')} aria-current={section === 'messages' ? 'page' : undefined}>
-            Messages
-          </a>
+          {canReadMessages && (
+            <a href={link('apps', appId, 'messages')} aria-current={section === 'messages' ? 'page' : undefined}>
+              Messages
+            </a>
+          )}
         </nav>
       )}
     </div>
