@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { portalEmbedScriptRoute } from './portal-embed.js';
 
@@ -61,7 +62,11 @@ export async function dashboardRoutes(
     scope.get('/', { schema: { summary: 'The web dashboard' } }, async (_req, reply) => sendIndex(reply));
     // A portal link's page: the same app, framable by the origins the link allows (none when the
     // link is unknown, expired or revoked; the page then shows the expired screen on its own).
-    scope.get<{ Querystring: { link?: string } }>('/portal', { schema: { summary: 'A portal link\'s page', hide: true } }, async (req, reply) => {
+    const portalSchema = {
+      summary: "A portal link's page: the dashboard for one app, framable by the link's allowed origins (docs/embedding.md)",
+      querystring: Type.Object({ link: Type.Optional(Type.String({ description: "the link's id (not its token)" })) }, { additionalProperties: true }),
+    };
+    scope.get<{ Querystring: { link?: string } }>('/portal', { schema: portalSchema }, async (req, reply) => {
       const linkId = typeof req.query.link === 'string' && req.query.link.length <= 64 ? req.query.link : null;
       const origins = linkId && options.portalFrameAncestors ? await options.portalFrameAncestors(linkId) : [];
       return sendIndex(reply, securityHeaders(origins));
