@@ -6,23 +6,26 @@ import { answerClientError } from './client-error.js';
 import { ApiError } from '../errors/api-errors.js';
 import { installAuth, PUBLIC_API_PATHS } from './auth.js';
 import { installPortalLimits } from './portal-limit.js';
-import type { RouteAccess } from './route-access.js';
+import { accessProblem, type AccessConfig, type RouteAccess } from './route-access.js';
 import { brandingRoutes } from './routes/branding.js';
 import { appBrandingRoutes } from './routes/app-branding.js';
 import type { BrandingService } from '../services/branding-service.js';
 import { installOpenApi } from './openapi.js';
 import { installTenancy } from './tenancy.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { portalLinkRoutes } from './routes/portal-links.js';
 import type { TokenService } from '../services/token-service.js';
 import { installErrorHandler } from './error-handler.js';
 import { installValidation } from './validation.js';
 import { parseJsonBody } from './raw-json-body.js';
 import { stringifyWithRawJson } from '../wire/raw-json-text.js';
 import { appRoutes } from './routes/apps.js';
+import { eventTypeRoutes } from './routes/event-types.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { secretRoutes } from './routes/secrets.js';
 import { messageRoutes } from './routes/messages.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { portalFrameAncestors } from './routes/portal-embed.js';
 import { statsRoutes } from './routes/stats.js';
 import { entityMessageRoutes } from './routes/entity-messages.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -91,8 +94,10 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
   app.addHook('onRoute', (route) => {
     const guarded = route.url.startsWith('/api/') && !PUBLIC_API_PATHS.has(route.url);
     const access = (route.config as { access?: RouteAccess } | undefined)?.access ?? null;
-    // Who may call a route is a decision, never a default: a route that does not say fails at start-up.
-    if (guarded && !access) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} must state config.access ('admin' | 'app' | 'portal')`);
+    // Who may call a route (and a portal route, with which capability) is a decision, never a
+    // default: a route that does not say fails at start-up.
+    const problem = guarded ? accessProblem(route.config as Partial<AccessConfig> | undefined) : null;
+    if (problem) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} ${problem}`);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url, access: guarded ? access : null, adminOnly: guarded && access === 'admin' });
     }
@@ -118,12 +123,13 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     }
   });
   brandingRoutes(app, options.branding);
-  await dashboardRoutes(app, { version: options.version });
+  await dashboardRoutes(app, { version: options.version, portalFrameAncestors: (linkId) => portalFrameAncestors(ctx.store, linkId) });
 
   // Routes live in a registered plugin so that hooks added by plugins above apply to all of them.
   await app.register(async (api) => {
     const routes = api.withTypeProvider<TypeBoxTypeProvider>();
     appRoutes(routes, ctx);
+    eventTypeRoutes(routes, ctx);
     endpointRoutes(routes, ctx);
     secretRoutes(routes, ctx);
     messageRoutes(routes, ctx);
@@ -131,6 +137,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     entityMessageRoutes(routes, ctx);
     taskRoutes(routes, ctx);
     appBrandingRoutes(routes, options.branding);
+    portalLinkRoutes(routes, { ...ctx, tokens: options.tokens });
     tokenRoutes(routes, {
       ...ctx,
       tokens: options.tokens,

@@ -8,14 +8,31 @@ export interface App {
   name: string;
   /** Retry delays in ms overriding the server default for this app's endpoints; null = default. */
   retrySchedule: number[] | null;
+  /** Origins whose pages may frame this app's portal links by default (CSP frame-ancestors); [] = none. */
+  allowedOrigins: string[];
   createdAt: string;
   updatedAt: string;
 }
 
+export type EventValidation = 'off' | 'reject';
+
+/** A catalogue entry (docs/event-catalogue.md): what a product's events are and what their `data` holds. */
 export interface EventType {
   name: string;
   description: string | null;
+  /** Heading it is listed under in the catalogue and the endpoint form's event picker, e.g. "Members". */
+  group: string | null;
+  /** JSON Schema 2020-12 for the messages' `data`; null: undocumented. */
+  schema: Record<string, unknown> | null;
+  /** Example `data` values, each valid against `schema`; the first is sent by a test event. */
+  examples: unknown[];
+  deprecated: boolean;
+  /** 'reject': a publish whose data does not match `schema` is refused with 422. */
+  validation: EventValidation;
+  /** Grows by one on every write, so a process's compiled-schema cache can tell it is stale. */
+  revision: number;
   createdAt: string;
+  updatedAt: string;
 }
 
 export interface TlsSettings {
@@ -147,4 +164,10 @@ export interface ApiToken {
   tokenHash: string;
   expiresAt: string | null;
   createdAt: string;
+  /** Portal links: what the link may do (route-access.ts CAPABILITIES); null: everything (app tokens, older links). */
+  capabilities?: string[] | null;
+  /** Portal links: the event types the customer may subscribe to and see; null: every type. */
+  eventTypes?: string[] | null;
+  /** Portal links: origins that may frame it (CSP frame-ancestors); null: the app's `allowedOrigins`. */
+  allowedOrigins?: string[] | null;
 }

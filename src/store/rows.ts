@@ -17,6 +17,7 @@ const parse = <T>(v: string | null): T | null => (v === null ? null : (JSON.pars
 export function appToRow(a: App): Row {
   return {
     id: a.id, uid: a.uid, name: a.name, retry_schedule: json(a.retrySchedule),
+    allowed_origins: json(a.allowedOrigins ?? []),
     created_at: a.createdAt, updated_at: a.updatedAt,
   };
 }
@@ -24,6 +25,7 @@ export function appToRow(a: App): Row {
 export function rowToApp(r: Row): App {
   return {
     id: r.id, uid: r.uid, name: r.name, retrySchedule: parse(r.retry_schedule),
+    allowedOrigins: parse<string[]>(r.allowed_origins ?? null) ?? [],
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -163,14 +165,29 @@ export function rowToAttempt(r: Row): Attempt {
   };
 }
 
+/** `revision` is the store's to set (every write bumps it), so it is not a column written from here. */
+export function eventTypeToRow(e: EventType): Row {
+  return {
+    name: e.name, description: e.description, group_name: e.group, data_schema: json(e.schema),
+    examples: JSON.stringify(e.examples), deprecated: e.deprecated ? 1 : 0, validation: e.validation,
+    created_at: e.createdAt, updated_at: e.updatedAt,
+  };
+}
+
 export function rowToEventType(r: Row): EventType {
-  return { name: r.name, description: r.description, createdAt: r.created_at };
+  return {
+    name: r.name, description: r.description, group: r.group_name ?? null,
+    schema: parse(r.data_schema ?? null), examples: parse<unknown[]>(r.examples ?? null) ?? [],
+    deprecated: r.deprecated === 1 || r.deprecated === true, validation: r.validation ?? 'off',
+    revision: Number(r.revision ?? 1), createdAt: r.created_at, updatedAt: r.updated_at ?? r.created_at,
+  };
 }
 
 export function tokenToRow(t: ApiToken): Row {
   return {
     id: t.id, app_id: t.appId, name: t.name, kind: t.kind, token_hash: t.tokenHash, expires_at: t.expiresAt,
-    created_at: t.createdAt,
+    created_at: t.createdAt, capabilities: json(t.capabilities), event_types: json(t.eventTypes),
+    allowed_origins: json(t.allowedOrigins),
   };
 }
 
@@ -178,6 +195,8 @@ export function rowToToken(r: Row): ApiToken {
   return {
     id: r.id, appId: r.app_id, name: r.name, kind: r.kind, tokenHash: r.token_hash,
     expiresAt: r.expires_at, createdAt: r.created_at,
+    capabilities: parse(r.capabilities ?? null), eventTypes: parse(r.event_types ?? null),
+    allowedOrigins: parse<string[]>(r.allowed_origins ?? null),
   };
 }
 

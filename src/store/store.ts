@@ -91,10 +91,18 @@ export interface BacklogStats {
 
 export interface AttemptQuery extends PageRequest {
   status?: 'success' | 'failed';
+  /** Only attempts of messages of these types (a scoped portal link); absent: every type. */
+  eventTypes?: readonly string[];
+}
+
+export interface EventTypeQuery extends PageRequest {
+  group?: string;
 }
 
 export interface MessageQuery extends PageRequest {
   eventType?: string;
+  /** Only messages of these types (a scoped portal link); absent: every type. */
+  eventTypes?: readonly string[];
 }
 
 export interface Store {
@@ -110,8 +118,14 @@ export interface Store {
   updateApp(app: App): Promise<App>;
   deleteApp(id: string): Promise<boolean>;
 
+  /** Creates or replaces (all but `createdAt`); `revision` is 1 when created and grows on every write. */
   upsertEventType(eventType: EventType): Promise<EventType>;
-  listEventTypes(page: PageRequest): Promise<Page<EventType>>;
+  getEventType(name: string): Promise<EventType | null>;
+  deleteEventType(name: string): Promise<boolean>;
+  /** Alphabetical; `group` keeps one group's types. */
+  listEventTypes(query: EventTypeQuery): Promise<Page<EventType>>;
+  /** Every type with `validation: 'reject'`, for the publish path's schema cache. */
+  listValidatedEventTypes(): Promise<EventType[]>;
 
   createEndpoint(endpoint: Endpoint): Promise<Endpoint>;
   getEndpoint(appId: string, endpointId: string): Promise<Endpoint | null>;
@@ -147,8 +161,12 @@ export interface Store {
 
   createToken(token: ApiToken): Promise<ApiToken>;
   findTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  /** By its id (never secret): the portal page looks its link up to know who may frame it. */
+  getToken(tokenId: string): Promise<ApiToken | null>;
   listTokens(appId: string, page: PageRequest): Promise<Page<ApiToken>>;
   deleteToken(appId: string, tokenId: string): Promise<boolean>;
+  /** Revokes every portal link of the app at once; answers how many there were. */
+  deletePortalTokens(appId: string): Promise<number>;
 
   listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery): Promise<Page<Attempt>>;
   listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery): Promise<Page<Attempt>>;
@@ -194,7 +212,7 @@ export interface Store {
   /** Attempts to one endpoint since `since` (ISO), counted per UTC hour, oldest hour first. */
   hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
   /** Messages whose entity matches `entity`, newest first. */
-  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest): Promise<Page<Message>>;
+  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>>;
 
   // Per-app branding for the portal (src/store/catalogue/branding-records.ts).
   getAppBranding(appId: string): Promise<AppBranding | null>;

@@ -7,7 +7,8 @@ import { defineEncryptionContract } from './encryption-contract.js';
 import { defineInsightsContract } from './insights-contract.js';
 import { defineBrandingContract } from './branding-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
-import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
+import { defineTokenScopeContract } from './token-scope-contract.js';
+import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
 // factory, and every test gets a fresh, migrated, empty store.
@@ -18,6 +19,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineOperationsContract(backend, factory);
   defineEncryptionContract(backend, factory);
   defineInsightsContract(backend, factory);
+  defineTokenScopeContract(backend, factory);
   defineBrandingContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
@@ -90,14 +92,38 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
       });
 
       it('upserts event types and lists them alphabetically', async () => {
-        await store.upsertEventType({ name: 'order.paid', description: null, createdAt: iso(T) });
-        await store.upsertEventType({ name: 'member.added', description: 'old', createdAt: iso(T) });
-        const updated = await store.upsertEventType({ name: 'member.added', description: 'new', createdAt: iso(T + 5) });
-        expect(updated).toEqual({ name: 'member.added', description: 'new', createdAt: iso(T) });
+        await store.upsertEventType(makeEventType({ name: 'order.paid' }));
+        await store.upsertEventType(makeEventType({ name: 'member.added', description: 'old' }));
+        const updated = await store.upsertEventType(makeEventType({ name: 'member.added', description: 'new', createdAt: iso(T + 5), updatedAt: iso(T + 5) }));
+        expect(updated).toEqual(makeEventType({ name: 'member.added', description: 'new', revision: 2, updatedAt: iso(T + 5) }));
         const page = await store.listEventTypes({ limit: 1 });
         expect(page.data.map((e) => e.name)).toEqual(['member.added']);
         const next = await store.listEventTypes({ limit: 5, iterator: page.iterator! });
         expect(next).toMatchObject({ data: [{ name: 'order.paid' }], done: true });
+      });
+
+      it('round-trips the catalogue fields, bumps the revision on every write, filters by group and deletes', async () => {
+        const schema = { type: 'object', properties: { id: { type: 'string' }, n: { type: 'integer' } }, required: ['id'] };
+        const member = makeEventType({
+          name: 'member.created', group: 'Members', schema, examples: [{ id: 'm1', n: 1 }, { id: 'm2' }], deprecated: true, validation: 'reject',
+        });
+        expect(await store.upsertEventType(member)).toEqual(member);
+        expect(await store.getEventType('member.created')).toEqual(member);
+        expect(await store.getEventType('missing.type')).toBeNull();
+        await store.upsertEventType(makeEventType({ name: 'company.created', group: 'Companies' }));
+        await store.upsertEventType(makeEventType({ name: 'member.removed', group: 'Members' }));
+        const members = await store.listEventTypes({ limit: 10, group: 'Members' });
+        expect(members.data.map((e) => e.name)).toEqual(['member.created', 'member.removed']);
+        const firstMember = await store.listEventTypes({ limit: 1, group: 'Members' });
+        expect((await store.listEventTypes({ limit: 10, group: 'Members', iterator: firstMember.iterator! })).data.map((e) => e.name)).toEqual(['member.removed']);
+        expect((await store.listValidatedEventTypes()).map((e) => e.name)).toEqual(['member.created']);
+        const again = await store.upsertEventType({ ...member, validation: 'off', deprecated: false, schema: null, examples: [] });
+        expect(again).toMatchObject({ revision: 2, validation: 'off', deprecated: false, schema: null, examples: [] });
+        expect((await store.upsertEventType({ ...member, validation: 'off' })).revision).toBe(3);
+        expect(await store.listValidatedEventTypes()).toEqual([]);
+        expect(await store.deleteEventType('member.created')).toBe(true);
+        expect(await store.deleteEventType('member.created')).toBe(false);
+        expect(await store.getEventType('member.created')).toBeNull();
       });
 
       it('round-trips every endpoint field, lists per app newest first, updates and deletes', async () => {

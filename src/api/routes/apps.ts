@@ -1,9 +1,9 @@
-import { AppCreate, AppPatch, EventTypeCreate } from '../../schemas/bodies.js';
+import { AppCreate, AppPatch } from '../../schemas/bodies.js';
 import { AppParams, Pagination } from '../schemas.js';
 import { appJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
-import { adminAccess, portalAccess } from '../route-access.js';
+import { adminAccess, portalAnyLink } from '../route-access.js';
 
 export function appRoutes(api: Api, ctx: ApiContext): void {
   api.post('/api/v1/apps', { config: adminAccess, schema: { body: AppCreate, tags: ['apps'] } }, async (req, reply) => {
@@ -16,7 +16,7 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
     return { ...result, data: result.data.map(appJson) };
   });
 
-  api.get('/api/v1/apps/:appId', { config: portalAccess, schema: { params: AppParams, tags: ['apps'] } }, async (req) => appJson(tenantApp(req)));
+  api.get('/api/v1/apps/:appId', { config: portalAnyLink, schema: { params: AppParams, tags: ['apps'] } }, async (req) => appJson(tenantApp(req)));
 
   api.patch('/api/v1/apps/:appId', { config: adminAccess, schema: { params: AppParams, body: AppPatch, tags: ['apps'] } }, async (req) =>
     appJson(await ctx.apps.update(req.params.appId, req.body)),
@@ -26,18 +26,4 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
     await ctx.apps.delete(req.params.appId);
     return reply.status(204).send();
   });
-
-  api.post('/api/v1/event-types', { config: adminAccess, schema: { body: EventTypeCreate, tags: ['event-types'] } }, async (req, reply) => {
-    const eventType = await ctx.store.upsertEventType({
-      name: req.body.name,
-      description: req.body.description ?? null,
-      createdAt: new Date().toISOString(),
-    });
-    reply.status(201);
-    return eventType;
-  });
-
-  api.get('/api/v1/event-types', { config: portalAccess, schema: { querystring: Pagination, tags: ['event-types'] } }, async (req) =>
-    ctx.store.listEventTypes(page(req.query, 'event-type')),
-  );
 }

@@ -5,7 +5,7 @@ import type { ProcessRecord } from '../key-records.js';
 import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { AttemptQuery, MessageQuery, PageRequest } from '../store.js';
+import type { AttemptQuery, EventTypeQuery, MessageQuery, PageRequest } from '../store.js';
 import type { AppBranding, BrandLogo } from '../../domain/branding.js';
 import { BrandingRecords } from './branding-records.js';
 import { OperationRecords } from './operation-records.js';
@@ -36,7 +36,10 @@ export abstract class CatalogueStore {
   updateApp(app: App) { return this.records.updateApp(app); }
   deleteApp(id: string) { return this.records.deleteApp(id); }
   upsertEventType(eventType: EventType) { return this.records.upsertEventType(eventType); }
-  listEventTypes(page: PageRequest) { return this.records.listEventTypes(page); }
+  getEventType(name: string) { return this.records.getEventType(name); }
+  deleteEventType(name: string) { return this.records.deleteEventType(name); }
+  listEventTypes(query: EventTypeQuery) { return this.records.listEventTypes(query); }
+  listValidatedEventTypes() { return this.records.listValidatedEventTypes(); }
   createEndpoint(endpoint: Endpoint) { return this.records.createEndpoint(endpoint); }
   getEndpoint(appId: string, endpointId: string) { return this.records.getEndpoint(appId, endpointId); }
   listEndpoints(appId: string, page: PageRequest) { return this.records.listEndpoints(appId, page); }
@@ -44,12 +47,14 @@ export abstract class CatalogueStore {
   deleteEndpoint(appId: string, endpointId: string) { return this.records.deleteEndpoint(appId, endpointId); }
   createToken(token: ApiToken) { return this.records.createToken(token); }
   findTokenByHash(tokenHash: string) { return this.records.findTokenByHash(tokenHash); }
+  getToken(tokenId: string) { return this.records.getToken(tokenId); }
   listTokens(appId: string, page: PageRequest) { return this.records.listTokens(appId, page); }
   deleteToken(appId: string, tokenId: string) { return this.records.deleteToken(appId, tokenId); }
+  deletePortalTokens(appId: string) { return this.records.deletePortalTokens(appId); }
 
   getMessage(appId: string, msgId: string): Promise<Message | null> { return this.reads.getMessage(appId, msgId); }
   listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
-  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest) { return this.reads.listMessagesByEntity(appId, entity, page); }
+  listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>) { return this.reads.listMessagesByEntity(appId, entity, page); }
   hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }
   listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) { return this.reads.listAttempts('msg_id', appId, msgId, query); }
   listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {

@@ -2,11 +2,11 @@ import type { ApiToken, App, Endpoint, EventType } from '../../domain/model.js';
 import { StoreConflictError } from '../errors.js';
 import { toPage } from '../paginate.js';
 import {
-  appToRow, endpointToRow, rowToApp, rowToEndpoint, rowToEventType, rowToToken, tokenToRow,
+  appToRow, endpointToRow, eventTypeToRow, rowToApp, rowToEndpoint, rowToEventType, rowToToken, tokenToRow,
 } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
 import { insertInto, updateOf, type SqlRunner, type Statement } from '../sql-runner.js';
-import type { Page, PageRequest } from '../store.js';
+import type { EventTypeQuery, Page, PageRequest } from '../store.js';
 
 // The records users configure: apps, event types, endpoints and API tokens. Lists page newest
 // first by id (ids are ULIDs), fetching one row more than asked to know whether more exist.
@@ -51,22 +51,45 @@ export class CatalogueRecords {
     return (await this.sql.run('DELETE FROM apps WHERE id = $1', [id])) > 0;
   }
 
+  /**
+   * Creates the type, or replaces every field of an existing one but its creation time; either way
+   * its revision grows (1 when created), which tells processes caching its compiled schema to recompile.
+   */
   async upsertEventType(eventType: EventType): Promise<EventType> {
-    const [row] = await this.sql.rows(
-      `INSERT INTO event_types (name, description, created_at) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET description = excluded.description RETURNING *`,
-      [eventType.name, eventType.description, eventType.createdAt],
+    const row = eventTypeToRow(eventType);
+    const columns = Object.keys(row);
+    const changed = columns.filter((c) => c !== 'name' && c !== 'created_at').map((c) => `${c} = excluded.${c}`);
+    const [stored] = await this.sql.rows(
+      `INSERT INTO event_types (${columns.join(', ')}, revision) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}, 1)
+       ON CONFLICT (name) DO UPDATE SET ${changed.join(', ')}, revision = event_types.revision + 1 RETURNING *`,
+      Object.values(row),
     );
-    return rowToEventType(row!);
+    return rowToEventType(stored!);
   }
 
-  async listEventTypes(page: PageRequest): Promise<Page<EventType>> {
+  async getEventType(name: string): Promise<EventType | null> {
+    const [row] = await this.sql.rows('SELECT * FROM event_types WHERE name = $1', [name]);
+    return row ? rowToEventType(row) : null;
+  }
+
+  async deleteEventType(name: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM event_types WHERE name = $1', [name])) > 0;
+  }
+
+  async listEventTypes(query: EventTypeQuery): Promise<Page<EventType>> {
     // The catalogue reads best alphabetically; the iterator is the last name.
     const rows = await this.sql.rows(
-      'SELECT * FROM event_types WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2',
-      [page.iterator ?? null, page.limit + 1],
+      `SELECT * FROM event_types WHERE ($1::text IS NULL OR name > $1) AND ($2::text IS NULL OR group_name = $2)
+       ORDER BY name LIMIT $3`,
+      [query.iterator ?? null, query.group ?? null, query.limit + 1],
     );
-    return toPage(rows.map(rowToEventType), page.limit);
+    return toPage(rows.map(rowToEventType), query.limit);
+  }
+
+  /** The types whose publishes are checked against their schema (few): what a publishing process caches. */
+  async listValidatedEventTypes(): Promise<EventType[]> {
+    const rows = await this.sql.rows("SELECT * FROM event_types WHERE validation = 'reject' ORDER BY name");
+    return rows.map(rowToEventType);
   }
 
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
@@ -113,6 +136,11 @@ export class CatalogueRecords {
     return row ? rowToToken(row) : null;
   }
 
+  async getToken(tokenId: string): Promise<ApiToken | null> {
+    const [row] = await this.sql.rows('SELECT * FROM api_tokens WHERE id = $1', [tokenId]);
+    return row ? rowToToken(row) : null;
+  }
+
   async listTokens(appId: string, page: PageRequest): Promise<Page<ApiToken>> {
     const rows = await this.sql.rows(
       'SELECT * FROM api_tokens WHERE app_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3',
@@ -123,5 +151,9 @@ export class CatalogueRecords {
 
   async deleteToken(appId: string, tokenId: string): Promise<boolean> {
     return (await this.sql.run('DELETE FROM api_tokens WHERE app_id = $1 AND id = $2', [appId, tokenId])) > 0;
+  }
+
+  async deletePortalTokens(appId: string): Promise<number> {
+    return this.sql.run("DELETE FROM api_tokens WHERE app_id = $1 AND kind = 'portal'", [appId]);
   }
 }

@@ -208,6 +208,44 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
     `,
   },
   {
+    version: 9,
+    name: 'event_catalogue',
+    // The event catalogue (docs/event-catalogue.md): a group to list types under, the JSON Schema of
+    // their data with examples, a deprecated flag, whether publishes are checked against the schema,
+    // and a revision every write bumps (processes cache compiled schemas per revision).
+    sql: `
+      ALTER TABLE event_types ADD COLUMN group_name TEXT;
+      ALTER TABLE event_types ADD COLUMN data_schema TEXT;
+      ALTER TABLE event_types ADD COLUMN examples TEXT;
+      ALTER TABLE event_types ADD COLUMN deprecated INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE event_types ADD COLUMN validation TEXT NOT NULL DEFAULT 'off';
+      ALTER TABLE event_types ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE event_types ADD COLUMN updated_at TEXT;
+      UPDATE event_types SET updated_at = created_at;
+      CREATE INDEX event_types_by_group ON event_types(group_name, name);
+    `,
+  },
+  {
+    version: 10,
+    name: 'portal_link_scopes',
+    // A portal link's capabilities and event types (JSON arrays; NULL: no limit, as for app tokens
+    // and links issued before), checked on every call (api/auth.ts).
+    sql: `
+      ALTER TABLE api_tokens ADD COLUMN capabilities TEXT;
+      ALTER TABLE api_tokens ADD COLUMN event_types TEXT;
+    `,
+  },
+  {
+    version: 11,
+    name: 'frame_origins',
+    // The origins allowed to frame a portal (CSP frame-ancestors, api/routes/portal-embed.ts): an
+    // app's defaults, and a portal link's own list (JSON arrays; NULL on a link: the app's defaults).
+    sql: `
+      ALTER TABLE apps ADD COLUMN allowed_origins TEXT;
+      ALTER TABLE api_tokens ADD COLUMN allowed_origins TEXT;
+    `,
+  },
+  {
     version: 12,
     name: 'app_branding',
     // Per-app branding for the portal (docs/branding.md): name, accent and theme in one row; the
