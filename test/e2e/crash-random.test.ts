@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { spawnHerald, type SpawnedHerald } from '../helpers/spawn-herald.js';
+import { spawnHerald, type SpawnedHerald, callHerald } from '../helpers/spawn-herald.js';
 import { eventually } from '../helpers/test-herald.js';
 
 // Ten SIGKILLs at random moments of a real `herald serve` process on one SQLite data folder,
@@ -30,14 +30,7 @@ const start = () =>
     HERALD_TOKEN_RATE_LIMIT: '0',
   });
 
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call = (url: string, method: string, path: string, body?: unknown) => callHerald(url, TOKEN, method, path, body);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'herald-crash-random-'));

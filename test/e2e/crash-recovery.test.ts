@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { spawnHerald, type SpawnedHerald } from '../helpers/spawn-herald.js';
+import { spawnHerald, type SpawnedHerald, callHerald } from '../helpers/spawn-herald.js';
 import { eventually } from '../helpers/test-herald.js';
 
 const TOKEN = 'crash-test-token';
@@ -36,14 +36,7 @@ describe('durability across crashes and restarts', () => {
       HERALD_POLL_INTERVAL: '50ms',
     });
 
-  async function api(url: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  }
+  const api = (url: string, method: string, path: string, body?: unknown) => callHerald(url, TOKEN, method, path, body);
 
   it('delivers every accepted message after a SIGKILL mid-flight, and after a graceful SIGTERM', async () => {
     running = await start();

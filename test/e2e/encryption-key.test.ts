@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { HERALD_BIN, freePort, spawnHerald, type SpawnedHerald } from '../helpers/spawn-herald.js';
+import { HERALD_BIN, freePort, spawnHerald, type SpawnedHerald, callHerald } from '../helpers/spawn-herald.js';
 import { eventually } from '../helpers/test-herald.js';
 
 warnIfNoPostgres('encryption key checks on PostgreSQL (test/e2e/encryption-key.test.ts)');
@@ -48,14 +48,7 @@ async function expectRefused(args: string[], env: Record<string, string | undefi
   return output;
 }
 
-async function api(url: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = (url: string, method: string, path: string, body?: unknown) => callHerald(url, TOKEN, method, path, body);
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

@@ -52,3 +52,13 @@ export async function spawnHerald(args: string[], env: Record<string, string> = 
   }
   return { url, process: child, output: () => output, exited };
 }
+
+/** Calls a spawned Herald's API with `token`; answers the status and the parsed JSON body. */
+export async function callHerald(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
