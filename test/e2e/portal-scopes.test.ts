@@ -259,6 +259,18 @@ describe.each(stores)('scoped portal links ($store)', ({ pg }) => {
       expect(adminEntity.sort()).toEqual([paid.id, refunded.id].sort());
     });
 
+    it('sees only its types in the event catalogue', async () => {
+      for (const name of ['order.paid', 'order.refunded']) {
+        expect((await herald.api('POST', '/api/v1/event-types', { name, description: name })).status).toBe(201);
+      }
+      const names = (await call(limited, 'GET', '/api/v1/event-types')).body.data.map((e: any) => e.name);
+      expect(names).toEqual(['order.paid']);
+      expect((await call(limited, 'GET', '/api/v1/event-types/order.paid')).status).toBe(200);
+      expect((await call(limited, 'GET', '/api/v1/event-types/order.refunded')).status).toBe(404);
+      const all = (await call(await link(app.id), 'GET', '/api/v1/event-types')).body.data.map((e: any) => e.name);
+      expect(all).toEqual(['order.paid', 'order.refunded']);
+    });
+
     it('sends test events only of its types', async () => {
       const target = await newEndpoint('/test-scope');
       const refused = await call(limited, 'POST', `${base}/endpoints/${target.id}/test`, { eventType: 'order.refunded' });

@@ -4,6 +4,8 @@ import { EventTypeCreate, EventTypeImport, EventTypeName, EventTypePatch } from 
 import { Pagination } from '../schemas.js';
 import { page, type Api, type ApiContext } from './context.js';
 import { adminAccess, portalAnyLink } from '../route-access.js';
+import { maySeeEventType } from '../portal-scope.js';
+import { notFound } from '../../errors/api-errors.js';
 
 // The event catalogue (docs/event-catalogue.md). It is the same for every app: the admin writes it;
 // app tokens and portal links read it (the portal shows it and its endpoint form picks from it).
@@ -37,12 +39,15 @@ export function eventTypeRoutes(api: Api, ctx: ApiContext): void {
 
   api.get('/api/v1/event-types', { config: portalAnyLink, schema: { querystring: EventTypeListQuery, tags: ['event-types'] } }, async (req) => {
     const result = await ctx.eventTypes.list({ ...page(req.query, 'event-type'), group: req.query.group });
-    return { ...result, data: result.data.map(eventTypeJson) };
+    // A portal link limited to some event types sees only those (portal-scope.ts); the page's
+    // iterator still moves past the ones it skips.
+    return { ...result, data: result.data.filter((e) => maySeeEventType(req, e.name)).map(eventTypeJson) };
   });
 
-  api.get('/api/v1/event-types/:name', { config: portalAnyLink, schema: { params: EventTypeParams, tags: ['event-types'] } }, async (req) =>
-    eventTypeJson(await ctx.eventTypes.get(req.params.name)),
-  );
+  api.get('/api/v1/event-types/:name', { config: portalAnyLink, schema: { params: EventTypeParams, tags: ['event-types'] } }, async (req) => {
+    if (!maySeeEventType(req, req.params.name)) throw notFound('event type', req.params.name);
+    return eventTypeJson(await ctx.eventTypes.get(req.params.name));
+  });
 
   api.patch('/api/v1/event-types/:name', { config: adminAccess, schema: { params: EventTypeParams, body: EventTypePatch, tags: ['event-types'] } }, async (req) =>
     eventTypeJson(await ctx.eventTypes.update(req.params.name, req.body)),
