@@ -82,11 +82,11 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
   let appId: string;
   const consoleErrors = new ConsoleErrors();
 
-  const events = () => page.evaluate(() => (window as unknown as { hostEvents: string[] }).hostEvents);
+  const events = () => page.evaluate<string[]>('window.hostEvents');
   /** The iframe's height on the host page, and the height of the portal's content inside it. */
   const heights = async () => ({
     frame: await page.locator('herald-portal iframe').evaluate((el) => el.getBoundingClientRect().height),
-    content: await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height)),
+    content: await frame.evaluate<number>('Math.ceil(document.documentElement.getBoundingClientRect().height)'),
   });
 
   beforeAll(async () => {
@@ -124,16 +124,16 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     // The frame takes the content's height (it starts at 480 px, taller than this screen's content).
     await expect.poll(async () => { const h = await heights(); return Math.abs(h.frame - h.content) <= 1 && h.frame !== 480; }).toBe(true);
     // Nothing to scroll inside the frame: the host page scrolls, as with any of its own content.
-    expect(await frame.evaluate(() => document.documentElement.scrollHeight - document.documentElement.clientHeight)).toBeLessThanOrEqual(1);
+    expect(await frame.evaluate<number>('document.documentElement.scrollHeight - document.documentElement.clientHeight')).toBeLessThanOrEqual(1);
     await screenshot(page, `${SHOTS}/01-embedded-portal.png`);
   }, STEP_TIMEOUT);
 
   it('hands over a fresh link before the first expires, without reloading the portal', async () => {
     // A mark in the portal's window: a reload would wipe it.
-    await frame.evaluate(() => { (window as unknown as { mark: string }).mark = 'still here'; });
+    await frame.evaluate("window.mark = 'still here'");
     await expect.poll(events, { timeout: 15_000 }).toContain('herald-refreshed');
     expect(allowed.linkIds.length).toBeGreaterThanOrEqual(2);
-    expect(await frame.evaluate(() => (window as unknown as { mark?: string }).mark)).toBe('still here');
+    expect(await frame.evaluate('window.mark')).toBe('still here');
     // The first link is revoked: everything the customer does next must use the new one.
     expect((await herald.api('DELETE', `/api/v1/apps/${appId}/tokens/${allowed.linkIds[0]}`)).status).toBe(204);
   }, STEP_TIMEOUT);
@@ -156,7 +156,7 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     const row = frame.locator('tr[data-attempt-id]').first();
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('200');
-    expect(await frame.evaluate(() => (window as unknown as { mark?: string }).mark)).toBe('still here');
+    expect(await frame.evaluate('window.mark')).toBe('still here');
     expect(await events()).not.toContain('herald-expired');
     const endpoints = (await herald.api('GET', `/api/v1/apps/${appId}/endpoints`)).body.data;
     expect(endpoints.map((e: { url: string }) => e.url)).toEqual([`${receiver.url}/embedded`]);
