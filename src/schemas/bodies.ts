@@ -27,19 +27,43 @@ const RetrySchedule = Type.Array(RetryDelay, {
   description: 'delays before each retry, e.g. ["5s","5m","2h"] or ["PT5S","PT5M","PT2H"]; responses use ISO 8601',
 });
 
+/** Origins allowed to frame the portal (https://host[:port]); checked by domain/frame-origins.ts. */
+export const FrameOrigins = Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+  maxItems: 20,
+  description: 'exact origins (https://app.example.com[:port]; http only for loopback hosts) whose pages may frame the portal',
+});
 export const AppCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256 }),
     uid: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' }), Type.Null()])),
     retrySchedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
+    allowedOrigins: Type.Optional(FrameOrigins),
   },
   strict,
 );
 export const AppPatch = Type.Partial(AppCreate, strict);
 
-export const EventTypeCreate = Type.Object(
-  { name: EventTypeName, description: Type.Optional(Type.Union([Text(1024), Type.Null()])) },
-  strict,
+/** At most this many examples per event type (the catalogue shows them; a test event sends the first). */
+export const MAX_EVENT_EXAMPLES = 20;
+// The catalogue fields (docs/event-catalogue.md). `schema` is any JSON object here: that it is a
+// valid JSON Schema 2020-12, and that each example matches it, is checked by services/event-catalogue.ts.
+const EventTypeFields = {
+  description: Type.Optional(Type.Union([Text(1024), Type.Null()])),
+  group: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+  schema: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true, description: 'JSON Schema 2020-12 for the messages\' data' }), Type.Null()])),
+  examples: Type.Optional(Type.Array(Type.Unknown(), { maxItems: MAX_EVENT_EXAMPLES, description: 'example data values, each valid against schema' })),
+  deprecated: Type.Optional(Type.Boolean()),
+  validation: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('reject')], { description: 'reject: publishes whose data does not match schema answer 422' })),
+};
+export const EventTypeCreate = Type.Object({ name: EventTypeName, ...EventTypeFields }, strict);
+export const EventTypePatch = Type.Object(EventTypeFields, strict);
+/** An OpenAPI 3.1 document; only `webhooks` (and the `components` it refers to) is read. */
+export const EventTypeImport = Type.Object(
+  {
+    openapi: Type.String({ pattern: '^3\\.1\\.', description: 'an OpenAPI 3.1 document' }),
+    webhooks: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: true },
 );
 
 export const SignatureSchema = Type.Object(
@@ -137,6 +161,9 @@ export const SecretRotate = Type.Object(
   strict,
 );
 
+export type EventTypeCreateBody = Static<typeof EventTypeCreate>;
+export type EventTypePatchBody = Static<typeof EventTypePatch>;
+export type EventTypeImportBody = Static<typeof EventTypeImport>;
 export type AppCreateBody = Static<typeof AppCreate>;
 export type AppPatchBody = Static<typeof AppPatch>;
 export type EndpointCreateBody = Static<typeof EndpointCreate>;

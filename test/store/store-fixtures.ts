@@ -1,6 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
-import type { App, Attempt, Endpoint, Message } from '../../src/domain/model.js';
+import type { App, Attempt, Endpoint, EventType, Message } from '../../src/domain/model.js';
 import type { OpenStoreOptions } from '../../src/store/open-store.js';
 import type { ClaimRequest, ClaimedDelivery, Settlement, SettleOutcome, Store } from '../../src/store/store.js';
 
@@ -34,7 +34,14 @@ export const T = Date.UTC(2030, 0, 1);
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 export function makeApp(overrides: Partial<App> = {}): App {
-  return { id: newId('app'), uid: null, name: 'Acme', retrySchedule: null, createdAt: iso(T), updatedAt: iso(T), ...overrides };
+  return { id: newId('app'), uid: null, name: 'Acme', retrySchedule: null, allowedOrigins: [], createdAt: iso(T), updatedAt: iso(T), ...overrides };
+}
+
+export function makeEventType(overrides: Partial<EventType> = {}): EventType {
+  return {
+    name: 'member.added', description: null, group: null, schema: null, examples: [], deprecated: false, validation: 'off',
+    revision: 1, createdAt: iso(T), updatedAt: iso(T), ...overrides,
+  };
 }
 
 export function makeEndpoint(appId: string, overrides: Partial<Endpoint> = {}): Endpoint {
