@@ -6,7 +6,7 @@ import { answerClientError } from './client-error.js';
 import { ApiError } from '../errors/api-errors.js';
 import { installAuth, PUBLIC_API_PATHS } from './auth.js';
 import { installPortalLimits } from './portal-limit.js';
-import { accessProblem, type AccessConfig, type RouteAccess } from './route-access.js';
+import { assertRouteAccess, type RouteAccess } from './route-access.js';
 import { brandingRoutes } from './routes/branding.js';
 import { appBrandingRoutes } from './routes/app-branding.js';
 import type { BrandingService } from '../services/branding-service.js';
@@ -96,8 +96,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     const access = (route.config as { access?: RouteAccess } | undefined)?.access ?? null;
     // Who may call a route (and a portal route, with which capability) is a decision, never a
     // default: a route that does not say fails at start-up.
-    const problem = guarded ? accessProblem(route.config as Partial<AccessConfig> | undefined) : null;
-    if (problem) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} ${problem}`);
+    if (guarded) assertRouteAccess(route);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url, access: guarded ? access : null, adminOnly: guarded && access === 'admin' });
     }

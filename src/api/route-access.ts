@@ -70,3 +70,9 @@ export function accessProblem(config: Partial<AccessConfig> | undefined): string
   if (config.capability !== null && !isCapability(config.capability)) return `names an unknown capability "${config.capability}"`;
   return null;
 }
+
+/** Throws, naming the route, when its config leaves who may call it to a default (build-server.ts's onRoute). */
+export function assertRouteAccess(route: { method: string | string[]; url: string; config?: unknown }): void {
+  const problem = accessProblem(route.config as Partial<AccessConfig> | undefined);
+  if (problem) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} ${problem}`);
+}
