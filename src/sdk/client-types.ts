@@ -44,7 +44,8 @@ export type MessageOut = ReturnType<typeof messageJson>;
 /** `deliveries` is absent when `duplicate` is true (an earlier message with the same idempotency key). */
 export type PublishedMessageOut = MessageOut & { deliveries?: number; duplicate: boolean };
 export type AttemptOut = ReturnType<typeof attemptJson>;
-export type EventTypeOut = EventType;
+/** An event type of the catalogue (docs/event-catalogue.md); `revision` stays inside Herald. */
+export type EventTypeOut = Omit<EventType, 'revision'>;
 export type ResendOut = { deliveryId: Delivery['id']; msgId: Delivery['msgId']; endpointId: Delivery['endpointId']; status: Delivery['status'] };
 export type SecretOut = { secret: string };
 export type EndpointStatsOut = EndpointStats;
@@ -53,7 +54,8 @@ export type RotatedSecretOut = { secret: string; oldSecretsExpireAt: string | nu
 export type TokenOut = ReturnType<typeof tokenJson>;
 /** The token text appears only in this response: Herald keeps its hash. */
 export type IssuedTokenOut = TokenOut & { token: string };
-export type PortalLinkOut = { url: string; token: string; expiresAt: string | null };
+/** `embed`: HTML for a host page (docs/embedding.md); `allowedOrigins`: who may frame it (the link's, else the app's). */
+export type PortalLinkOut = { url: string; token: string; expiresAt: string | null; embed: string; allowedOrigins: string[] };
 /** A background task: `status` running → finished (or failed, with `error`); `done` of `total` items. */
 export type TaskOut = ReturnType<typeof taskJson>;
 

@@ -35,7 +35,7 @@ interface Host {
  * asking Herald (admin token, server-side) for a link; the first lasts 60 s (the shortest Herald
  * gives) and the page refreshes it 57 s early, so the hand-over happens within seconds.
  */
-async function startHost(herald: TestHerald, appId: string, allowedOrigins: (origin: string) => string[]): Promise<Host> {
+async function startHost(herald: TestHerald, appId: string, allowedOrigins: (origin: string) => string[] | undefined): Promise<Host> {
   const linkIds: string[] = [];
   let origin = '';
   const server: Server = createServer(async (req, res) => {
@@ -95,7 +95,8 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     receiver = await startReceiver();
     await herald.api('POST', '/api/v1/event-types', { name: 'member.removed', description: 'when a member is removed' });
     appId = (await herald.api('POST', '/api/v1/apps', { name: 'Acme Corp', uid: 'acme' })).body.id;
-    allowed = await startHost(herald, appId, (origin) => [origin]);
+    // The allowed host's links use the app's default origins, which the admin sets in the dashboard.
+    allowed = await startHost(herald, appId, () => undefined);
     // Another port: a different origin, its links allowing only the first host's origin.
     refused = await startHost(herald, appId, () => [allowed.origin]);
     browser = await launchBrowser();
@@ -112,6 +113,35 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     await receiver?.close();
     await herald?.stop();
   });
+
+  it("lets the admin allow the host's origin for the app, and shows a link's embed snippet", async () => {
+    const admin = await context.newPage();
+    consoleErrors.watch(admin);
+    await admin.goto(herald.url);
+    await admin.getByLabel('Admin token').fill(herald.token);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.goto(`${herald.url}/#/apps/${appId}`);
+    await admin.getByLabel('Allowed origins').waitFor();
+    await admin.getByLabel('Allowed origins').fill(`${allowed.origin}\nhttps://app.acme.test/settings`);
+    consoleErrors.allow(400, `/api/v1/apps/${appId}`);
+    await admin.getByRole('button', { name: 'Save origins' }).click();
+    // A path is not an origin: the API's message, naming it, is shown and nothing is saved.
+    await admin.getByRole('alert').filter({ hasText: '"https://app.acme.test/settings"' }).waitFor();
+    expect((await herald.api('GET', `/api/v1/apps/${appId}`)).body.allowedOrigins).toEqual([]);
+    await admin.getByLabel('Allowed origins').fill(allowed.origin);
+    await admin.getByRole('button', { name: 'Save origins' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Allowed origins saved' }).waitFor();
+    expect((await herald.api('GET', `/api/v1/apps/${appId}`)).body.allowedOrigins).toEqual([allowed.origin]);
+
+    await admin.getByRole('button', { name: 'Create portal link' }).click();
+    const snippet = await admin.getByLabel('Embed in your page').inputValue();
+    expect(snippet).toContain(`<script src="${herald.url}/portal/embed.js" defer></script>`);
+    expect(snippet).toMatch(/<herald-portal src="[^"]+\/portal\?link=tok_[^"]+" expires-at="[^"]+"><\/herald-portal>/);
+    expect(await admin.getByText(`Shows only on pages of ${allowed.origin}.`).isVisible()).toBe(true);
+    await screenshot(admin, `${SHOTS}/00-admin-embedding.png`);
+    await admin.close();
+    expect(consoleErrors.unused).toEqual([]);
+  }, STEP_TIMEOUT);
 
   it('loads in an allowed origin\'s page and fits its frame to the content', async () => {
     await page.goto(`${allowed.origin}/settings`);

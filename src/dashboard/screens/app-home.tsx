@@ -6,6 +6,7 @@ import { link } from '../router';
 import { AppHeader } from '../ui/app-header';
 import { ErrorNote, Loading } from '../ui/notes';
 import { PortalLinkPanel } from './portal-link-panel';
+import { EmbedPanel } from '../embed/embed-panel';
 import { useCan } from '../api/portal-scope';
 
 /** One app: its endpoints, and for admins the portal link to hand to the tenant. */
@@ -48,6 +49,7 @@ export function AppHome({ appId }: { appId: string }) {
         </button>
       )}
       {api.isAdmin && <PortalLinkPanel appId={appId} />}
+      {api.isAdmin && <EmbedPanel appId={appId} />}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import type { PortalLink } from '../api/types';
 import { useAction, useApi } from '../hooks';
 import { formatTime } from '../ui/format';
 import { ErrorNote } from '../ui/notes';
+import { EmbedSnippet } from '../embed/embed-panel';
 
 /**
  * Admin only: a short-lived link that opens this dashboard scoped to one app, for the tenant to
@@ -46,6 +47,7 @@ export function PortalLinkPanel({ appId }: { appId: string }) {
           </div>
         </div>
       )}
+      {portal && <EmbedSnippet portal={portal} />}
     </section>
   );
 }
