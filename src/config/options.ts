@@ -183,7 +183,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'HERALD_BODY_LIMIT', description: 'largest accepted API request body', parse: int('body limit') },
   { key: 'publicUrl', flag: '--public-url <url>', env: 'HERALD_PUBLIC_URL', description: 'URL users reach Herald at, for portal links (default http://<host>:<port>)', parse: String },
   { key: 'productName', flag: '--product-name <name>', env: 'HERALD_PRODUCT_NAME', description: 'your product\'s name, shown to customers in the portal (e.g. "ask Acme for a new link")', parse: (raw) => raw.trim() || null },
-  { key: 'brandAccent', flag: '--brand-accent <colour>', env: 'HERALD_BRAND_ACCENT', description: 'portal accent colour for apps that set none, e.g. #2457c5 (text on it is black or white, whichever passes WCAG AA)', parse: accentColour },
+  { key: 'brandAccent', flag: '--brand-accent <colour>', env: 'HERALD_BRAND_ACCENT', description: 'portal accent colour for apps that set none, e.g. #2457c5 (text on it is white, or black where white fails WCAG AA)', parse: accentColour },
   { key: 'brandTheme', flag: '--brand-theme <theme>', env: 'HERALD_BRAND_THEME', description: 'portal theme for apps that set none: light, dark or auto (follows the browser)', parse: brandTheme },
   { key: 'brandLogo', flag: '--brand-logo <file>', env: 'HERALD_BRAND_LOGO', description: 'portal logo for apps that upload none: a PNG, JPEG or WebP file of at most 64 KiB', parse: (raw) => raw.trim() || null },
   { key: 'encryptionKey', flag: '--encryption-key <key>', env: 'HERALD_ENCRYPTION_KEY', description: 'key for secrets at rest, 32 bytes base64/hex (default: generated into the data folder)', parse: String, hidden: true },

@@ -13,12 +13,16 @@ import { MessagesScreen } from './messages/messages-screen';
 import { MessageDetail } from './messages/message-detail';
 import { startFrameBridge, tellHost } from './embed/frame-bridge';
 import { PortalScopeProvider } from './api/portal-scope';
+import { BrandMark, useApplyBranding, useBranding } from './ui/branding';
 
 /** The shell: who is signed in, the header, and which screen the URL names. */
 export function App() {
   const route = useRoute();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [signedOutBecause, setSignedOutBecause] = useState<string | null>(null);
+  // A portal wears its product's branding (ui/branding.tsx); the admin dashboard keeps Herald's look.
+  const branding = useBranding(session?.kind === 'portal' ? session.appId : false);
+  useApplyBranding(branding);
 
   // Framed by <herald-portal> (embed/frame-bridge.ts): a fresh link from the host page replaces the
   // token in place, for the same app only. Runs before the effect below reads the link's fragment.
@@ -47,10 +51,14 @@ export function App() {
   // A portal session whose token is refused (expired, revoked) ends on a screen of its own that
   // names who to ask for a new link; the customer never lands on the admin sign-in.
   const endPortal = (reason: PortalEnd) => {
+    // The ended portal's app, so its screen can still wear the product's name and look.
+    const ended = loadSession();
+    const query = new URLSearchParams(reason === 'expired' ? {} : { reason });
+    if (ended?.kind === 'portal') query.set('app', ended.appId);
     clearSession();
     setSession(null);
     if (reason === 'expired') tellHost({ herald: 'expired' });
-    navigate(`#/portal-expired${reason === 'expired' ? '' : `?reason=${reason}`}`, { replace: true });
+    navigate(`#/portal-expired${query.size ? `?${query}` : ''}`, { replace: true });
   };
 
   const signOut = (reason: string | null) => {
@@ -68,7 +76,7 @@ export function App() {
   );
 
   if (route.name === 'portal') return null;
-  if (route.name === 'portal-expired') return <PortalExpired reason={route.reason} />;
+  if (route.name === 'portal-expired') return <PortalExpired reason={route.reason} appId={route.appId} />;
   if (!session || !api) {
     return (
       <Login
@@ -90,9 +98,7 @@ export function App() {
         Skip to content
       </a>
       <header class="topbar">
-        <a class="brand" href={session.kind === 'admin' ? '#/apps' : link('apps', session.appId)}>
-          Herald
-        </a>
+        <BrandMark href={session.kind === 'admin' ? '#/apps' : link('apps', session.appId)} branding={session.kind === 'portal' ? branding : null} />
         <span class="role-tag">{session.kind === 'admin' ? 'Admin' : 'Webhooks portal'}</span>
         <nav aria-label="Main">
           {session.kind === 'admin' && <a href="#/apps">Apps</a>}

@@ -7,7 +7,7 @@ export type Route =
   | { name: 'login' }
   | { name: 'portal'; appId: string; token: string }
   /** Where a portal session ends when its link is expired, revoked or incomplete. */
-  | { name: 'portal-expired'; reason: 'expired' | 'incomplete' | 'signed-out' }
+  | { name: 'portal-expired'; reason: 'expired' | 'incomplete' | 'signed-out'; /** The ended portal's app, for its branding. */ appId: string | null }
   | { name: 'apps' }
   | { name: 'app'; appId: string }
   | { name: 'endpoint-new'; appId: string }
@@ -25,7 +25,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0 || first === 'login') return { name: 'login' };
   if (first === 'portal-expired') {
     const reason = query.get('reason');
-    return { name: 'portal-expired', reason: reason === 'incomplete' || reason === 'signed-out' ? reason : 'expired' };
+    return { name: 'portal-expired', reason: reason === 'incomplete' || reason === 'signed-out' ? reason : 'expired', appId: query.get('app') };
   }
   if (first === 'portal') return { name: 'portal', appId: query.get('app') ?? '', token: query.get('token') ?? '' };
   if (first !== 'apps') return { name: 'not-found', path };

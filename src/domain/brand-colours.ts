@@ -5,7 +5,9 @@
 // Why no accent is ever refused: for a colour of luminance L, white text gives 1.05 / (L + 0.05)
 // and black text (L + 0.05) / 0.05. The better of the two is smallest where they are equal,
 // (L + 0.05)² = 0.0525, and is then √21 ≈ 4.58: above AA's 4.5:1 for normal text. So every
-// #rrggbb has white or black text that passes AA, and Herald picks the better one.
+// #rrggbb has white or black text that passes AA. Herald takes white whenever it passes (the
+// usual look of a brand-coloured button), and black otherwise: then white is under 4.5:1, so
+// L > 0.183 and black gives more than 4.67:1.
 
 export const ACCENT_PATTERN = '^#[0-9a-fA-F]{6}$';
 /** WCAG AA for normal-size text. */
@@ -41,13 +43,12 @@ export function contrast(a: Rgb, b: Rgb): number {
 const WHITE: Rgb = { r: 255, g: 255, b: 255 };
 const BLACK: Rgb = { r: 0, g: 0, b: 0 };
 
-/** The text colour (white or black) with the higher contrast on `accent`, and that contrast. */
+/** The text colour on `accent`: white when it reaches AA there, else black (which then does), and its contrast. */
 export function textOn(accent: string): { text: '#ffffff' | '#000000'; ratio: number } {
   const rgb = parseHex(accent);
   if (!rgb) throw new Error(`not a #rrggbb colour: ${accent}`);
   const white = contrast(rgb, WHITE);
-  const black = contrast(rgb, BLACK);
-  return white >= black ? { text: '#ffffff', ratio: white } : { text: '#000000', ratio: black };
+  return white >= AA_TEXT ? { text: '#ffffff', ratio: white } : { text: '#000000', ratio: contrast(rgb, BLACK) };
 }
 
 /**

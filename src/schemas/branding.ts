@@ -14,7 +14,7 @@ export const BrandingPut = Type.Object(
       description: 'your product as the customer knows it, shown in the portal header; null: the server default',
     })),
     accent: Type.Optional(Type.Union([Type.String({ pattern: ACCENT_PATTERN, description: '#rrggbb, e.g. #2457c5' }), Type.Null()], {
-      description: 'buttons and links; the text on it is white or black, whichever contrasts more (WCAG AA holds for every colour)',
+      description: 'buttons and links; the text on it is white, or black where white would not reach WCAG AA (one always does)',
     })),
     theme: Type.Optional(Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('auto'), Type.Null()], {
       description: 'auto follows the browser (prefers-color-scheme)',

@@ -20,7 +20,7 @@ export interface EffectiveBranding {
   productName: string | null;
   /** null: Herald's own colours. */
   accent: string | null;
-  /** White or black, whichever reads better on the accent (always AA: see domain/brand-colours.ts). */
+  /** White when it reaches AA on the accent, else black (one always does: see domain/brand-colours.ts). */
   accentText: string | null;
   /** The accent as link text on the portal's light and dark backgrounds, darkened or lightened to reach AA. */
   accentLink: { light: string; dark: string } | null;

@@ -10,7 +10,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 export const EffectiveBrandingSchema = Type.Object({
   productName: Nullable(Type.String({ description: 'named to customers in the portal; null when unset' })),
   accent: Nullable(Type.String({ description: '#rrggbb; null: Herald\'s own colours' })),
-  accentText: Nullable(Type.String({ description: 'the text colour on the accent (#ffffff or #000000), whichever contrasts more' })),
+  accentText: Nullable(Type.String({ description: 'the text colour on the accent: #ffffff when it reaches 4.5:1, else #000000 (which then does)' })),
   accentLink: Type.Union([Type.Object({ light: Type.String(), dark: Type.String() }), Type.Null()], {
     description: 'the accent as link text, adjusted to reach 4.5:1 on the portal\'s light and dark backgrounds',
   }),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useApplyBranding, useBranding } from '../ui/branding';
 
 export type PortalEnd = 'expired' | 'incomplete' | 'signed-out';
 
@@ -10,10 +10,13 @@ const UNNAMED = 'the service that gave you this link';
 /**
  * What a customer sees when their portal link no longer works (expired or revoked), was cut
  * short, or they signed out: who to ask for a new one, and nothing else. Never the admin sign-in:
- * the customer has no admin token, and a login form would only suggest they should.
+ * the customer has no admin token, and a login form would only suggest they should. It wears the
+ * ended portal's branding when its app is known (`appId`), else the server's.
  */
-export function PortalExpired({ reason }: { reason: PortalEnd }) {
-  const product = useProductName();
+export function PortalExpired({ reason, appId }: { reason: PortalEnd; appId?: string | null }) {
+  const branding = useBranding(appId ?? null);
+  useApplyBranding(branding);
+  const product = branding === undefined ? undefined : branding?.productName?.trim() || null;
   const ask = `ask ${product ?? UNNAMED} for a new one.`;
   const message =
     reason === 'incomplete' ? `This link is incomplete; ${ask}`
@@ -21,26 +24,10 @@ export function PortalExpired({ reason }: { reason: PortalEnd }) {
       : `This link has expired; ${ask}`;
   return (
     <main id="main" class="login">
+      {branding?.logoUrl && <img class="brand-logo" src={branding.logoUrl} alt={product ?? 'Logo'} />}
       <h1>{HEADINGS[reason]}</h1>
       {product !== undefined && <p class="note note-info" role="status">{message}</p>}
       <p class="muted">Portal links work for a limited time, so that one forwarded or left in a browser history stops working.</p>
     </main>
   );
-}
-
-/** The product's name from GET /branding (public); undefined while asking, null when unnamed. */
-function useProductName(): string | null | undefined {
-  const [name, setName] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    fetch('branding')
-      .then((res) => (res.ok ? (res.json() as Promise<{ productName?: unknown }>) : {}))
-      .then((body: { productName?: unknown }) => typeof body.productName === 'string' && body.productName.trim() ? body.productName.trim() : null)
-      .catch(() => null)
-      .then((value) => live && setName(value));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return name;
 }

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
+import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
+import { pngSquare } from '../helpers/tiny-images.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+
+// Two apps branded differently, each opened through its own portal link in Chromium: the header
+// shows the product's name and logo, the primary button wears its accent, the page its theme
+// whatever the browser prefers; the admin dashboard keeps Herald's look; an ended link's screen
+// names the product.
+
+const SHOTS = 'test-results/branding';
+/** `HERALD_DOCS_SCREENSHOT=1` refreshes the pictures docs/branding.md shows. */
+const DOCS = process.env.HERALD_DOCS_SCREENSHOT === '1';
+const STEP_TIMEOUT = 60_000;
+
+const skip = skipOutsideCi(
+  'Browser tests',
+  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
+    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
+);
+
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+
+// The two looks, and the page backgrounds of styles.css's light and dark themes.
+const LIGHT = { name: 'Globex Cloud', accent: '#1a73e8', theme: 'light', logo: pngSquare(48, [26, 115, 232]), background: '#f6f7f9', text: '#ffffff' } as const;
+const DARK = { name: 'Initech Hooks', accent: '#f59f00', theme: 'dark', logo: pngSquare(48, [245, 159, 0]), background: '#12161c', text: '#000000' } as const;
+const HERALD_ACCENT = '#2457c5';
+
+describe.skipIf(skip)('branded portals in Chromium', () => {
+  let herald: TestHerald;
+  let browser: Browser;
+  const consoleErrors = new ConsoleErrors();
+  const apps: Record<string, string> = {};
+
+  beforeAll(async () => {
+    herald = await startTestHerald({ productName: 'Herald Test Server' });
+    for (const look of [LIGHT, DARK]) {
+      const app = (await herald.api('POST', '/api/v1/apps', { name: `${look.name} tenant` })).body;
+      apps[look.name] = app.id;
+      expect((await herald.api('PUT', `/api/v1/apps/${app.id}/branding`, { productName: look.name, accent: look.accent, theme: look.theme })).status).toBe(200);
+      const res = await fetch(`${herald.url}/api/v1/apps/${app.id}/branding/logo`, {
+        method: 'PUT', headers: { authorization: `Bearer ${herald.token}`, 'content-type': 'image/png' }, body: look.logo,
+      });
+      expect(res.status).toBe(200);
+      await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: 'https://example.com/hooks', name: 'Production' });
+    }
+    browser = await launchBrowser();
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await herald?.stop();
+  });
+
+  /** A portal link of the app opened in a fresh page whose browser prefers `scheme`. */
+  async function openPortal(appId: string, scheme: 'light' | 'dark', errors = consoleErrors): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 640 }, colorScheme: scheme });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    errors.watch(page);
+    const link = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, {})).body;
+    await page.goto(link.url);
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    return page;
+  }
+
+  async function looks(page: Page) {
+    return page.evaluate(() => {
+      const logo = document.querySelector<HTMLImageElement>('header .brand img');
+      const button = document.querySelector<HTMLElement>('main .primary')!;
+      return {
+        brand: document.querySelector('header .brand')!.textContent!.trim(),
+        logoLoaded: logo ? logo.complete && logo.naturalWidth > 0 : false,
+        buttonBackground: getComputedStyle(button).backgroundColor,
+        buttonText: getComputedStyle(button).color,
+        pageBackground: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+  }
+
+  it.each([
+    // Each portal's own theme wins over the browser's preference, so each opens in the opposite one.
+    { look: LIGHT, scheme: 'dark', shot: 'portal-branding-light.png' },
+    { look: DARK, scheme: 'light', shot: 'portal-branding-dark.png' },
+  ] as const)('shows $look.name with its logo, accent and theme, in a browser preferring $scheme', async ({ look, scheme, shot }) => {
+    const page = await openPortal(apps[look.name]!, scheme);
+    await expect.poll(async () => (await looks(page)).logoLoaded).toBe(true);
+    expect(await looks(page)).toEqual({
+      brand: look.name,
+      logoLoaded: true,
+      buttonBackground: rgb(look.accent),
+      buttonText: rgb(look.text),
+      pageBackground: rgb(look.background),
+    });
+    await screenshot(page, `${SHOTS}/${shot}`, false);
+    if (DOCS) await screenshot(page, `docs/${shot}`, false);
+    await page.context().close();
+  }, STEP_TIMEOUT);
+
+  it('keeps Herald\'s own look in the admin dashboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 640 }, colorScheme: 'light' });
+    const page = await context.newPage();
+    consoleErrors.watch(page);
+    await page.goto(herald.url);
+    await page.getByLabel('Admin token').fill(herald.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${herald.url}/#/apps/${apps[LIGHT.name]}`);
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    const admin = await looks(page);
+    expect(admin).toMatchObject({ brand: 'Herald', logoLoaded: false, buttonBackground: rgb(HERALD_ACCENT), pageBackground: rgb(LIGHT.background) });
+    await context.close();
+  }, STEP_TIMEOUT);
+
+  it('names the product and keeps its look when the portal link is revoked in use', async () => {
+    // The portal's requests after the revocation are refused (401s, which Chromium logs; how many
+    // depends on the screen): only those may be logged on this page.
+    const revokedErrors = new ConsoleErrors();
+    const page = await openPortal(apps[DARK.name]!, 'light', revokedErrors);
+    const tokens = (await herald.api('GET', `/api/v1/apps/${apps[DARK.name]}/tokens?limit=100`)).body.data;
+    for (const t of tokens) await herald.api('DELETE', `/api/v1/apps/${apps[DARK.name]}/tokens/${t.id}`);
+    await page.reload();
+    await page.getByText(`This link has expired; ask ${DARK.name} for a new one.`).waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(rgb(DARK.background));
+    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLImageElement>('main img')?.naturalWidth ?? 0)).toBeGreaterThan(0);
+    await screenshot(page, `${SHOTS}/portal-branding-expired.png`, false);
+    expect(revokedErrors.unexpected.filter((line) => !line.includes('status of 401'))).toEqual([]);
+    await page.context().close();
+  }, STEP_TIMEOUT);
+
+  it('logged no console errors', () => {
+    expect(consoleErrors.unexpected).toEqual([]);
+    expect(consoleErrors.unused).toEqual([]);
+  });
+});
