@@ -8,6 +8,7 @@ import { defineInsightsContract } from './insights-contract.js';
 import { defineBrandingContract } from './branding-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
 import { defineTokenScopeContract } from './token-scope-contract.js';
+import { defineFrameOriginsContract } from './frame-origins-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -20,6 +21,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineEncryptionContract(backend, factory);
   defineInsightsContract(backend, factory);
   defineTokenScopeContract(backend, factory);
+  defineFrameOriginsContract(backend, factory);
   defineBrandingContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
