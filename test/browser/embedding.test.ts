@@ -194,6 +194,20 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     expect(consoleErrors.unexpected).toEqual([]);
   }, STEP_TIMEOUT);
 
+  it('recovers by itself when the link is revoked: the portal reports it, the host hands a new link, the frame reloads with it', async () => {
+    const before = allowed.linkIds.length;
+    for (const id of allowed.linkIds) await herald.api('DELETE', `/api/v1/apps/${appId}/tokens/${id}`);
+    // The customer's next step meets the revoked token (401, which Chromium logs as a console error).
+    await frame.getByRole('link', { name: 'Messages' }).click();
+    await expect.poll(events).toContain('herald-expired');
+    await expect.poll(() => allowed.linkIds.length).toBeGreaterThan(before);
+    const newest = allowed.linkIds[allowed.linkIds.length - 1];
+    await expect.poll(() => page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))).toBeTruthy();
+    frame = page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))!;
+    await frame.getByRole('link', { name: 'Embedded receiver' }).waitFor();
+    expect(consoleErrors.unexpected.filter((line) => !/status of 401/.test(line))).toEqual([]);
+  }, STEP_TIMEOUT);
+
   it('shows nothing in a page of an origin the link does not allow: the browser refuses the frame', async () => {
     const other = await context.newPage();
     const refusals: string[] = [];
