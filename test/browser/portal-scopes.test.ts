@@ -88,6 +88,27 @@ describe.skipIf(skip)('read-only portal link in Chromium', () => {
     expect(consoleErrors.unexpected).toEqual([]);
   }, STEP_TIMEOUT);
 
+  it('a link with one read capability makes no call the other would need (no 403 in the console)', async () => {
+    const messagesOnly = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, { capabilities: ['messages:read'] })).body;
+    await page.goto(messagesOnly.url);
+    await page.getByText('This link does not show endpoints.').waitFor();
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByText(msgId).waitFor();
+    await page.goto(`${herald.url}/#/apps/${appId}/messages/${msgId}`);
+    await page.getByRole('heading', { name: 'invoice.paid' }).waitFor();
+    // Without endpoints:read the deliveries name the endpoint by id.
+    await page.getByRole('link', { name: endpointId }).waitFor();
+
+    const endpointsOnly = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, { capabilities: ['endpoints:read'] })).body;
+    await page.goto(endpointsOnly.url);
+    await page.getByRole('link', { name: 'Acme receiver' }).click();
+    await page.getByRole('heading', { name: 'Delivery attempts' }).waitFor();
+    await page.locator('tr[data-attempt-id]').first().waitFor();
+    expect(await page.getByRole('link', { name: 'Messages' }).count()).toBe(0);
+    await screenshot(page, `${SHOTS}/04-endpoints-only.png`);
+    expect(consoleErrors.unexpected).toEqual([]);
+  }, STEP_TIMEOUT);
+
   it('shows the expired screen once the admin revokes every portal link of the app', async () => {
     expect((await herald.api('DELETE', `/api/v1/apps/${appId}/portal-links`)).status).toBe(204);
     // The portal's next request is refused (401), which Chromium logs once: announced here.
@@ -95,7 +116,7 @@ describe.skipIf(skip)('read-only portal link in Chromium', () => {
     await page.reload();
     await page.getByText('This link has expired; ask Acme Cloud for a new one.').waitFor();
     expect(await page.getByLabel('Admin token').count()).toBe(0);
-    await screenshot(page, `${SHOTS}/04-revoked.png`);
+    await screenshot(page, `${SHOTS}/05-revoked.png`);
     expect(consoleErrors.unexpected).toEqual([]);
     expect(consoleErrors.unused).toEqual([]);
   }, STEP_TIMEOUT);

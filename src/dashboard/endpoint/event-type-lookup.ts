@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { seg } from '../api/client';
 import type { Message } from '../api/types';
 import { useApi } from '../hooks';
+import { useCan } from '../api/portal-scope';
 
 const CONCURRENCY = 4;
 
@@ -11,11 +12,14 @@ const CONCURRENCY = 4;
  */
 export function useEventTypes(appId: string, msgIds: string[]): Map<string, string> {
   const api = useApi();
+  // A portal link without messages:read may not read them (403): the types stay unknown.
+  const canRead = useCan('messages:read');
   const [known, setKnown] = useState(() => new Map<string, string>());
   const requested = useRef(new Set<string>());
   const key = msgIds.join(',');
 
   useEffect(() => {
+    if (!canRead) return;
     const missing = [...new Set(msgIds)].filter((id) => !requested.current.has(id));
     if (missing.length === 0) return;
     missing.forEach((id) => requested.current.add(id));
@@ -36,7 +40,7 @@ export function useEventTypes(appId: string, msgIds: string[]): Map<string, stri
       cancelled = true;
       missing.forEach((id) => requested.current.delete(id)); // not fetched: the next run asks again
     };
-  }, [appId, key]);
+  }, [appId, key, canRead]);
 
   return known;
 }

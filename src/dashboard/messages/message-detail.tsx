@@ -23,7 +23,12 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
     return { ...(JSON.parse(text) as Message), dataText: dataText(text) ?? 'null' };
   }, [appId, msgId]);
   const attempts = useLoad(() => api.get<Page<Attempt>>(`${base}/messages/${seg(msgId)}/attempts`, { limit: 250 }), [appId, msgId], ATTEMPTS_POLL_MS);
-  const endpoints = useLoad(() => api.get<Page<Endpoint>>(`${base}/endpoints`, { limit: 250 }), [appId]);
+  // Endpoint names only: a link without endpoints:read shows their ids instead of a 403.
+  const canReadEndpoints = useCan('endpoints:read');
+  const endpoints = useLoad(
+    () => (canReadEndpoints ? api.get<Page<Endpoint>>(`${base}/endpoints`, { limit: 250 }) : Promise.resolve({ data: [] as Endpoint[] })),
+    [appId, canReadEndpoints],
+  );
 
   const byEndpoint = new Map<string, Attempt[]>();
   for (const a of attempts.data?.data ?? []) byEndpoint.set(a.endpointId, [...(byEndpoint.get(a.endpointId) ?? []), a]);

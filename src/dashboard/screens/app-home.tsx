@@ -13,7 +13,11 @@ import { useCan } from '../api/portal-scope';
 export function AppHome({ appId }: { appId: string }) {
   const api = useApi();
   const canWrite = useCan('endpoints:write');
-  const list = usePaged((iterator) => api.get<Page<Endpoint>>(`/apps/${seg(appId)}/endpoints`, { limit: 50, iterator }), [appId]);
+  const canRead = useCan('endpoints:read');
+  const list = usePaged(
+    (iterator) => (canRead ? api.get<Page<Endpoint>>(`/apps/${seg(appId)}/endpoints`, { limit: 50, iterator }) : Promise.resolve({ data: [], iterator: null, done: true })),
+    [appId, canRead],
+  );
 
   return (
     <section>
@@ -28,7 +32,8 @@ export function AppHome({ appId }: { appId: string }) {
       </div>
       <ErrorNote error={list.error} />
       {list.loading && <Loading what="endpoints" />}
-      {!list.loading && list.items.length === 0 && <p class="muted">No endpoints yet. Add one to start receiving webhooks.</p>}
+      {!canRead && <p class="muted">This link does not show endpoints.</p>}
+      {canRead && !list.loading && list.items.length === 0 && <p class="muted">No endpoints yet. Add one to start receiving webhooks.</p>}
       <ul class="card-list">
         {list.items.map((ep) => (
           <li key={ep.id} class="card endpoint-card">
