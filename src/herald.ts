@@ -14,6 +14,8 @@ import type { NetworkPolicy } from './delivery/network-guard.js';
 import { AppService } from './services/app-service.js';
 import { applyConfigFile } from './services/apply-config-file.js';
 import { EndpointService } from './services/endpoint-service.js';
+import { EventCatalogue } from './services/event-catalogue.js';
+import { PublishValidator } from './services/event-catalogue-validator.js';
 import { MessageService } from './services/message-service.js';
 import { TokenService } from './services/token-service.js';
 import { BrandingService } from './services/branding-service.js';
@@ -62,7 +64,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
   // they reach the database. The key is checked against the database's record of it once the store
   // is open: a process with another key (or none, for a database that has one) refuses to start.
   // Read before the store opens: a bad --brand-logo file stops the start before anything else runs.
-  const brandDefaults = loadBrandDefaults(config);
+  // A worker serves no portal: it has no branding to load.
+  const brandDefaults = role.api ? loadBrandDefaults(config) : null;
   const codec = new DeferredCodec();
   const store = await openStore(databaseLocation(config), { codec, logger: log.child({ component: 'store' }) });
   let presence: ProcessPresence | null = null;
@@ -83,6 +86,9 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
   }
 
   const apps = new AppService(store);
+  // Publishes are checked against `validation: "reject"` event types' schemas, compiled once per revision.
+  const publishValidator = new PublishValidator(store);
+  const eventTypes = new EventCatalogue(store, publishValidator);
   // Failure streaks, operational events, bulk recovery and retention (src/services/operations.ts).
   const ops = createOperations(store, config, log.child({ component: 'operations' }));
   const endpoints = new EndpointService(store, policy, log.child({ component: 'endpoints' }), {
@@ -127,7 +133,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       store,
       apps,
       endpoints,
-      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n) }),
+      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n) }, publishValidator, eventTypes),
+      eventTypes,
       recovery: ops.recovery,
     },
     {
@@ -139,7 +146,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       publicUrl: () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl,
       tokenRateLimit: config.tokenRateLimit,
       adminRateLimit: config.adminRateLimit,
-      branding: new BrandingService(store, brandDefaults),
+      // Loaded above whenever role.api, the only case that reaches this call.
+      branding: new BrandingService(store, brandDefaults!),
     },
   );
   metricsRoute(server, metrics);

@@ -9,7 +9,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (answer.status >= 500 && answer.code !== 'store_unavailable') request.log.error({ err: error }, 'request failed');
     else if (answer.code === 'store_unavailable') request.log.warn({ err: error }, 'store unavailable');
     if (answer.code === 'store_unavailable') void reply.header('retry-after', '5');
-    void reply.status(answer.status).send({ code: answer.code, message: answer.message, ...(answer.details ? { details: answer.details } : {}) });
+    void reply.status(answer.status).send({
+      ...(error instanceof ApiError ? error.fields : undefined),
+      code: answer.code, message: answer.message, ...(answer.details ? { details: answer.details } : {}),
+    });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(API_ERRORS.not_found).send({ code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });

@@ -14,11 +14,14 @@ export const API_ERRORS = {
   invalid_secret: 400,
   invalid_wire_config: 400,
   invalid_tls: 400,
+  invalid_schema: 400,
   conflict: 409,
   endpoint_unreadable: 409,
   unsupported_media_type: 415,
   /** A logo whose bytes are not the image its content-type names (or not an accepted image at all). */
   invalid_image: 400,
+  schema_mismatch: 422,
+  invalid_example: 422,
   payload_too_large: 413,
   request_timeout: 408,
   rate_limited: 429,
@@ -31,11 +34,26 @@ export type ApiErrorCode = keyof typeof API_ERRORS;
 
 export class ApiError extends Error {
   readonly statusCode: number;
+  /** Top-level fields of the answer besides code and message, e.g. `errors` of a schema_mismatch. */
+  fields?: Record<string, unknown>;
   constructor(readonly code: ApiErrorCode, message: string, readonly details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.statusCode = API_ERRORS[code];
   }
+}
+
+/** One place in a JSON value that failed its schema: a JSON Pointer (RFC 6901; '' is the value itself) and why. */
+export interface SchemaProblem {
+  path: string;
+  message: string;
+}
+
+/** An ApiError whose answer lists what failed as `errors` (schema_mismatch, invalid_example). */
+export function errorWithList(code: ApiErrorCode, message: string, errors: unknown[]): ApiError {
+  const error = new ApiError(code, message);
+  error.fields = { errors };
+  return error;
 }
 
 export const notFound = (what: string, id: string) => new ApiError('not_found', `${what} "${id}" not found`);

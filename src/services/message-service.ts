@@ -4,6 +4,7 @@ import type { Endpoint, Message, MessageEntity } from '../domain/model.js';
 import { notFound } from '../errors/api-errors.js';
 import type { MessageCreateBody } from '../schemas/bodies.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
+import type { PublishValidator } from './event-catalogue-validator.js';
 import { PublishQueue } from './publish-queue.js';
 
 /** Idempotency keys are remembered for 24 hours (the wire format reference in docs/, "The message a product publishes"). */
@@ -19,7 +20,16 @@ export interface WorkNotifier {
 export class MessageService {
   private readonly queue: PublishQueue;
 
-  constructor(private readonly store: Store, private readonly notifier: WorkNotifier) {
+  /**
+   * `validator`: refuses data that fails a `validation: "reject"` event type's schema (docs/event-catalogue.md);
+   * `examples`: the data a test event of a type sends (its first example).
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly notifier: WorkNotifier,
+    private readonly validator: PublishValidator | null = null,
+    private readonly examples: { exampleOf(eventType: string): Promise<unknown> } | null = null,
+  ) {
     this.queue = new PublishQueue(store);
   }
 
@@ -28,6 +38,8 @@ export class MessageService {
    * sent as is. `requestId`: the API request publishing it, recorded with the message and on its attempts.
    */
   async publish(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader?: string, requestId?: string): Promise<PublishResult> {
+    const checking = this.validator?.refuseMismatches([body], false);
+    if (checking) await checking;
     const result = await this.queue.submit(this.toInput(appId, body, dataJson, idempotencyHeader ?? null, requestId));
     if (result.created) this.notifier.accepted?.(1);
     if (result.deliveryCount > 0) this.notifier.newWork();
@@ -36,6 +48,9 @@ export class MessageService {
 
   /** Up to 1,000 messages in one request and one transaction, each with the semantics of publish; `dataJsons[i]` is `bodies[i].data`'s text. */
   async publishBatch(appId: string, bodies: MessageCreateBody[], dataJsons: string[], requestId?: string): Promise<PublishResult[]> {
+    // One transaction, so one answer: a failing message refuses the whole batch, listing each.
+    const checking = this.validator?.refuseMismatches(bodies, true);
+    if (checking) await checking;
     const results = await this.store.publishMany(bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId)));
     this.notifier.accepted?.(results.filter((r) => r.created).length);
     if (results.some((r) => r.deliveryCount > 0)) this.notifier.newWork();
@@ -62,12 +77,15 @@ export class MessageService {
 
   /** A test message delivered to this one endpoint only, whatever its filters say. */
   async sendTest(endpoint: Endpoint, eventType?: string): Promise<PublishResult> {
+    const type = eventType ?? endpoint.eventTypes?.[0] ?? 'herald.test';
+    // A type with an example in the catalogue sends it, so the receiver sees what real events hold.
+    const example = await this.examples?.exampleOf(type);
     const now = Date.now();
     const message: Message = {
       id: newId('msg'),
       appId: endpoint.appId,
-      eventType: eventType ?? endpoint.eventTypes?.[0] ?? 'herald.test',
-      dataJson: JSON.stringify({ test: true, message: 'This is a test event sent from Herald.', endpointId: endpoint.id }),
+      eventType: type,
+      dataJson: JSON.stringify(example ?? { test: true, message: 'This is a test event sent from Herald.', endpointId: endpoint.id }),
       // entity-ref endpoints only take messages about an entity, so a test names one.
       entity: { type: 'HeraldTest', id: 1 },
       idempotencyKey: null,

@@ -65,7 +65,16 @@ function template(route: string): Record<string, unknown> {
   const templates: Record<string, Record<string, unknown>> = {
     'POST /api/v1/apps': { name: 'fuzz', uid: 'fuzz-uid', retrySchedule: ['PT1S', 'PT2S'] },
     'PATCH /api/v1/apps/:appId': { name: 'renamed', retrySchedule: null },
-    'POST /api/v1/event-types': { name: 'fuzz.event', description: 'd' },
+    'POST /api/v1/event-types': {
+      name: 'fuzz.event', description: 'd', group: 'Fuzz', deprecated: false, validation: 'reject',
+      schema: { type: 'object', properties: { n: { type: 'integer' }, list: { type: 'array' } }, required: ['n'] }, examples: [{ n: 1 }],
+    },
+    'PATCH /api/v1/event-types/:name': { description: 'e', schema: { type: 'object' }, examples: [{}], validation: 'off' },
+    'POST /api/v1/event-types/import': {
+      openapi: '3.1.0',
+      webhooks: { 'fuzz.hook': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/S' }, example: { a: 1 } } } } } } },
+      components: { schemas: { S: { type: 'object', properties: { a: { type: 'integer' }, self: { $ref: '#/components/schemas/S' } } } } },
+    },
     'POST /api/v1/apps/:appId/endpoints': endpoint,
     'PATCH /api/v1/apps/:appId/endpoints/:endpointId': { ...endpoint, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
     'POST /api/v1/apps/:appId/endpoints/:endpointId/test': { eventType: 'a.b' },

@@ -25,6 +25,8 @@ async function makeTenant(uid: string): Promise<Tenant> {
   return { app, token: tok.token, tokenId: tok.id, endpointId: ep.id, msgId: msg.id, taskId: task.id };
 }
 
+const CATALOGUED_TYPE = 'tenant.catalogued';
+
 /** Fills a route's path parameters from a tenant's resources (unknown ids get a well-formed fake). */
 function pathFor(url: string, appRef: string, ids: Tenant): string {
   return url
@@ -33,6 +35,8 @@ function pathFor(url: string, appRef: string, ids: Tenant): string {
     .replace(':msgId', ids.msgId)
     .replace(':tokenId', ids.tokenId)
     .replace(':taskId', ids.taskId)
+    // The event catalogue is shared by all apps; this type exists (beforeAll).
+    .replace(':name', CATALOGUED_TYPE)
     .replace(/:[A-Za-z]+/g, 'x_01ARZ3NDEKTSV4RRFFQ69G5FAV');
 }
 
@@ -51,6 +55,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   a = await makeTenant('tenant-a');
   b = await makeTenant('tenant-b');
+  await herald.api('POST', '/api/v1/event-types', { name: CATALOGUED_TYPE });
 });
 afterAll(async () => {
   await herald.stop();
@@ -68,10 +73,14 @@ const ADMIN_ONLY = [
   'PATCH /api/v1/apps/:appId',
   'DELETE /api/v1/apps/:appId',
   'POST /api/v1/event-types',
+  'POST /api/v1/event-types/import',
+  'PATCH /api/v1/event-types/:name',
+  'DELETE /api/v1/event-types/:name',
   'POST /api/v1/apps/:appId/tokens',
   'GET /api/v1/apps/:appId/tokens',
   'DELETE /api/v1/apps/:appId/tokens/:tokenId',
   'POST /api/v1/apps/:appId/portal-link',
+  'DELETE /api/v1/apps/:appId/portal-links',
 ];
 
 /** Routes for the product's backend (app tokens and the admin), never for a portal link: publishing. */

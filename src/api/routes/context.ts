@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppService } from '../../services/app-service.js';
 import type { EndpointService } from '../../services/endpoint-service.js';
+import type { EventCatalogue } from '../../services/event-catalogue.js';
 import type { MessageService } from '../../services/message-service.js';
 import type { RecoveryService } from '../../services/recovery-service.js';
 import type { PageRequest, Store } from '../../store/store.js';
@@ -15,6 +16,8 @@ export interface ApiContext {
   apps: AppService;
   endpoints: EndpointService;
   messages: MessageService;
+  /** The event catalogue: event types, their schemas and examples. */
+  eventTypes: EventCatalogue;
   /** Bulk recovery tasks. */
   recovery: RecoveryService;
 }
