@@ -11,6 +11,7 @@ import { EndpointEdit } from './screens/endpoint-edit';
 import { EndpointDetails } from './endpoint/endpoint-details';
 import { MessagesScreen } from './messages/messages-screen';
 import { MessageDetail } from './messages/message-detail';
+import { CatalogueScreen } from './catalogue/catalogue-screen';
 import { startFrameBridge, tellHost } from './embed/frame-bridge';
 import { PortalScopeProvider } from './api/portal-scope';
 import { BrandMark, useApplyBranding, useBranding } from './ui/branding';
@@ -102,6 +103,7 @@ export function App() {
         <span class="role-tag">{session.kind === 'admin' ? 'Admin' : 'Webhooks portal'}</span>
         <nav aria-label="Main">
           {session.kind === 'admin' && <a href="#/apps">Apps</a>}
+          {session.kind === 'admin' && <a href="#/event-types">Event catalogue</a>}
           <button type="button" class="link-button" onClick={() => (session.kind === 'portal' ? endPortal('signed-out') : signOut(null))}>
             Sign out
           </button>
@@ -138,6 +140,8 @@ function Screen({ route, session }: { route: Route; session: Session }) {
       return <MessagesScreen appId={route.appId} query={route.query} />;
     case 'message':
       return <MessageDetail appId={route.appId} msgId={route.msgId} />;
+    case 'catalogue':
+      return <CatalogueScreen appId={route.appId} />;
     default:
       return (
         <section>

@@ -15,6 +15,8 @@ export type Route =
   | { name: 'endpoint-edit'; appId: string; endpointId: string }
   | { name: 'messages'; appId: string; query: URLSearchParams }
   | { name: 'message'; appId: string; msgId: string }
+  /** The event catalogue: the admin's own (appId null), or inside an app (what its portal shows). */
+  | { name: 'catalogue'; appId: string | null }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -28,12 +30,14 @@ export function parseRoute(hash: string): Route {
     return { name: 'portal-expired', reason: reason === 'incomplete' || reason === 'signed-out' ? reason : 'expired', appId: query.get('app') };
   }
   if (first === 'portal') return { name: 'portal', appId: query.get('app') ?? '', token: query.get('token') ?? '' };
+  if (first === 'event-types' && parts.length === 1) return { name: 'catalogue', appId: null };
   if (first !== 'apps') return { name: 'not-found', path };
   if (!appId) return { name: 'apps' };
   if (!section) return { name: 'app', appId };
   if (section === 'endpoints' && id === 'new' && !action) return { name: 'endpoint-new', appId };
   if (section === 'endpoints' && id && !action) return { name: 'endpoint', appId, endpointId: id };
   if (section === 'endpoints' && id && action === 'edit') return { name: 'endpoint-edit', appId, endpointId: id };
+  if (section === 'events' && !id) return { name: 'catalogue', appId };
   if (section === 'messages' && !id) return { name: 'messages', appId, query };
   if (section === 'messages' && id && !action) return { name: 'message', appId, msgId: id };
   return { name: 'not-found', path };

@@ -2,7 +2,8 @@ import type { Session } from './session';
 
 /** An error answer of the API (`{code, message}`), or a network failure (status 0). */
 export class ApiRequestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `errors`: the answer's list of problems, when it has one (schema_mismatch, invalid_example). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly errors?: unknown[]) {
     super(message);
     this.name = 'ApiRequestError';
   }
@@ -61,8 +62,9 @@ export class ApiClient {
     const text = await res.text();
     const json = text ? safeParse(text) : null;
     if (res.ok) return (asText ? text : json) as T;
-    const error = json as { code?: string; message?: string } | null;
-    const failure = new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`);
+    const error = json as { code?: string; message?: string; errors?: unknown } | null;
+    const problems = Array.isArray(error?.errors) ? error.errors : undefined;
+    const failure = new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, problems);
     if (res.status === 401) this.onUnauthorized(failure.message);
     throw failure;
   }

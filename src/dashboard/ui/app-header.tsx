@@ -5,7 +5,7 @@ import { useApi, useLoad } from '../hooks';
 import { link } from '../router';
 import { useCan } from '../api/portal-scope';
 
-type Section = 'endpoints' | 'messages';
+type Section = 'endpoints' | 'messages' | 'events';
 
 /**
  * Breadcrumbs and the app's two sections. Admins get a way back to every app; a portal tenant
@@ -39,6 +39,9 @@ export function AppHeader({ appId, section, trail = [] }: { appId: string; secti
               Messages
             </a>
           )}
+          <a href={link('apps', appId, 'events')} aria-current={section === 'events' ? 'page' : undefined}>
+            Event catalogue
+          </a>
         </nav>
       )}
     </div>
