@@ -52,8 +52,9 @@
       }
       window.addEventListener('message', this._onMessage);
       const src = this.getAttribute('src') || this.getAttribute('link');
-      if (src) this._load(src, this.getAttribute('expires-at'));
-      else if (this._getLink) this._refresh();
+      // On upgrade, attributeChangedCallback has already loaded `src`: don't load it twice.
+      if (src) { if (src !== this._url) this._load(src, this.getAttribute('expires-at')); }
+      else if (this._getLink && !this._url) this._refresh();
     }
 
     disconnectedCallback() {

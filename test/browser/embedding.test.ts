@@ -48,6 +48,13 @@ async function startHost(herald: TestHerald, appId: string, allowedOrigins: (ori
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: link.body.url, expiresAt: link.body.expiresAt }));
       return;
     }
+    if (req.url === '/pasted') {
+      // The `embed` snippet of Herald's answer pasted into a page as is, nothing else.
+      const link = await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, { allowedOrigins: allowedOrigins(origin) });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pasted</title><link rel="icon" href="data:,"></head><body>${link.body.embed}</body></html>`);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme settings</title><link rel="icon" href="data:,"></head>
 <body style="margin:0;font-family:sans-serif">
@@ -205,6 +212,26 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     await expect.poll(() => page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))).toBeTruthy();
     frame = page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))!;
     await frame.getByRole('link', { name: 'Embedded receiver' }).waitFor();
+    expect(consoleErrors.unexpected.filter((line) => !/status of 401/.test(line))).toEqual([]);
+  }, STEP_TIMEOUT);
+
+  it('shows the portal from the embed snippet pasted as is', async () => {
+    const pasted = await context.newPage();
+    consoleErrors.watch(pasted);
+    const navigations: string[] = [];
+    pasted.on('framenavigated', (f) => { if (f !== pasted.mainFrame()) navigations.push(f.url()); });
+    await pasted.goto(`${allowed.origin}/pasted`);
+    await expect.poll(() => pasted.frames().find((f) => f.url().includes('/portal?link='))).toBeTruthy();
+    const portal = pasted.frames().find((f) => f.url().includes('/portal?link='))!;
+    await portal.getByRole('link', { name: 'Embedded receiver' }).waitFor();
+    // The link's page, and only it, is loaded (then only in-page fragment changes): no reload loop.
+    expect(navigations.filter((u) => u !== 'about:blank').map((u) => u.split('#')[0]), navigations.join(' ')).toSatisfy((urls: string[]) => new Set(urls).size === 1);
+    await expect.poll(async () => {
+      const frameHeight = await pasted.locator('herald-portal iframe').evaluate((el) => el.getBoundingClientRect().height);
+      const content = await portal.evaluate<number>('Math.ceil(document.documentElement.getBoundingClientRect().height)');
+      return Math.abs(frameHeight - content) <= 1;
+    }).toBe(true);
+    await pasted.close();
     expect(consoleErrors.unexpected.filter((line) => !/status of 401/.test(line))).toEqual([]);
   }, STEP_TIMEOUT);
 
