@@ -55,7 +55,15 @@ export type TokenOut = ReturnType<typeof tokenJson>;
 /** The token text appears only in this response: Herald keeps its hash. */
 export type IssuedTokenOut = TokenOut & { token: string };
 /** `embed`: HTML for a host page (docs/embedding.md); `allowedOrigins`: who may frame it (the link's, else the app's). */
-export type PortalLinkOut = { url: string; token: string; expiresAt: string | null; embed: string; allowedOrigins: string[] };
+export type PortalLinkOut = {
+  url: string; token: string; expiresAt: string | null; embed: string; allowedOrigins: string[];
+  /** What the link may do (docs/tenants-and-tokens.md); all of them unless asked otherwise. */
+  capabilities: string[];
+  /** The event types it may subscribe to and see; null: every type. */
+  eventTypes: string[] | null;
+};
+/** What the caller's token may do in an app (a portal link: its scope; other tokens: everything). */
+export type PortalSessionOut = { appId: string; kind: 'admin' | 'app' | 'portal'; capabilities: string[]; eventTypes: string[] | null };
 /** A background task: `status` running → finished (or failed, with `error`); `done` of `total` items. */
 export type TaskOut = ReturnType<typeof taskJson>;
 

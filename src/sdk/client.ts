@@ -100,6 +100,10 @@ export class Herald {
       list: (appId: string, query: T.PageQuery = {}): Page<T.TokenOut> => http.call('GET', `${V1}/apps/${seg(appId)}/tokens`, { query }),
       delete: (appId: string, tokenId: string) => http.call<void>('DELETE', `${V1}/apps/${seg(appId)}/tokens/${seg(tokenId)}`),
       portalLink: (appId: string, body: T.PortalLinkInput = {}) => http.call<T.PortalLinkOut>('POST', `${V1}/apps/${seg(appId)}/portal-link`, { body }),
+      /** Every portal link of the app stops working at once. */
+      revokePortalLinks: (appId: string) => http.call<void>('DELETE', `${V1}/apps/${seg(appId)}/portal-links`),
+      /** What the calling token may do in the app (for a portal link: its capabilities and event types). */
+      portalSession: (appId: string) => http.call<T.PortalSessionOut>('GET', `${V1}/apps/${seg(appId)}/portal-session`),
     };
 
     this.tasks = {

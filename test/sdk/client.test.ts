@@ -70,7 +70,14 @@ describe('Herald client', () => {
     const token = await client.tokens.create(app.id, { name: 'backend' });
     expect(token.token).toBeTruthy();
     expect((await client.tokens.list(app.id)).data.map((t) => t.id)).toContain(token.id);
-    expect((await client.tokens.portalLink(app.id, { expiresIn: 600 })).url).toContain('portal');
+    const link = await client.tokens.portalLink(app.id, { expiresIn: 600, capabilities: ['endpoints:read'], eventTypes: ['order.paid'] });
+    expect(link.url).toContain('portal');
+    expect(link).toMatchObject({ capabilities: ['endpoints:read'], eventTypes: ['order.paid'] });
+    const linkClient = new Herald({ url: herald.url, token: link.token });
+    expect(await linkClient.tokens.portalSession(app.id)).toMatchObject({ kind: 'portal', capabilities: ['endpoints:read'], eventTypes: ['order.paid'] });
+    expect((await client.tokens.portalSession(app.id)).kind).toBe('admin');
+    await client.tokens.revokePortalLinks(app.id);
+    await expect(linkClient.tokens.portalSession(app.id)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     // An app token is a client of its own: it sees its app only.
     const scoped = new Herald({ url: herald.url, token: token.token });
     expect((await scoped.endpoints.list(app.id)).data).toHaveLength(1);
