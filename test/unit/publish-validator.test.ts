@@ -7,16 +7,21 @@ import { EventCatalogue } from '../../src/services/event-catalogue.js';
 import { PublishValidator } from '../../src/services/event-catalogue-validator.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 
-// The publish path's schema cache, over two stores on one SQLite file (this process and another
-// one sharing the database): no store read per message while fresh, other processes' catalogue
+// The publish path's schema cache, over two stores on one database (this process and another one
+// sharing it: one SQLite file, or one PostgreSQL schema): no store read per message while fresh, other processes' catalogue
 // writes seen after the refresh interval, this process's own writes at once.
 
 const REFRESH_MS = 2000;
 const objectSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
 
-describe('PublishValidator', () => {
+warnIfNoPostgres('the publish validator on PostgreSQL');
+const stores = [{ store: 'SQLite', pg: false }, ...(TEST_PG_URL ? [{ store: 'PostgreSQL', pg: true }] : [])];
+
+describe.each(stores)('PublishValidator ($store)', ({ pg }) => {
   let dir: string;
+  let schema: TestSchema | null;
   let here: Store;
   let other: Store;
   let reads: number;
@@ -25,8 +30,10 @@ describe('PublishValidator', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'herald-validator-'));
-    here = await openStore(join(dir, 'herald.db'));
-    other = await openStore(join(dir, 'herald.db'));
+    schema = pg ? testSchema('validator') : null;
+    const location = schema?.url ?? join(dir, 'herald.db');
+    here = await openStore(location);
+    other = await openStore(location);
     reads = 0;
     clock = 1_000_000;
     const counted = { listValidatedEventTypes: () => { reads++; return here.listValidatedEventTypes(); } };
@@ -35,6 +42,7 @@ describe('PublishValidator', () => {
   afterEach(async () => {
     await here.close();
     await other.close();
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
