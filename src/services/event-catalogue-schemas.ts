@@ -6,13 +6,15 @@ import { ApiError, type SchemaProblem } from '../errors/api-errors.js';
 // the admin (or an imported OpenAPI document), so unknown keywords such as OpenAPI's `example` are
 // allowed (strict: false), while a schema that breaks the 2020-12 meta-schema, or that ajv cannot
 // compile (a $ref it cannot resolve, a pattern that is not a regular expression), is refused.
+// Formats ajv-formats does not know are not checked; ajv's logger is off so that is not written to
+// the console per schema.
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 /** At most this many problems are reported per value: enough to fix it, not a flood. */
 const MAX_PROBLEMS = 20;
 
-const newAjv = () => addFormats(new Ajv2020({ strict: false, allErrors: true, validateSchema: true }));
+const newAjv = () => addFormats(new Ajv2020({ strict: false, allErrors: true, validateSchema: true, logger: false }));
 /** Only used to check schemas against the meta-schema; each schema compiles in an Ajv of its own. */
 const metaChecker = newAjv();
 
