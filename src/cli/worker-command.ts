@@ -9,6 +9,7 @@ import { stopOnSignals } from './stop-on-signals.js';
 /** Options that only concern the HTTP API, which a worker does not run. */
 const API_ONLY: Array<keyof ServerConfig> = [
   'port', 'adminToken', 'dispatcher', 'bodyLimit', 'publicUrl', 'tokenRateLimit', 'adminRateLimit', 'requireHttps', 'configFile', 'productName',
+  'brandAccent', 'brandTheme', 'brandLogo',
 ];
 
 /**

@@ -68,19 +68,19 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     return page;
   }
 
-  async function looks(page: Page) {
-    return page.evaluate(() => {
-      const logo = document.querySelector<HTMLImageElement>('header .brand img');
-      const button = document.querySelector<HTMLElement>('main .primary')!;
-      return {
-        brand: document.querySelector('header .brand')!.textContent!.trim(),
-        logoLoaded: logo ? logo.complete && logo.naturalWidth > 0 : false,
-        buttonBackground: getComputedStyle(button).backgroundColor,
-        buttonText: getComputedStyle(button).color,
-        pageBackground: getComputedStyle(document.body).backgroundColor,
-      };
-    });
-  }
+  // Run in the page (a string: this file is type-checked without the DOM's types).
+  const LOOKS = `(() => {
+    const logo = document.querySelector('header .brand img');
+    const button = document.querySelector('main .primary');
+    return {
+      brand: document.querySelector('header .brand').textContent.trim(),
+      logoLoaded: logo ? logo.complete && logo.naturalWidth > 0 : false,
+      buttonBackground: getComputedStyle(button).backgroundColor,
+      buttonText: getComputedStyle(button).color,
+      pageBackground: getComputedStyle(document.body).backgroundColor,
+    };
+  })()`;
+  const looks = (page: Page) => page.evaluate<{ brand: string; logoLoaded: boolean; buttonBackground: string; buttonText: string; pageBackground: string }>(LOOKS);
 
   it.each([
     // Each portal's own theme wins over the browser's preference, so each opens in the opposite one.
@@ -124,8 +124,8 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     for (const t of tokens) await herald.api('DELETE', `/api/v1/apps/${apps[DARK.name]}/tokens/${t.id}`);
     await page.reload();
     await page.getByText(`This link has expired; ask ${DARK.name} for a new one.`).waitFor();
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(rgb(DARK.background));
-    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLImageElement>('main img')?.naturalWidth ?? 0)).toBeGreaterThan(0);
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe(rgb(DARK.background));
+    await expect.poll(() => page.evaluate<number>("document.querySelector('main img')?.naturalWidth ?? 0")).toBeGreaterThan(0);
     await screenshot(page, `${SHOTS}/portal-branding-expired.png`, false);
     expect(revokedErrors.unexpected.filter((line) => !line.includes('status of 401'))).toEqual([]);
     await page.context().close();

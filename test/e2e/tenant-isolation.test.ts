@@ -64,7 +64,7 @@ afterAll(async () => {
 
 /**
  * The admin-only routes, written out from docs/tenants-and-tokens.md's table (creating or listing
- * apps, the event-type catalogue writes, tokens, portal links). Deliberately not read from the routes'
+ * apps, the event-type catalogue writes, tokens, portal links, branding). Deliberately not read from the routes'
  * own `adminOnly` flags: a route that lost its flag must fail this test, not shorten its list.
  */
 const ADMIN_ONLY = [
@@ -81,6 +81,10 @@ const ADMIN_ONLY = [
   'DELETE /api/v1/apps/:appId/tokens/:tokenId',
   'POST /api/v1/apps/:appId/portal-link',
   'DELETE /api/v1/apps/:appId/portal-links',
+  'PUT /api/v1/apps/:appId/branding',
+  'DELETE /api/v1/apps/:appId/branding',
+  'PUT /api/v1/apps/:appId/branding/logo',
+  'DELETE /api/v1/apps/:appId/branding/logo',
 ];
 
 /** Routes for the product's backend (app tokens and the admin), never for a portal link: publishing. */
