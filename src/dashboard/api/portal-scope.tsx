@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext } from 'preact/hooks';
+import { useContext, useRef } from 'preact/hooks';
 import type { Capability } from '../../api/route-access.js';
 import { seg } from './client';
 import type { Session } from './session';
@@ -31,14 +31,21 @@ export function useCan(capability: Capability): boolean {
 export function PortalScopeProvider({ session, children }: { session: Session; children: ComponentChildren }) {
   const api = useApi();
   const appId = session.kind === 'portal' ? session.appId : null;
+  // Asked again when the embedding page hands over a fresh link (its scope may differ), keeping
+  // the previous scope meanwhile so the screen is not torn down.
   const loaded = useLoad(
     async () => (appId ? api.get<{ capabilities: Capability[]; eventTypes: string[] | null }>(`/apps/${seg(appId)}/portal-session`) : null),
-    [appId],
+    [appId, session.token],
   );
+  const last = useRef<PortalScope | null>(null);
   if (!appId) return <ScopeContext.Provider value={EVERYTHING}>{children}</ScopeContext.Provider>;
-  if (loaded.loading && !loaded.data) return <Loading what="your access" />;
-  // Unreadable (a server from before scoped links): show everything and let the API decide.
-  const held = loaded.data ? new Set<string>(loaded.data.capabilities) : null;
-  const scope: PortalScope = held ? { can: (c) => held.has(c), eventTypes: loaded.data!.eventTypes } : EVERYTHING;
-  return <ScopeContext.Provider value={scope}>{children}</ScopeContext.Provider>;
+  if (loaded.data) {
+    const held = new Set<string>(loaded.data.capabilities);
+    last.current = { can: (c) => held.has(c), eventTypes: loaded.data.eventTypes };
+  } else if (loaded.error) {
+    // Unreadable (a server from before scoped links): show everything and let the API decide.
+    last.current = EVERYTHING;
+  }
+  if (!last.current) return <Loading what="your access" />;
+  return <ScopeContext.Provider value={last.current}>{children}</ScopeContext.Provider>;
 }
