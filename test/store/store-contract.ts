@@ -149,7 +149,11 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
 
       it('stores API tokens by hash, lists and deletes them', async () => {
         const app = await store.createApp(makeApp());
-        const token = { id: newId('tok'), appId: app.id, name: 'ci', kind: 'api' as const, tokenHash: 'h1', expiresAt: null, createdAt: iso(T) };
+        const token = {
+          id: newId('tok'), appId: app.id, name: 'ci', kind: 'api' as const, tokenHash: 'h1', expiresAt: null, createdAt: iso(T),
+          // An app token: no portal link scope (token-scope-contract.ts covers links).
+          capabilities: null, eventTypes: null, allowedOrigins: null,
+        };
         await store.createToken(token);
         expect(await store.findTokenByHash('h1')).toEqual(token);
         expect((await store.listTokens(app.id, { limit: 10 })).data).toEqual([token]);
