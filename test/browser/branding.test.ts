@@ -115,6 +115,40 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     await context.close();
   }, STEP_TIMEOUT);
 
+  it('lets the admin set an app\'s branding and logo from the app\'s page, refusing an SVG with the API\'s reason', async () => {
+    const appId = (await herald.api('POST', '/api/v1/apps', { name: 'Umbrella tenant' })).body.id;
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    consoleErrors.watch(page);
+    await page.goto(herald.url);
+    await page.getByLabel('Admin token').fill(herald.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${herald.url}/#/apps/${appId}`);
+    await page.getByRole('heading', { name: 'Portal branding' }).waitFor();
+
+    await page.getByLabel('Product name').fill('Umbrella Hooks');
+    await page.getByLabel('Accent colour', { exact: true }).fill('#7048e8');
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await page.getByText('Branding saved.').waitFor();
+    await page.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: pngSquare(24, [112, 72, 232]) });
+    await page.getByRole('button', { name: 'Remove logo' }).waitFor();
+    expect((await herald.api('GET', `/api/v1/apps/${appId}/branding`)).body.own).toMatchObject({
+      productName: 'Umbrella Hooks', accent: '#7048e8', theme: 'dark', logo: { contentType: 'image/png' },
+    });
+
+    // The API refuses an SVG (415, which Chromium logs); the panel shows why, and the logo stays.
+    consoleErrors.allow(415, `/api/v1/apps/${appId}/branding/logo`);
+    await page.getByLabel('Logo').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
+    await page.getByText(/SVG logos are refused/).waitFor();
+    expect((await herald.api('GET', `/api/v1/apps/${appId}/branding`)).body.own.logo).toMatchObject({ contentType: 'image/png' });
+    // The admin dashboard itself stays in Herald's look.
+    expect(await page.evaluate('document.querySelector("header .brand").textContent.trim()')).toBe('Herald');
+    await screenshot(page, `${SHOTS}/admin-branding-panel.png`);
+    await context.close();
+  }, STEP_TIMEOUT);
+
   it('names the product and keeps its look when the portal link is revoked in use', async () => {
     // The portal's requests after the revocation are refused (401s, which Chromium logs; how many
     // depends on the screen): only those may be logged on this page.

@@ -40,6 +40,11 @@ export class ApiClient {
     return this.request<T>('PATCH', path, body);
   }
 
+  /** JSON, or a file sent as its raw bytes with its own content-type (a portal logo). */
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
   delete(path: string): Promise<void> {
     return this.request<void>('DELETE', path);
   }
@@ -52,9 +57,9 @@ export class ApiClient {
         method,
         headers: {
           authorization: `Bearer ${this.session.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': body instanceof Blob ? body.type : 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
       });
     } catch (err) {
       throw new ApiRequestError(0, 'network_error', `Herald did not answer: ${(err as Error).message}`);

@@ -7,6 +7,7 @@ import { AppHeader } from '../ui/app-header';
 import { ErrorNote, Loading } from '../ui/notes';
 import { PortalLinkPanel } from './portal-link-panel';
 import { EmbedPanel } from '../embed/embed-panel';
+import { BrandingPanel } from './branding-panel';
 import { useCan } from '../api/portal-scope';
 
 /** One app: its endpoints, and for admins the portal link to hand to the tenant. */
@@ -55,6 +56,7 @@ export function AppHome({ appId }: { appId: string }) {
       )}
       {api.isAdmin && <PortalLinkPanel appId={appId} />}
       {api.isAdmin && <EmbedPanel appId={appId} />}
+      {api.isAdmin && <BrandingPanel appId={appId} />}
     </section>
   );
 }
