@@ -23,6 +23,19 @@ const skip = skipOutsideCi(
     : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
 );
 
+/** `rgb(r, g, b)` as the browser computes it, back to #rrggbb. */
+const hexOf = (css: string) => `#${css.match(/\d+/g)!.slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+
+// WCAG 2.x contrast, written out here rather than taken from Herald's code.
+function contrast(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x! + 0.05) / (y! + 0.05);
+}
+
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 // The two looks, and the page backgrounds of styles.css's light and dark themes.
@@ -99,6 +112,27 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     await screenshot(page, `${SHOTS}/${shot}`, false);
     if (DOCS) await screenshot(page, `docs/${shot}`, false);
     await page.context().close();
+  }, STEP_TIMEOUT);
+
+  it('follows the browser with theme auto, and keeps a pale accent\'s links readable on either background', async () => {
+    const appId = (await herald.api('POST', '/api/v1/apps', { name: 'Gold tenant' })).body.id;
+    await herald.api('PUT', `/api/v1/apps/${appId}/branding`, { productName: 'Gold Hooks', accent: '#ffd700', theme: 'auto' });
+    await herald.api('POST', `/api/v1/apps/${appId}/endpoints`, { url: 'https://example.com/gold', name: 'Gold endpoint' });
+    for (const [scheme, background] of [['light', LIGHT.background], ['dark', DARK.background]] as const) {
+      const page = await openPortal(appId, scheme);
+      const seen = await page.evaluate<{ page: string; link: string; button: string; text: string }>(`(() => ({
+        page: getComputedStyle(document.body).backgroundColor,
+        link: getComputedStyle(document.querySelector('main a.card-title')).color,
+        button: getComputedStyle(document.querySelector('main .primary')).backgroundColor,
+        text: getComputedStyle(document.querySelector('main .primary')).color,
+      }))()`);
+      expect(seen.page).toBe(rgb(background));
+      expect(seen.button).toBe(rgb('#ffd700'));
+      expect(seen.text).toBe(rgb('#000000'));
+      // Gold on the light page is 1.4:1; the link is darkened until it reads (4.5:1 or more).
+      expect(contrast(hexOf(seen.link), scheme === 'light' ? LIGHT.background : '#1b2129')).toBeGreaterThanOrEqual(4.5);
+      await page.context().close();
+    }
   }, STEP_TIMEOUT);
 
   it('keeps Herald\'s own look in the admin dashboard', async () => {
