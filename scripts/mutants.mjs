@@ -24,8 +24,9 @@ if (wanted.length && mutants.length !== wanted.length) {
 
 const started = Date.now();
 const work = mkdtempSync(join(tmpdir(), 'herald-mutants-'));
-for (const entry of ['src', 'test', 'bin', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts']) {
-  cpSync(join(root, entry), join(work, entry), { recursive: true });
+// Everything Herald reads at run time besides node_modules (public/: the portal's embed script).
+for (const entry of ['src', 'test', 'bin', 'public', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts']) {
+  if (existsSync(join(root, entry))) cpSync(join(root, entry), join(work, entry), { recursive: true });
 }
 symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
 
