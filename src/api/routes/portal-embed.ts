@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
@@ -31,15 +31,19 @@ export async function portalFrameAncestors(store: Store, linkId: string, now = D
  * because its name carries no content hash.
  */
 export function portalEmbedScriptRoute(app: FastifyInstance): void {
-  const script = readFileSync(EMBED_SCRIPT_PATH, 'utf8');
-  app.get('/portal/embed.js', { schema: { summary: 'The script a host page loads to embed the portal (<herald-portal>)' } }, async (_req, reply) =>
-    reply
+  // A copy of Herald without public/ (a hand-copied dist/) still starts; only embedding says why it fails.
+  const script = existsSync(EMBED_SCRIPT_PATH) ? readFileSync(EMBED_SCRIPT_PATH, 'utf8') : null;
+  app.get('/portal/embed.js', { schema: { summary: 'The script a host page loads to embed the portal (<herald-portal>)' } }, async (_req, reply) => {
+    if (script === null) {
+      return reply.status(404).send({ code: 'not_found', message: 'the embed script (public/embed.js) is missing from this installation' });
+    }
+    return reply
       .headers({
         'content-type': 'text/javascript; charset=utf-8',
         'cache-control': 'public, max-age=300',
         'x-content-type-options': 'nosniff',
         'cross-origin-resource-policy': 'cross-origin',
       })
-      .send(script),
-  );
+      .send(script);
+  });
 }
