@@ -45,6 +45,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface CallOptions {
   query?: Query;
   body?: unknown;
+  /** A body sent as these bytes with this content-type instead of JSON (a logo upload). */
+  raw?: { contentType: string; bytes: Uint8Array };
   headers?: Record<string, string>;
 }
 
@@ -76,11 +78,13 @@ export class Transport {
     }
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.options.token}`, ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.raw) headers['content-type'] = opts.raw.contentType;
+    const body = opts.raw ? opts.raw.bytes : opts.body === undefined ? undefined : stringifyWithRawJson(opts.body);
     const signal = this.options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.options.timeoutMs);
     let res: Response;
     let text: string;
     try {
-      res = await this.doFetch(url, { method, headers, body: opts.body === undefined ? undefined : stringifyWithRawJson(opts.body), signal });
+      res = await this.doFetch(url, { method, headers, body, signal });
       text = await res.text();
     } catch (err) {
       throw new HeraldNetworkError(method, url.toString(), this.reasonOf(err), { cause: err });

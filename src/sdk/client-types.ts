@@ -16,6 +16,8 @@ import type { PortalLinkCreate, TokenCreate, tokenJson } from '../api/routes/tok
 import type { RecoverCreate, taskJson } from '../api/routes/tasks.js';
 import type { Delivery, EventType } from '../domain/model.js';
 import type { EndpointStats } from '../services/endpoint-stats.js';
+import type { EffectiveBranding, OwnBranding } from '../services/branding-service.js';
+import type { BrandingPutBody } from '../schemas/branding.js';
 
 // Request types come from the server's own TypeBox schemas and response types from its serializers,
 // so a field added or renamed on the server changes the client's types in the same build.
@@ -73,3 +75,8 @@ export interface PageOut<T> {
   iterator: string | null;
   done: boolean;
 }
+
+/** PUT …/branding: product name, accent (#rrggbb) and theme; null fields fall back to the server's. */
+export type BrandingInput = BrandingPutBody;
+/** What the portal applies (the app's own settings over the server's), and what the app sets itself. */
+export type BrandingOut = { appId: string } & EffectiveBranding & { own: OwnBranding };

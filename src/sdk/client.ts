@@ -25,6 +25,7 @@ export class Herald {
   readonly attempts;
   readonly tokens;
   readonly tasks;
+  readonly branding;
 
   constructor(options: HeraldClientOptions) {
     const http = new Transport(options);
@@ -104,6 +105,19 @@ export class Herald {
       revokePortalLinks: (appId: string) => http.call<void>('DELETE', `${V1}/apps/${seg(appId)}/portal-links`),
       /** What the calling token may do in the app (for a portal link: its capabilities and event types). */
       portalSession: (appId: string) => http.call<T.PortalSessionOut>('GET', `${V1}/apps/${seg(appId)}/portal-session`),
+    };
+
+    // How the app's portal looks (docs/branding.md); setting it takes the admin token.
+    const brand = (appId: string) => `${V1}/apps/${seg(appId)}/branding`;
+    this.branding = {
+      get: (appId: string) => http.call<T.BrandingOut>('GET', brand(appId)),
+      set: (appId: string, body: T.BrandingInput) => http.call<T.BrandingOut>('PUT', brand(appId), { body }),
+      /** Back to the server's branding, logo included. */
+      clear: (appId: string) => http.call<void>('DELETE', brand(appId)),
+      /** A PNG, JPEG or WebP of at most 64 KiB, e.g. `setLogo(app, 'image/png', readFileSync('logo.png'))`. */
+      setLogo: (appId: string, contentType: string, bytes: Uint8Array) =>
+        http.call<T.BrandingOut>('PUT', `${brand(appId)}/logo`, { raw: { contentType, bytes } }),
+      deleteLogo: (appId: string) => http.call<void>('DELETE', `${brand(appId)}/logo`),
     };
 
     this.tasks = {

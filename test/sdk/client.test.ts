@@ -78,6 +78,18 @@ describe('Herald client', () => {
     expect((await client.tokens.portalSession(app.id)).kind).toBe('admin');
     await client.tokens.revokePortalLinks(app.id);
     await expect(linkClient.tokens.portalSession(app.id)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    // Branding: set, read back, a logo uploaded as bytes (a 1x1 PNG) and served, then cleared.
+    expect(await client.branding.set(app.id, { productName: 'Acme Cloud', accent: '#2457c5', theme: 'dark' }))
+      .toMatchObject({ own: { productName: 'Acme Cloud', accent: '#2457c5', theme: 'dark' } });
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const withLogo = await client.branding.setLogo(app.id, 'image/png', png);
+    expect(withLogo.logoUrl).toBeTruthy();
+    const served = await fetch(new URL(withLogo.logoUrl!, herald.url));
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    await client.branding.deleteLogo(app.id);
+    expect((await client.branding.get(app.id)).logoUrl).toBeNull();
+    await client.branding.clear(app.id);
+    expect((await client.branding.get(app.id)).own).toMatchObject({ productName: null, accent: null, theme: null });
     // An app token is a client of its own: it sees its app only.
     const scoped = new Herald({ url: herald.url, token: token.token });
     expect((await scoped.endpoints.list(app.id)).data).toHaveLength(1);
