@@ -1,4 +1,6 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { humanProblems } from './human-validation.js';
 import { EndpointUnreadableError, isStoreUnavailable, StoreConflictError } from '../store/errors.js';
 import { API_ERRORS, ApiError, type ApiErrorCode } from '../errors/api-errors.js';
 
@@ -38,7 +40,10 @@ function toErrorBody(error: Error & { code?: string; statusCode?: number; valida
   if (isStoreUnavailable(error)) {
     return body('store_unavailable', 'the database is unreachable right now; nothing was stored, retry shortly');
   }
-  if (error.validation) return body('validation_error', error.message, error.validation);
+  // details: each field's problem in words (human-validation.ts), not ajv's raw error objects.
+  if (error.validation) {
+    return body('validation_error', error.message, humanProblems(error.validation as ErrorObject[], error.validationContext ?? 'body'));
+  }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return body('payload_too_large', error.message);

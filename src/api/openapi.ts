@@ -12,7 +12,7 @@ const ErrorBody = {
   properties: {
     code: { type: 'string', examples: ['not_found', 'validation_error', 'unauthorized'] },
     message: { type: 'string' },
-    details: { description: 'validation errors, when code is validation_error' },
+    details: { description: 'when code is validation_error: [{field, message}], each field\'s problem in words' },
   },
 } as const;
 
