@@ -28,6 +28,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { portalFrameAncestors } from './routes/portal-embed.js';
 import { statsRoutes } from './routes/stats.js';
 import { entityMessageRoutes } from './routes/entity-messages.js';
+import { endpointDeliveryRoutes } from './routes/endpoint-deliveries.js';
 import { taskRoutes } from './routes/tasks.js';
 import type { ApiContext } from './routes/context.js';
 
@@ -134,6 +135,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     messageRoutes(routes, ctx);
     statsRoutes(routes, ctx);
     entityMessageRoutes(routes, ctx);
+    endpointDeliveryRoutes(routes, ctx);
     taskRoutes(routes, ctx);
     appBrandingRoutes(routes, options.branding);
     portalLinkRoutes(routes, { ...ctx, tokens: options.tokens });

@@ -2,6 +2,7 @@ import { formatIsoDuration } from '../domain/durations.js';
 import type { App, Attempt, Endpoint, Message } from '../domain/model.js';
 import type { PublishResult } from '../store/store.js';
 import { RawJson } from '../wire/raw-json-text.js';
+import { attemptReason } from './delivery-state.js';
 
 // The JSON the API answers with. Secrets never appear here: only the create response,
 // GET .../secret and the rotate response carry one, explicitly.
@@ -94,6 +95,8 @@ export function attemptJson(a: Attempt) {
     request: a.request,
     response: a.response,
     error: a.error,
+    // `error` is what the sender saw; `reason` says it for people ("HTTP 500 Internal Server Error").
+    reason: attemptReason(a),
     // The publish request's id: find it in Herald's logs (and the caller's) to follow one message end to end.
     requestId: a.requestId ?? null,
   };

@@ -14,6 +14,8 @@ import type { AttemptListQuery, MessageListQuery, Pagination } from '../api/sche
 import type { appJson, attemptJson, endpointJson, messageJson } from '../api/serializers.js';
 import type { PortalLinkCreate, TokenCreate, tokenJson } from '../api/routes/tokens.js';
 import type { RecoverCreate, taskJson } from '../api/routes/tasks.js';
+import type { EndpointDeliveryQuery } from '../api/routes/endpoint-deliveries.js';
+import type { deliveryJson, deliverySummary } from '../api/delivery-state.js';
 import type { Delivery, EventType } from '../domain/model.js';
 import type { EndpointStats } from '../services/endpoint-stats.js';
 import type { EffectiveBranding, OwnBranding } from '../services/branding-service.js';
@@ -37,6 +39,7 @@ export type RecoverInput = Static<typeof RecoverCreate>;
 export type PageQuery = Static<typeof Pagination>;
 export type MessageListParams = Static<typeof MessageListQuery>;
 export type AttemptListParams = Static<typeof AttemptListQuery>;
+export type EndpointDeliveryListParams = Static<typeof EndpointDeliveryQuery>;
 
 export type AppOut = ReturnType<typeof appJson>;
 export type EndpointOut = ReturnType<typeof endpointJson>;
@@ -46,6 +49,12 @@ export type MessageOut = ReturnType<typeof messageJson>;
 /** `deliveries` is absent when `duplicate` is true (an earlier message with the same idempotency key). */
 export type PublishedMessageOut = MessageOut & { deliveries?: number; duplicate: boolean };
 export type AttemptOut = ReturnType<typeof attemptJson>;
+/** One delivery: `state` is delivered | pending | failing | exhausted; `nextAttemptAt` is set while it is still to be sent. */
+export type DeliveryOut = ReturnType<typeof deliveryJson>;
+/** A message's `delivery`: its overall state, the count per state and each endpoint's current delivery. */
+export type MessageDeliveryOut = ReturnType<typeof deliverySummary>;
+/** Messages as lists and GET answer them. */
+export type MessageWithDeliveryOut = MessageOut & { delivery: MessageDeliveryOut };
 /** An event type of the catalogue (docs/event-catalogue.md); `revision` stays inside Herald. */
 export type EventTypeOut = Omit<EventType, 'revision'>;
 export type ResendOut = { deliveryId: Delivery['id']; msgId: Delivery['msgId']; endpointId: Delivery['endpointId']; status: Delivery['status'] };

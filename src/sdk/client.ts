@@ -60,6 +60,9 @@ export class Herald {
       /** Sends a test message to this endpoint only, whatever its filters. */
       test: (appId: string, endpointId: string, body: T.TestEventInput = {}) =>
         http.call<T.MessageOut>('POST', `${ep(appId, endpointId)}/test`, { body }),
+      /** The endpoint's deliveries, by default those still to be sent (`status: 'pending'`) with their next retry time. */
+      deliveries: (appId: string, endpointId: string, query: T.EndpointDeliveryListParams = {}): Page<T.DeliveryOut> =>
+        http.call('GET', `${ep(appId, endpointId)}/deliveries`, { query }),
       /** Resends every failed delivery since `since` (ISO time) in the background; follow it with `tasks.get`. */
       recover: (appId: string, endpointId: string, body: T.RecoverInput) =>
         http.call<T.TaskOut>('POST', `${ep(appId, endpointId)}/recover`, { body }),
@@ -76,12 +79,12 @@ export class Herald {
       /** Up to 1,000 messages in one call; each result says whether it was a duplicate. */
       createBatch: (appId: string, messages: T.MessageCreateInput[]) =>
         http.call<{ data: T.PublishedMessageOut[] }>('POST', `${V1}/apps/${seg(appId)}/messages/batch`, { body: { messages } satisfies T.MessageBatchInput }),
-      list: (appId: string, query: T.MessageListParams = {}): Page<T.MessageOut> =>
+      list: (appId: string, query: T.MessageListParams = {}): Page<T.MessageWithDeliveryOut> =>
         http.call('GET', `${V1}/apps/${seg(appId)}/messages`, { query }),
       /** Messages published with `entity: { type, id }`, newest first. */
-      listByEntity: (appId: string, entityType: string, entityId: string | number, query: T.PageQuery = {}): Page<T.MessageOut> =>
+      listByEntity: (appId: string, entityType: string, entityId: string | number, query: T.PageQuery = {}): Page<T.MessageWithDeliveryOut> =>
         http.call('GET', `${V1}/apps/${seg(appId)}/entities/${seg(entityType)}/${seg(String(entityId))}/messages`, { query }),
-      get: (appId: string, msgId: string) => http.call<T.MessageOut>('GET', msg(appId, msgId)),
+      get: (appId: string, msgId: string) => http.call<T.MessageWithDeliveryOut>('GET', msg(appId, msgId)),
       resend: (appId: string, msgId: string, endpointId: string) =>
         http.call<T.ResendOut>('POST', `${msg(appId, msgId)}/endpoints/${seg(endpointId)}/resend`),
     };

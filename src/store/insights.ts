@@ -17,3 +17,21 @@ export interface EntityRef {
   type: string;
   ids: Array<string | number>;
 }
+
+/**
+ * One delivery as the dashboard shows it, with its latest attempt. `status` is the stored one;
+ * the API turns it (and `attempts`) into delivered / pending / failing / exhausted (delivery-state.ts).
+ */
+export interface DeliveryRecord {
+  id: string;
+  msgId: string;
+  endpointId: string;
+  eventType: string;
+  status: 'pending' | 'success' | 'failed';
+  /** Attempts settled so far. */
+  attempts: number;
+  /** Epoch ms: when a pending delivery is (re)tried. */
+  nextAttemptAt: number;
+  createdAt: string;
+  lastAttempt: { createdAt: string; responseStatus: number | null; error: string | null } | null;
+}

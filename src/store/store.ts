@@ -1,6 +1,6 @@
 import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
 import type { AppBranding, BrandLogo, BrandLogoInfo } from '../domain/branding.js';
-import type { EntityRef, HourlyAttemptStats } from './insights.js';
+import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from './insights.js';
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
 import type { Task } from '../domain/task.js';
 import type {
@@ -97,6 +97,12 @@ export interface AttemptQuery extends PageRequest {
 
 export interface EventTypeQuery extends PageRequest {
   group?: string;
+}
+
+export interface DeliveryQuery extends PageRequest {
+  status: 'pending' | 'success' | 'failed';
+  /** Only deliveries of messages of these types (a scoped portal link); absent: every type. */
+  eventTypes?: readonly string[];
 }
 
 export interface MessageQuery extends PageRequest {
@@ -213,6 +219,10 @@ export interface Store {
   hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
   /** Messages whose entity matches `entity`, newest first. */
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>>;
+  /** The newest delivery to each endpoint of each message (one query for a page of messages), with its latest attempt. */
+  currentDeliveries(appId: string, msgIds: readonly string[]): Promise<DeliveryRecord[]>;
+  /** One endpoint's deliveries with this stored status, newest first (the endpoint page's retry queue). */
+  listEndpointDeliveries(appId: string, endpointId: string, query: DeliveryQuery): Promise<Page<DeliveryRecord>>;
 
   // Per-app branding for the portal (src/store/catalogue/branding-records.ts).
   getAppBranding(appId: string): Promise<AppBranding | null>;

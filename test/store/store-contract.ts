@@ -9,6 +9,7 @@ import { defineBrandingContract } from './branding-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
 import { defineTokenScopeContract } from './token-scope-contract.js';
 import { defineFrameOriginsContract } from './frame-origins-contract.js';
+import { defineDeliveryStateContract } from './delivery-state-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -23,6 +24,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineTokenScopeContract(backend, factory);
   defineFrameOriginsContract(backend, factory);
   defineBrandingContract(backend, factory);
+  defineDeliveryStateContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { entityRef, listMessagesByEntity } from '../../services/entity-messages.js';
 import { Pagination } from '../schemas.js';
-import { messageJson } from '../serializers.js';
+import { messagesWithDelivery } from '../message-deliveries.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
 import { portalNeeds } from '../route-access.js';
@@ -22,7 +22,7 @@ export function entityMessageRoutes(api: Api, ctx: ApiContext): void {
       const app = tenantApp(req);
       const entity = entityRef(req.params.entityType, req.params.entityId);
       const result = await listMessagesByEntity(ctx.store, app.id, entity, { ...page(req.query, 'msg'), eventTypes: allowedEventTypes(req) ?? undefined });
-      return { ...result, data: result.data.map(messageJson) };
+      return { ...result, data: await messagesWithDelivery(ctx.store, app.id, result.data) };
     },
   );
 }

@@ -2,7 +2,8 @@ import { ApiError } from '../../errors/api-errors.js';
 import { MessageBatchCreate, MessageCreate } from '../../schemas/bodies.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
 import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
-import { attemptJson, messageJson, publishedJson } from '../serializers.js';
+import { attemptJson, publishedJson } from '../serializers.js';
+import { messagesWithDelivery } from '../message-deliveries.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
 import { appAccess, portalNeeds } from '../route-access.js';
@@ -35,12 +36,13 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
     const app = tenantApp(req);
     // A scoped portal link lists only its event types (portal-scope.ts).
     const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, eventTypes: allowedEventTypes(req) ?? undefined });
-    return { ...result, data: result.data.map(messageJson) };
+    return { ...result, data: await messagesWithDelivery(ctx.store, app.id, result.data) };
   });
 
   api.get('/api/v1/apps/:appId/messages/:msgId', { config: portalNeeds('messages:read'), schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
-    return messageJson(visibleMessage(req, await ctx.messages.get(app.id, req.params.msgId)));
+    const [message] = await messagesWithDelivery(ctx.store, app.id, [visibleMessage(req, await ctx.messages.get(app.id, req.params.msgId))]);
+    return message;
   });
 
   api.get('/api/v1/apps/:appId/messages/:msgId/attempts', { config: portalNeeds('messages:read'), schema: { params: MessageParams, querystring: AttemptListQuery, tags: ['attempts'] } }, async (req) => {

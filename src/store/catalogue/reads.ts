@@ -1,10 +1,10 @@
 import { idFloorAt } from '../../domain/id-time.js';
 import type { Attempt, Message } from '../../domain/model.js';
-import type { EntityRef, HourlyAttemptStats } from '../insights.js';
+import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from '../insights.js';
 import { toPage } from '../paginate.js';
-import { rowToAttempt, rowToMessage } from '../rows.js';
+import { rowToAttempt, rowToMessage, type Row } from '../rows.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { AttemptQuery, MessageQuery, Page, PageRequest } from '../store.js';
+import type { AttemptQuery, DeliveryQuery, MessageQuery, Page, PageRequest } from '../store.js';
 
 // What the API and the dashboard read back: messages and attempts. Not on the delivery path.
 
@@ -17,6 +17,27 @@ function typesIn(expr: string, types: readonly string[] | undefined, from: numbe
   // An empty list sees nothing: IN () is not SQL, and NULL matches no row.
   const list = types.length ? [...types] : [null];
   return { sql: ` AND ${expr} IN (${list.map((_, i) => `$${from + i}`).join(', ')})`, params: list };
+}
+
+/**
+ * A delivery and its latest attempt (LEFT JOIN: none before the first is settled). The attempt is
+ * found through attempts_by_message (msg_id, id), so the subquery reads only that message's attempts.
+ */
+const DELIVERY_COLUMNS = `SELECT d.id, d.msg_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.created_at,
+    m.event_type, a.created_at AS last_at, a.response_status AS last_status, a.error AS last_error
+  FROM deliveries d JOIN messages m ON m.id = d.msg_id
+  LEFT JOIN attempts a ON a.msg_id = d.msg_id AND a.id = (
+    SELECT max(b.id) FROM attempts b WHERE b.msg_id = d.msg_id AND b.delivery_id = d.id)`;
+
+function rowToDeliveryRecord(r: Row): DeliveryRecord {
+  return {
+    id: r.id, msgId: r.msg_id, endpointId: r.endpoint_id, eventType: r.event_type, status: r.status,
+    // PostgreSQL answers BIGINT as text.
+    attempts: Number(r.attempts), nextAttemptAt: Number(r.next_attempt_at), createdAt: r.created_at,
+    lastAttempt: r.last_at === null || r.last_at === undefined
+      ? null
+      : { createdAt: r.last_at, responseStatus: r.last_status === null ? null : Number(r.last_status), error: r.last_error ?? null },
+  };
 }
 
 /** Ids and created_at come from the clock a moment apart; the margin keeps rows at the window's edge in. */
@@ -93,5 +114,35 @@ export class CatalogueReads {
       [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, ...types.params],
     );
     return toPage(rows.map(rowToAttempt), q.limit);
+  }
+
+  /**
+   * The current delivery to each endpoint of each of these messages, for a whole page of messages
+   * in one query (deliveries_by_message). A resend or a recovery adds a newer delivery for the same
+   * message and endpoint: only the newest counts, so a resent message that got through is delivered.
+   */
+  async currentDeliveries(appId: string, msgIds: readonly string[]): Promise<DeliveryRecord[]> {
+    if (msgIds.length === 0) return [];
+    const ids = msgIds.map((_, i) => `$${i + 2}`).join(', ');
+    const rows = await this.sql.rows(
+      `${DELIVERY_COLUMNS}
+       WHERE d.msg_id IN (${ids}) AND d.app_id = $1
+         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.msg_id = d.msg_id AND n.endpoint_id = d.endpoint_id AND n.id > d.id)
+       ORDER BY d.msg_id, d.endpoint_id`,
+      [appId, ...msgIds],
+    );
+    return rows.map(rowToDeliveryRecord);
+  }
+
+  /** One endpoint's deliveries of one stored status, newest first, through deliveries_by_endpoint (endpoint_id, status). */
+  async listEndpointDeliveries(appId: string, endpointId: string, q: DeliveryQuery): Promise<Page<DeliveryRecord>> {
+    const types = typesIn('m.event_type', q.eventTypes, 6);
+    const rows = await this.sql.rows(
+      `${DELIVERY_COLUMNS}
+       WHERE d.endpoint_id = $1 AND d.status = $2 AND d.app_id = $3 AND ($4::text IS NULL OR d.id < $4)${types.sql}
+       ORDER BY d.id DESC LIMIT $5`,
+      [endpointId, q.status, appId, q.iterator ?? null, q.limit + 1, ...types.params],
+    );
+    return toPage(rows.map(rowToDeliveryRecord), q.limit);
   }
 }
