@@ -5,10 +5,9 @@ import type { FieldErrors } from '../ui/field-errors';
 import { EventTypePicker } from './event-type-picker';
 import { endpointErrors, ERROR_KEY_OF } from './form-errors';
 import { formToBody, type EndpointForm as FormState } from './form-state';
-import { PairsEditor } from './pairs-editor';
-import { PAYLOAD_FORMATS, schemeInfo } from './schemes';
+import { ADVANCED_ERROR_KEYS, AdvancedFields } from './advanced-fields';
+import { schemeInfo } from './schemes';
 import { SigningFields } from './signing-fields';
-import { TlsFields } from './tls-fields';
 
 interface Props {
   mode: 'create' | 'edit';
@@ -19,11 +18,15 @@ interface Props {
   onSubmit: (body: ReturnType<typeof formToBody>) => Promise<void>;
 }
 
-/** Every option of an endpoint, grouped as a receiver's developer thinks of them. */
+/**
+ * Every option of an endpoint: Destination, Events and Signing first, then the rest (Request,
+ * TLS, Retries and delivery order) in an "Advanced" fold that opens by itself on an error inside.
+ */
 export function EndpointFormView({ mode, initial, catalogue, cancelHref, onSubmit }: Props) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({ fields: {}, form: null });
   const [busy, setBusy] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const set = (patch: Partial<FormState>) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -49,7 +52,9 @@ export function EndpointFormView({ mode, initial, catalogue, cancelHref, onSubmi
       const info = schemeInfo(form.scheme);
       await onSubmit(formToBody(form, mode, { header: info.headerConfigurable, prefix: info.prefixConfigurable }));
     } catch (err) {
-      setErrors(endpointErrors(err));
+      const found = endpointErrors(err);
+      if (Object.keys(found.fields).some((k) => ADVANCED_ERROR_KEYS.includes(k))) setAdvancedOpen(true);
+      setErrors(found);
     } finally {
       setBusy(false);
     }
@@ -87,44 +92,8 @@ export function EndpointFormView({ mode, initial, catalogue, cancelHref, onSubmi
         </Field>
       </fieldset>
 
-      <fieldset class="section">
-        <legend>Request</legend>
-        <div class="row">
-          <Field id="method" label="Method" error={e.method}>
-            <select {...controlProps('method', e.method)} value={form.method} onChange={(ev) => setMethod(ev.currentTarget.value as FormState['method'])}>
-              <option value="POST">POST</option>
-              <option value="GET">GET</option>
-            </select>
-          </Field>
-          <Field id="timeout" label="Timeout (seconds)" hint="1 to 300" error={e.timeout}>
-            <input {...controlProps('timeout', e.timeout, true)} type="number" min={1} max={300} value={form.timeoutSeconds} onInput={(ev) => set({ timeoutSeconds: ev.currentTarget.value })} />
-          </Field>
-        </div>
-        <Field id="payload-format" label="Payload format" error={e.payloadFormat}>
-          <select {...controlProps('payload-format', e.payloadFormat)} value={form.payloadFormat} onChange={(ev) => set({ payloadFormat: ev.currentTarget.value as FormState['payloadFormat'] })}>
-            {PAYLOAD_FORMATS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <PairsEditor id="headers" legend="Custom headers" hint="Sent with every request, e.g. an API key your receiver expects." keyLabel="Header" pairs={form.headers} error={e.headers} onChange={(headers) => set({ headers })} />
-        <PairsEditor id="query" legend="Query parameters" hint="Added to the payload URL, e.g. key=installation-1." keyLabel="Parameter" pairs={form.query} error={e.query} onChange={(query) => set({ query })} />
-      </fieldset>
-
       <SigningFields form={form} mode={mode} errors={e} set={set} />
-      <TlsFields form={form} errors={e} set={set} />
-
-      <fieldset class="section">
-        <legend>Retries and rate</legend>
-        <Field id="retry-schedule" label="Retry schedule (optional)" hint="Delays before each retry, e.g. 5s, 5m, 30m, 2h. Empty: the app's or server's schedule." error={e.retrySchedule}>
-          <input {...controlProps('retry-schedule', e.retrySchedule, true)} class="mono" value={form.retrySchedule} onInput={(ev) => set({ retrySchedule: ev.currentTarget.value })} />
-        </Field>
-        <Field id="rate-limit" label="Rate limit (requests per second, optional)" error={e.rateLimit}>
-          <input {...controlProps('rate-limit', e.rateLimit)} type="number" min={0} step="any" value={form.rateLimit} onInput={(ev) => set({ rateLimit: ev.currentTarget.value })} />
-        </Field>
-      </fieldset>
+      <AdvancedFields form={form} errors={e} open={advancedOpen} onToggle={setAdvancedOpen} set={set} setMethod={setMethod} />
 
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>

@@ -1,15 +1,15 @@
-import { toFieldErrors, type FieldErrors } from '../ui/field-errors';
+import { capitalise, toFieldErrors, type FieldErrors } from '../ui/field-errors';
 
 /** Field keys errors can attach to; dotted ones are the API's nested fields. */
 export const ENDPOINT_FIELDS = [
   'url', 'name', 'description', 'disabled', 'eventTypes', 'entityTypes', 'method', 'payloadFormat',
   'signature', 'signature.scheme', 'signature.header', 'signature.prefix', 'secret', 'timeout', 'headers',
-  'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase', 'retrySchedule', 'rateLimit',
+  'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase', 'retrySchedule', 'rateLimit', 'ordering',
 ] as const;
 
 /**
- * The service's errors carry a code rather than a `body.<field>` path; each code is about one
- * field, and for the wire and TLS checks the message says which part.
+ * The service's errors carry a code rather than a field; each code is about one field, and for
+ * the wire and TLS checks the message says which part.
  */
 function fieldForCode(code: string, message: string): string | null {
   switch (code) {
@@ -28,14 +28,44 @@ function fieldForCode(code: string, message: string): string | null {
       if (/^header "/.test(message)) return 'headers';
       if (/payloadFormat/.test(message) && !/^signature scheme/.test(message)) return 'payloadFormat';
       return 'signature.scheme';
-    case 'validation_error':
-      if (/^headers?[[ "]/.test(message)) return 'headers';
-      if (/^query\[/.test(message)) return 'query';
-      if (/^timeout /.test(message)) return 'timeout';
-      if (/^retrySchedule[[ ]/.test(message)) return 'retrySchedule';
-      return null;
     default:
       return null;
+  }
+}
+
+/**
+ * What to type, said for the form's own controls: the API names fields and formats the way a
+ * client sends them (ISO 8601, a list), while the form takes "30s" and comma-separated text.
+ */
+function sentence(field: string, rest: string, message: string): string | null {
+  switch (field) {
+    case 'eventTypes':
+      if (/letters, digits/.test(rest)) return "Use letters, digits, '.', '_', ':' or '-' in event type names (at most 128 characters, no spaces).";
+      if (/same value twice/.test(rest)) return 'An event type is listed twice: pick each once.';
+      return null;
+    case 'entityTypes':
+      return /characters/.test(rest) ? 'Each entity type is 1 to 128 characters, separated by commas.' : null;
+    case 'signature.header':
+      return /header name/.test(rest) && !/custom header/.test(message)
+        ? "Use a header name of letters, digits and !#$%&'*+.^_`|~- only (at most 128 characters, no spaces)."
+        : null;
+    case 'timeout':
+      return 'Use a time from 1 second to 5 minutes, e.g. 30s, 2m or PT30S.';
+    case 'retrySchedule':
+      return /at most \d+ items/.test(rest)
+        ? 'Use at most 20 delays.'
+        : 'Write each delay as 5s, 5m, 2h or 1d (or ISO 8601 such as PT5S), separated by commas.';
+    case 'rateLimit':
+      return 'Use a number of requests per second above 0 (at most 100000), or leave it empty for no limit.';
+    case 'headers':
+    case 'query': {
+      // `headers["x a"] is not a valid header name: …` → `Header "x a" is not a valid header name: …`
+      const named = /^(headers|query)\[("(?:[^"\\]|\\.)*")\] (.*)$/.exec(message);
+      if (named) return `${named[1] === 'headers' ? 'Header' : 'Parameter'} ${named[2]} ${named[3]}`;
+      return null;
+    }
+    default:
+      return /^must not be empty$/.test(rest) ? `${capitalise(rest)}.` : null;
   }
 }
 
@@ -43,13 +73,13 @@ function fieldForCode(code: string, message: string): string | null {
 export const ERROR_KEY_OF: Record<string, string> = {
   url: 'url', name: 'name', description: 'description', enabled: 'enabled', everything: 'eventTypes', eventTypes: 'eventTypes',
   entityTypes: 'entityTypes', method: 'method', payloadFormat: 'payloadFormat', scheme: 'signature.scheme',
-  signatureHeader: 'signature.header', signaturePrefix: 'signature.prefix', secret: 'secret', timeoutSeconds: 'timeout',
+  signatureHeader: 'signature.header', signaturePrefix: 'signature.prefix', secret: 'secret', timeout: 'timeout',
   headers: 'headers', query: 'query', tlsCa: 'tls.ca', tlsCert: 'tls.cert', tlsKey: 'tls.key', tlsPassphrase: 'tls.passphrase',
-  retrySchedule: 'retrySchedule', rateLimit: 'rateLimit',
+  retrySchedule: 'retrySchedule', rateLimit: 'rateLimit', ordering: 'ordering',
 };
 
 export function endpointErrors(err: unknown): FieldErrors {
-  const result = toFieldErrors(err, ENDPOINT_FIELDS, fieldForCode);
+  const result = toFieldErrors(err, ENDPOINT_FIELDS, fieldForCode, sentence);
   // The API names `signature` as a whole for a missing scheme; the scheme select is where to fix it.
   if (result.fields.signature) result.fields['signature.scheme'] = result.fields.signature;
   if (result.fields.disabled) result.fields.enabled = result.fields.disabled;

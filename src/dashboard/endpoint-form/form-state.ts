@@ -8,6 +8,7 @@ export interface Pair {
 
 export type Scheme = NonNullable<EndpointCreateInput['signature']>['scheme'];
 export type PayloadFormat = NonNullable<EndpointCreateInput['payloadFormat']>;
+export type Ordering = NonNullable<EndpointCreateInput['ordering']>;
 
 /** What the form edits: text as typed, turned into the API's body only on submit. */
 export interface EndpointForm {
@@ -26,7 +27,8 @@ export interface EndpointForm {
   /** Create: generate one or use the typed one. Edit: an empty secret keeps the current one. */
   secretMode: 'generate' | 'custom';
   secret: string;
-  timeoutSeconds: string;
+  /** As typed: seconds ("30"), a short form ("30s", "2m") or ISO 8601 ("PT30S"). */
+  timeout: string;
   headers: Pair[];
   query: Pair[];
   tlsCa: string;
@@ -40,14 +42,15 @@ export interface EndpointForm {
   tlsTouched: boolean;
   retrySchedule: string;
   rateLimit: string;
+  ordering: Ordering;
 }
 
 export const EMPTY_FORM: EndpointForm = {
   url: '', name: '', description: '', enabled: true, everything: true, eventTypes: [], entityTypes: '',
   method: 'POST', payloadFormat: 'standard', scheme: 'standard-webhooks', signatureHeader: '', signaturePrefix: '',
-  secretMode: 'generate', secret: '', timeoutSeconds: '30', headers: [], query: [],
+  secretMode: 'generate', secret: '', timeout: '30s', headers: [], query: [],
   tlsCa: '', tlsCert: '', tlsKey: '', tlsPassphrase: '', tlsInsecure: false, tlsHasKey: false, tlsTouched: false,
-  retrySchedule: '', rateLimit: '',
+  retrySchedule: '', rateLimit: '', ordering: 'unordered',
 };
 
 const toPairs = (record: Record<string, string>): Pair[] => Object.entries(record).map(([key, value]) => ({ key, value }));
@@ -70,7 +73,7 @@ export function formFromEndpoint(ep: Endpoint): EndpointForm {
     signatureHeader: ep.signature.header ?? '',
     signaturePrefix: ep.signature.prefix ?? '',
     secretMode: 'custom',
-    timeoutSeconds: String((parseIsoDuration(ep.timeout) ?? 30_000) / 1000),
+    timeout: shortDuration(ep.timeout),
     headers: toPairs(ep.headers),
     query: toPairs(ep.query),
     tlsCa: ep.tls?.ca ?? '',
@@ -79,7 +82,24 @@ export function formFromEndpoint(ep: Endpoint): EndpointForm {
     tlsHasKey: ep.tls?.hasKey ?? false,
     retrySchedule: ep.retrySchedule?.join(', ') ?? '',
     rateLimit: ep.rateLimit === null ? '' : String(ep.rateLimit),
+    ordering: ep.ordering === 'entity' ? 'entity' : 'unordered',
   };
+}
+
+/** "PT30S" → "30s": shown as people type it; anything odd is shown as stored. */
+function shortDuration(iso: string): string {
+  const ms = parseIsoDuration(iso);
+  if (ms === null) return iso;
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
+}
+
+/** "30" (seconds), "30s", "2m" → "PT30S", "PT2M"; ISO text and anything unreadable go as typed, for the API to judge. */
+export function timeoutToIso(text: string): string {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return formatIsoDuration(Number(t) * 1000);
+  if (t.toUpperCase().startsWith('P')) return t.toUpperCase();
+  const ms = parseDurationOption(t);
+  return ms === null ? t : formatIsoDuration(ms);
 }
 
 /** "5s, 5m, PT30M" → ["PT5S", "PT5M", "PT30M"]: the short forms people type, as the API's ISO 8601. */
@@ -121,7 +141,8 @@ export function formToBody(form: EndpointForm, mode: 'create' | 'edit', configur
       ...(configurable.prefix && form.signaturePrefix ? { prefix: form.signaturePrefix } : {}),
     },
     ...(secret ? { secret } : {}),
-    ...(form.timeoutSeconds.trim() ? { timeout: formatIsoDuration(Number(form.timeoutSeconds) * 1000) } : {}),
+    ...(form.timeout.trim() ? { timeout: timeoutToIso(form.timeout) } : {}),
+    ordering: form.ordering,
     headers: fromPairs(form.headers),
     query: fromPairs(form.query),
     ...(mode === 'create' ? (hasTls ? { tls } : {}) : form.tlsTouched ? { tls: hasTls ? tls : null } : {}),

@@ -1,5 +1,6 @@
 import { controlProps, Field } from '../ui/field';
 import type { EndpointForm } from './form-state';
+import { PairsEditor } from './pairs-editor';
 import { SCHEMES, schemeInfo } from './schemes';
 
 interface Props {
@@ -9,7 +10,7 @@ interface Props {
   set: (patch: Partial<EndpointForm>) => void;
 }
 
-/** Secret (generated or typed) and how requests are signed. */
+/** Secret (generated or typed), how requests are signed, and the custom headers a receiver may check. */
 export function SigningFields({ form, mode, errors, set }: Props) {
   const info = schemeInfo(form.scheme);
   return (
@@ -63,6 +64,9 @@ export function SigningFields({ form, mode, errors, set }: Props) {
           <input {...controlProps('signature-prefix', errors['signature.prefix'], true)} class="mono" value={form.signaturePrefix} onInput={(e) => set({ signaturePrefix: e.currentTarget.value })} />
         </Field>
       )}
+      {/* Beside the signature because receivers often authenticate with a header too (an API key);
+          the other request settings are in the "Advanced" fold. */}
+      <PairsEditor id="headers" legend="Custom headers" hint="Sent with every request, e.g. an API key your receiver expects." keyLabel="Header" pairs={form.headers} error={errors.headers} onChange={(headers) => set({ headers })} />
     </fieldset>
   );
 }
