@@ -8,10 +8,12 @@ export type {
   EndpointPatchInput,
   EndpointWithSecretOut,
   EventTypeOut as EventType,
+  IssuedTokenOut as IssuedToken,
   MessageOut as Message,
   PageOut as Page,
   PortalLinkOut as PortalLink,
   RotatedSecretOut,
   TaskOut as Task,
+  TokenOut as Token,
 } from '../../sdk/client-types.js';
 export type { EndpointStats, StatsBucket } from '../../services/endpoint-stats.js';

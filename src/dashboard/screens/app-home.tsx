@@ -9,12 +9,17 @@ import { PortalLinkPanel } from './portal-link-panel';
 import { EmbedPanel } from '../embed/embed-panel';
 import { BrandingPanel } from './branding-panel';
 import { useCan } from '../api/portal-scope';
+import { useState } from 'preact/hooks';
+import { AppSettingsPanel } from '../app-admin/app-settings-panel';
+import { AppTokensPanel } from '../app-admin/app-tokens-panel';
 
 /** One app: its endpoints, and for admins the portal link to hand to the tenant. */
 export function AppHome({ appId }: { appId: string }) {
   const api = useApi();
   const canWrite = useCan('endpoints:write');
   const canRead = useCan('endpoints:read');
+  // Bumped on a rename, so the header (which loads the app itself) shows the new name.
+  const [renamed, setRenamed] = useState(0);
   const list = usePaged(
     (iterator) => (canRead ? api.get<Page<Endpoint>>(`/apps/${seg(appId)}/endpoints`, { limit: 50, iterator }) : Promise.resolve({ data: [], iterator: null, done: true })),
     [appId, canRead],
@@ -22,7 +27,7 @@ export function AppHome({ appId }: { appId: string }) {
 
   return (
     <section>
-      <AppHeader appId={appId} section="endpoints" />
+      <AppHeader key={renamed} appId={appId} section="endpoints" />
       <div class="title-row">
         <h1>Endpoints</h1>
         {canWrite && (
@@ -57,6 +62,8 @@ export function AppHome({ appId }: { appId: string }) {
       {api.isAdmin && <PortalLinkPanel appId={appId} />}
       {api.isAdmin && <EmbedPanel appId={appId} />}
       {api.isAdmin && <BrandingPanel appId={appId} />}
+      {api.isAdmin && <AppTokensPanel appId={appId} />}
+      {api.isAdmin && <AppSettingsPanel appId={appId} onRenamed={() => setRenamed((n) => n + 1)} />}
     </section>
   );
 }

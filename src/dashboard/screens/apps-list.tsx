@@ -7,6 +7,7 @@ import { controlProps, Field } from '../ui/field';
 import { toFieldErrors, type FieldErrors } from '../ui/field-errors';
 import { formatTime } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/notes';
+import { appSentence } from '../app-admin/app-errors';
 
 /** Admin home: every app (tenant), and a form to add one. */
 export function AppsList() {
@@ -53,7 +54,7 @@ function CreateApp({ onCreated }: { onCreated: (app: App) => void }) {
     try {
       onCreated(await api.post<App>('/apps', { name, ...(uid.trim() ? { uid: uid.trim() } : {}) }));
     } catch (err) {
-      setErrors(toFieldErrors(err, ['name', 'uid'], (code) => (code === 'conflict' ? 'uid' : null)));
+      setErrors(toFieldErrors(err, ['name', 'uid'], (code) => (code === 'conflict' ? 'uid' : null), appSentence));
     } finally {
       setBusy(false);
     }
