@@ -45,7 +45,13 @@ export function AttemptDetail({ appId, attempt, eventType, onClose }: { appId: s
         {formatTime(attempt.createdAt)} · {eventType ?? 'message'}{' '}
         <a href={link('apps', appId, 'messages', attempt.msgId)} class="mono">{attempt.msgId}</a>
       </p>
-      {attempt.error && <p class="note note-error">{attempt.error}</p>}
+      {attempt.reason && (
+        <p class="note note-error">
+          <strong>{attempt.reason}</strong>
+          {/* The sender's own words too, when they say more than the reason (what to search the logs for). */}
+          {attempt.error && !attempt.reason.startsWith(attempt.error) && !/^(HTTP \d+|timed out after)/.test(attempt.error) && <span class="mono small break"> — {attempt.error}</span>}
+        </p>
+      )}
       <div class="exchange">
         <section aria-label="Request">
           <h4>Request</h4>

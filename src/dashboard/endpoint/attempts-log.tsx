@@ -75,6 +75,7 @@ export function AttemptsLog({ appId, endpointId, onLatest }: { appId: string; en
                   <td data-label="Event type" class="mono">{eventTypes.get(a.msgId) ?? '…'}</td>
                   <td data-label="Status">
                     <StatusBadge status={a.status} code={a.responseStatus} />
+                    {a.reason && <span class="attempt-reason small"> {a.reason}</span>}
                   </td>
                   <td data-label="Latency">{formatLatency(a.durationMs)}</td>
                   <td data-label="Attempt">#{a.attempt}</td>

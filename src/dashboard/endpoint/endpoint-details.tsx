@@ -7,6 +7,7 @@ import { AppHeader } from '../ui/app-header';
 import { formatTime, endpointLabel } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/notes';
 import { AttemptsLog } from './attempts-log';
+import { PendingDeliveries } from './pending-deliveries';
 import { RecoverPanel } from './recover-panel';
 import { TestEventPanel } from './test-event-panel';
 import { SecretPanel } from './secret-panel';
@@ -77,6 +78,7 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
             {canWrite && <TestEventPanel appId={appId} endpointId={endpointId} eventTypes={ep.eventTypes} />}
           </div>
           <StatsChart appId={appId} endpointId={endpointId} latestAttempt={latest} />
+          <PendingDeliveries appId={appId} endpointId={endpointId} />
           <AttemptsLog appId={appId} endpointId={endpointId} onLatest={setLatest} />
           {canRecover && <RecoverPanel appId={appId} endpointId={endpointId} />}
         </>

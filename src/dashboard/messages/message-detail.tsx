@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { seg } from '../api/client';
-import type { Attempt, Endpoint, Message, Page } from '../api/types';
+import type { Attempt, Endpoint, Page } from '../api/types';
+import type { MessageWithDelivery as Message } from '../api/delivery-types';
 import { useAction, useApi, useLoad } from '../hooks';
 import { AttemptDetail } from '../endpoint/attempt-detail';
 import { ATTEMPTS_POLL_MS } from '../endpoint/attempts-log';
@@ -12,6 +13,7 @@ import { StatusBadge } from '../ui/status-badge';
 import { dataText } from '../../wire/raw-json';
 import { useCan } from '../api/portal-scope';
 import { prettyJsonText } from './pretty-json';
+import { DeliveryTable } from './delivery-table';
 
 /** One message: its payload, and for each endpoint that received it, every attempt. */
 export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }) {
@@ -21,7 +23,7 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
   const msg = useLoad(async () => {
     const text = await api.getText(`${base}/messages/${seg(msgId)}`);
     return { ...(JSON.parse(text) as Message), dataText: dataText(text) ?? 'null' };
-  }, [appId, msgId]);
+  }, [appId, msgId], ATTEMPTS_POLL_MS);
   const attempts = useLoad(() => api.get<Page<Attempt>>(`${base}/messages/${seg(msgId)}/attempts`, { limit: 250 }), [appId, msgId], ATTEMPTS_POLL_MS);
   // Endpoint names only: a link without endpoints:read shows their ids instead of a 403.
   const canReadEndpoints = useCan('endpoints:read');
@@ -51,7 +53,9 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
           </dl>
           <h2>Payload</h2>
           <pre class="body" tabIndex={0} aria-label="Message payload">{prettyJsonText(m.dataText)}</pre>
-          <h2>Deliveries</h2>
+          <h2>Delivery state</h2>
+          <DeliveryTable appId={appId} delivery={m.delivery} names={names} />
+          <h2>Attempts</h2>
           <ErrorNote error={attempts.error} />
           {attempts.data && byEndpoint.size === 0 && <p class="muted">No attempts yet (no endpoint matched, or delivery has not started).</p>}
           {[...byEndpoint].map(([endpointId, list]) => (
@@ -90,6 +94,7 @@ function EndpointDeliveries({ appId, msgId, endpointId, name, attempts }: { appI
               #{a.attempt} · {formatTime(a.createdAt)}
             </button>{' '}
             <StatusBadge status={a.status} code={a.responseStatus} /> {formatLatency(a.durationMs)}
+            {a.reason && <span class="attempt-reason"> · {a.reason}</span>}
             {openId === a.id && <AttemptDetail appId={appId} attempt={a} onClose={() => setOpenId(null)} />}
           </li>
         ))}

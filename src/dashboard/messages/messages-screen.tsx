@@ -1,12 +1,15 @@
 import { useState } from 'preact/hooks';
 import { seg } from '../api/client';
-import type { Message, Page } from '../api/types';
+import type { Page } from '../api/types';
+import type { MessageWithDelivery as Message } from '../api/delivery-types';
 import { useApi } from '../hooks';
 import { usePaged } from '../paged';
 import { link, navigate } from '../router';
 import { AppHeader } from '../ui/app-header';
 import { formatTime } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/notes';
+import { DeliveryStateBadge, deliveryTitle } from '../ui/delivery-state-badge';
+import { useEndpointNames } from './endpoint-names';
 
 type Mode = 'eventType' | 'msgId' | 'entity';
 
@@ -26,6 +29,7 @@ export function MessagesScreen({ appId, query }: { appId: string; query: URLSear
     5000,
   );
   const filtered = Boolean(eventType || byEntity);
+  const names = useEndpointNames(appId);
 
   return (
     <section>
@@ -46,6 +50,7 @@ export function MessagesScreen({ appId, query }: { appId: string; query: URLSear
             <tr>
               <th scope="col">Time</th>
               <th scope="col">Event type</th>
+              <th scope="col">Delivery</th>
               <th scope="col">Entity</th>
               <th scope="col">Message id</th>
             </tr>
@@ -55,6 +60,8 @@ export function MessagesScreen({ appId, query }: { appId: string; query: URLSear
               <tr key={m.id}>
                 <td data-label="Time"><a href={link('apps', appId, 'messages', m.id)}>{formatTime(m.createdAt)}</a></td>
                 <td data-label="Event type" class="mono">{m.eventType}</td>
+                {/* Per-endpoint detail on hover (title); the message page shows it as a table. */}
+                <td data-label="Delivery"><DeliveryStateBadge state={m.delivery.state} title={deliveryTitle(m.delivery, names)} /></td>
                 <td data-label="Entity" class="mono">{m.entity ? `${m.entity.type} ${m.entity.id}` : '–'}</td>
                 <td data-label="Message id" class="mono small break">{m.id}</td>
               </tr>
