@@ -1,9 +1,8 @@
 import type { MessageDelivery } from '../api/delivery-types';
-import { link } from '../router';
 import { DeliveryStateBadge, NextAttempt, STATE_MEANING } from '../ui/delivery-state-badge';
 
 /** Where a message stands with each endpoint it went to: state, attempts, next retry, last failure. */
-export function DeliveryTable({ appId, delivery, names }: { appId: string; delivery: MessageDelivery; names: Map<string, string> }) {
+export function DeliveryTable({ delivery, names }: { delivery: MessageDelivery; names: Map<string, string> }) {
   if (delivery.endpoints.length === 0) return <p class="muted">No endpoint was subscribed to this message.</p>;
   return (
     <table class="responsive delivery-states" aria-label="Delivery state per endpoint">
@@ -19,7 +18,8 @@ export function DeliveryTable({ appId, delivery, names }: { appId: string; deliv
       <tbody>
         {delivery.endpoints.map((d) => (
           <tr key={d.endpointId} data-endpoint-id={d.endpointId}>
-            <td data-label="Endpoint" class="break"><a href={link('apps', appId, 'endpoints', d.endpointId)}>{names.get(d.endpointId) ?? d.endpointId}</a></td>
+            {/* Plain text: each endpoint's attempts below carry the link to it. */}
+            <td data-label="Endpoint" class="break">{names.get(d.endpointId) ?? d.endpointId}</td>
             <td data-label="State"><DeliveryStateBadge state={d.state} title={STATE_MEANING[d.state]} /></td>
             <td data-label="Attempts">{d.attempts}</td>
             <td data-label="Next attempt"><NextAttempt at={d.nextAttemptAt} /></td>

@@ -54,7 +54,7 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
           <h2>Payload</h2>
           <pre class="body" tabIndex={0} aria-label="Message payload">{prettyJsonText(m.dataText)}</pre>
           <h2>Delivery state</h2>
-          <DeliveryTable appId={appId} delivery={m.delivery} names={names} />
+          <DeliveryTable delivery={m.delivery} names={names} />
           <h2>Attempts</h2>
           <ErrorNote error={attempts.error} />
           {attempts.data && byEndpoint.size === 0 && <p class="muted">No attempts yet (no endpoint matched, or delivery has not started).</p>}
