@@ -5,6 +5,8 @@ import type {
   EndpointCreate,
   EndpointPatch,
   EventTypeCreate,
+  EventTypeImport,
+  EventTypePatch,
   MessageBatchCreate,
   MessageCreate,
   SecretRotate,
@@ -18,6 +20,7 @@ import type { EndpointDeliveryQuery } from '../api/routes/endpoint-deliveries.js
 import type { deliveryJson, deliverySummary } from '../api/delivery-state.js';
 import type { Delivery, EventType } from '../domain/model.js';
 import type { EndpointStats } from '../services/endpoint-stats.js';
+import type { ImportResult } from '../services/event-catalogue.js';
 import type { EffectiveBranding, OwnBranding } from '../services/branding-service.js';
 import type { BrandingPutBody } from '../schemas/branding.js';
 
@@ -27,6 +30,10 @@ import type { BrandingPutBody } from '../schemas/branding.js';
 export type AppCreateInput = Static<typeof AppCreate>;
 export type AppPatchInput = Static<typeof AppPatch>;
 export type EventTypeCreateInput = Static<typeof EventTypeCreate>;
+export type EventTypePatchInput = Static<typeof EventTypePatch>;
+export type EventTypeImportInput = Static<typeof EventTypeImport>;
+export type EventTypeListQuery = PageQuery & { group?: string };
+export type EventTypeImportOut = ImportResult;
 export type EndpointCreateInput = Static<typeof EndpointCreate>;
 export type EndpointPatchInput = Static<typeof EndpointPatch>;
 export type MessageCreateInput = Static<typeof MessageCreate>;

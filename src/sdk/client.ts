@@ -39,8 +39,14 @@ export class Herald {
     };
 
     this.eventTypes = {
+      /** Creates the type, or updates the fields given of an existing one. */
       create: (body: T.EventTypeCreateInput) => http.call<T.EventTypeOut>('POST', `${V1}/event-types`, { body }),
-      list: (query: T.PageQuery = {}): Page<T.EventTypeOut> => http.call('GET', `${V1}/event-types`, { query }),
+      list: (query: T.EventTypeListQuery = {}): Page<T.EventTypeOut> => http.call('GET', `${V1}/event-types`, { query }),
+      get: (name: string) => http.call<T.EventTypeOut>('GET', `${V1}/event-types/${seg(name)}`),
+      update: (name: string, body: T.EventTypePatchInput) => http.call<T.EventTypeOut>('PATCH', `${V1}/event-types/${seg(name)}`, { body }),
+      delete: (name: string) => http.call<void>('DELETE', `${V1}/event-types/${seg(name)}`),
+      /** One event type per entry of an OpenAPI 3.1 document's `webhooks` (docs/event-catalogue.md). */
+      import: (document: T.EventTypeImportInput) => http.call<T.EventTypeImportOut>('POST', `${V1}/event-types/import`, { body: document }),
     };
 
     const ep = (appId: string, endpointId: string) => `${V1}/apps/${seg(appId)}/endpoints/${seg(endpointId)}`;

@@ -33,6 +33,17 @@ describe('Herald client', () => {
 
     expect(await client.eventTypes.create({ name: 'invoice.paid', description: 'an invoice was paid' })).toMatchObject({ name: 'invoice.paid' });
     expect((await client.eventTypes.list()).data.map((e) => e.name)).toContain('invoice.paid');
+    const schema = { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } };
+    expect(await client.eventTypes.update('invoice.paid', { group: 'Billing', schema, examples: [{ id: 1 }] })).toMatchObject({ group: 'Billing', schema });
+    expect((await client.eventTypes.get('invoice.paid')).examples).toEqual([{ id: 1 }]);
+    expect((await client.eventTypes.list({ group: 'Billing' })).data.map((e) => e.name)).toEqual(['invoice.paid']);
+    const imported = await client.eventTypes.import({
+      openapi: '3.1.0',
+      webhooks: { 'invoice.voided': { post: { tags: ['Billing'], requestBody: { content: { 'application/json': { schema, example: { id: 2 } } } } } } },
+    });
+    expect(imported).toEqual({ created: ['invoice.voided'], updated: [], skipped: [] });
+    await client.eventTypes.delete('invoice.voided');
+    await expect(client.eventTypes.get('invoice.voided')).rejects.toMatchObject({ status: 404, code: 'not_found' });
 
     const endpoint = await client.endpoints.create(app.id, { url: `${receiver.url}/hooks`, eventTypes: ['invoice.paid'] });
     expect(endpoint.secret).toMatch(/^whsec_/);
