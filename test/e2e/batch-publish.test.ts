@@ -54,7 +54,7 @@ describe('bulk and concurrent publishing', () => {
     expect((await herald.api('POST', path, { messages: tooMany })).status).toBe(400);
     const bad = await herald.api('POST', path, { messages: [{ eventType: 'a.b', data: 1 }, { eventType: 'no spaces allowed', data: 2 }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toContain('messages.1.eventType');
+    expect(bad.body.message).toContain('messages[1].eventType');
     // Nothing from a rejected batch was stored.
     expect((await herald.api('GET', `/api/v1/apps/${app.id}/messages`)).body.data).toHaveLength(0);
   });
