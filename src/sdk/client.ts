@@ -66,7 +66,7 @@ export class Herald {
       /** Sends a test message to this endpoint only, whatever its filters. */
       test: (appId: string, endpointId: string, body: T.TestEventInput = {}) =>
         http.call<T.MessageOut>('POST', `${ep(appId, endpointId)}/test`, { body }),
-      /** The endpoint's deliveries, by default those still to be sent (`status: 'pending'`) with their next retry time. */
+      /** The endpoint's deliveries still to be sent (pending and failing), soonest due first, with their next retry time. */
       deliveries: (appId: string, endpointId: string, query: T.EndpointDeliveryListParams = {}): Page<T.DeliveryOut> =>
         http.call('GET', `${ep(appId, endpointId)}/deliveries`, { query }),
       /** Resends every failed delivery since `since` (ISO time) in the background; follow it with `tasks.get`. */

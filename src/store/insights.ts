@@ -35,3 +35,13 @@ export interface DeliveryRecord {
   createdAt: string;
   lastAttempt: { createdAt: string; responseStatus: number | null; error: string | null } | null;
 }
+
+/** The pending list's cursor as text: `<next_attempt_at>~<id>` (parsePendingCursor reads it back). */
+export function pendingCursor(d: Pick<DeliveryRecord, 'nextAttemptAt' | 'id'>): string {
+  return `${d.nextAttemptAt}~${d.id}`;
+}
+
+export function parsePendingCursor(text: string): { nextAttemptAt: number; id: string } | null {
+  const m = /^(\d{1,15})~(dlv_[0-9A-HJKMNP-TV-Z]{26})$/.exec(text);
+  return m ? { nextAttemptAt: Number(m[1]), id: m[2]! } : null;
+}

@@ -99,8 +99,10 @@ export interface EventTypeQuery extends PageRequest {
   group?: string;
 }
 
-export interface DeliveryQuery extends PageRequest {
-  status: 'pending' | 'success' | 'failed';
+export interface PendingDeliveryQuery {
+  limit: number;
+  /** The last row of the page before (its cursor, catalogue/reads.ts parsePendingCursor); absent: the first page. */
+  after?: { nextAttemptAt: number; id: string };
   /** Only deliveries of messages of these types (a scoped portal link); absent: every type. */
   eventTypes?: readonly string[];
 }
@@ -221,8 +223,8 @@ export interface Store {
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>>;
   /** The newest delivery to each endpoint of each message (one query for a page of messages), with its latest attempt. */
   currentDeliveries(appId: string, msgIds: readonly string[]): Promise<DeliveryRecord[]>;
-  /** One endpoint's deliveries with this stored status, newest first (the endpoint page's retry queue). */
-  listEndpointDeliveries(appId: string, endpointId: string, query: DeliveryQuery): Promise<Page<DeliveryRecord>>;
+  /** One endpoint's deliveries still to be sent, the soonest due first (the endpoint page's retry queue). */
+  listPendingDeliveries(appId: string, endpointId: string, query: PendingDeliveryQuery): Promise<Page<DeliveryRecord>>;
 
   // Per-app branding for the portal (src/store/catalogue/branding-records.ts).
   getAppBranding(appId: string): Promise<AppBranding | null>;

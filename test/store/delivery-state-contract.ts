@@ -57,25 +57,34 @@ export function defineDeliveryStateContract(backend: string, factory: () => Prom
       expect(got).toEqual([expect.objectContaining({ id: resent.id, status: 'pending', attempts: 0, lastAttempt: null })]);
     });
 
-    it("lists one endpoint's deliveries of one status, newest first, page by page, within the event types asked", async () => {
+    it("lists one endpoint's deliveries still to be sent, soonest due first, page by page, within the event types asked", async () => {
       const { app, a, b, c, msg1, msg2 } = await scene();
-      const pendingB = await store.listEndpointDeliveries(app.id, b.id, { status: 'pending', limit: 10 });
+      const pendingB = await store.listPendingDeliveries(app.id, b.id, { limit: 10 });
       expect(pendingB.data.map((d) => [d.msgId, d.attempts, d.nextAttemptAt])).toEqual([[msg1.id, 1, T + 1000]]);
-      expect((await store.listEndpointDeliveries(app.id, c.id, { status: 'failed', limit: 10 })).data.map((d) => d.msgId)).toEqual([msg1.id]);
-      expect((await store.listEndpointDeliveries(app.id, c.id, { status: 'pending', limit: 10 })).data).toEqual([]);
+      expect(pendingB.done).toBe(true);
+      // Delivered and exhausted ones are not waiting.
+      expect((await store.listPendingDeliveries(app.id, c.id, { limit: 10 })).data).toEqual([]);
 
+      // Due in this order: msg3 (T+3000), msg2 (T+5000), msg4 (T+5000, a later id), published out of that order.
       const msg3 = makeMessage(app.id, { eventType: 'member.added' });
-      await store.publish({ message: msg3, onlyEndpointId: a.id, idempotencySince: T, now: T + 6000 });
-      const first = await store.listEndpointDeliveries(app.id, a.id, { status: 'pending', limit: 1 });
-      expect(first.data.map((d) => d.msgId)).toEqual([msg3.id]);
-      expect(first.done).toBe(false);
-      const second = await store.listEndpointDeliveries(app.id, a.id, { status: 'pending', limit: 1, iterator: first.iterator! });
-      expect(second.data.map((d) => d.msgId)).toEqual([msg2.id]);
-      expect(second.done).toBe(true);
+      const msg4 = makeMessage(app.id, { eventType: 'member.added' });
+      await store.publish({ message: msg3, onlyEndpointId: a.id, idempotencySince: T, now: T + 3000 });
+      await store.publish({ message: msg4, onlyEndpointId: a.id, idempotencySince: T, now: T + 5000 });
+      const seen: string[] = [];
+      let page = await store.listPendingDeliveries(app.id, a.id, { limit: 1 });
+      for (let n = 0; n < 5; n++) {
+        seen.push(...page.data.map((d) => d.msgId));
+        if (page.done) break;
+        const last = page.data[page.data.length - 1]!;
+        page = await store.listPendingDeliveries(app.id, a.id, { limit: 1, after: { nextAttemptAt: last.nextAttemptAt, id: last.id } });
+      }
+      expect(seen).toEqual([msg3.id, msg2.id, msg4.id]);
+      expect(page.done).toBe(true);
 
-      expect((await store.listEndpointDeliveries(app.id, b.id, { status: 'pending', limit: 10, eventTypes: ['member.added'] })).data).toEqual([]);
-      expect((await store.listEndpointDeliveries(app.id, b.id, { status: 'pending', limit: 10, eventTypes: [] })).data).toEqual([]);
-      expect((await store.listEndpointDeliveries('app_other', b.id, { status: 'pending', limit: 10 })).data).toEqual([]);
+      expect((await store.listPendingDeliveries(app.id, b.id, { limit: 10, eventTypes: ['member.added'] })).data).toEqual([]);
+      expect((await store.listPendingDeliveries(app.id, b.id, { limit: 10, eventTypes: [] })).data).toEqual([]);
+      expect((await store.listPendingDeliveries(app.id, b.id, { limit: 10, eventTypes: ['order.created'] })).data).toHaveLength(1);
+      expect((await store.listPendingDeliveries('app_other', b.id, { limit: 10 })).data).toEqual([]);
     });
   });
 }

@@ -5,7 +5,7 @@ import type { ProcessRecord } from '../key-records.js';
 import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { AttemptQuery, DeliveryQuery, EventTypeQuery, MessageQuery, PageRequest } from '../store.js';
+import type { AttemptQuery, EventTypeQuery, MessageQuery, PageRequest, PendingDeliveryQuery } from '../store.js';
 import type { AppBranding, BrandLogo } from '../../domain/branding.js';
 import { BrandingRecords } from './branding-records.js';
 import { OperationRecords } from './operation-records.js';
@@ -57,7 +57,7 @@ export abstract class CatalogueStore {
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>) { return this.reads.listMessagesByEntity(appId, entity, page); }
   hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }
   currentDeliveries(appId: string, msgIds: readonly string[]) { return this.reads.currentDeliveries(appId, msgIds); }
-  listEndpointDeliveries(appId: string, endpointId: string, query: DeliveryQuery) { return this.reads.listEndpointDeliveries(appId, endpointId, query); }
+  listPendingDeliveries(appId: string, endpointId: string, query: PendingDeliveryQuery) { return this.reads.listPendingDeliveries(appId, endpointId, query); }
   listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) { return this.reads.listAttempts('msg_id', appId, msgId, query); }
   listAttemptsForEndpoint(appId: string, endpointId: string, query: AttemptQuery) {
     return this.reads.listAttempts('endpoint_id', appId, endpointId, query);
