@@ -150,6 +150,24 @@ describe.skipIf(skip)('delivery states in Chromium', () => {
     expect(await page.locator('table.pending-deliveries [data-state]').first().textContent()).toBe('pending');
   });
 
+  it('shows a portal link the same states and waiting deliveries', async () => {
+    const link = (await herald.api('POST', `/api/v1/apps/${appId}/portal-link`, {})).body;
+    const portal = await page.context().newPage();
+    consoleErrors.watch(portal);
+    await portal.goto(link.url);
+    await portal.getByRole('link', { name: 'Flaky CRM' }).waitFor();
+    await portal.goto(`${herald.url}/#/apps/${appId}/messages`);
+    const badge = portal.locator('tr', { has: portal.getByText(msgId) }).locator('[data-state]');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('exhausted');
+    expect(await badge.getAttribute('title')).toContain('Flaky CRM: failing · 1 attempt · next retry ');
+    await portal.goto(`${herald.url}/#/apps/${appId}/endpoints/${ep.slow}`);
+    await portal.getByRole('heading', { name: 'Waiting to be sent' }).waitFor();
+    expect(await portal.locator('table.pending-deliveries td.next-attempt').first().textContent()).toMatch(PARIS_TIME);
+    await screenshot(portal, `${SHOTS}/05-portal-endpoint-pending.png`);
+    await portal.close();
+  });
+
   it('logged no console errors', () => {
     expect(consoleErrors.unexpected).toEqual([]);
   });
