@@ -55,7 +55,8 @@ describe.skipIf(skip)('event catalogue in Chromium', () => {
 
     const members = page.getByRole('region', { name: /^Members/ });
     const companies = page.getByRole('region', { name: /^Companies/ });
-    expect(await members.locator('[data-event-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))))
+    // The heading shows before the catalogue has loaded: wait for the list itself.
+    await expect.poll(() => members.locator('[data-event-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))))
       .toEqual(['member.created', 'member.removed', 'member.updated']);
     expect(await companies.locator('[data-event-type]').count()).toBe(1);
     expect(await members.locator('[data-event-type="member.removed"]').getByText('Deprecated').isVisible()).toBe(true);
