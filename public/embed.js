@@ -106,7 +106,8 @@
         this._load(this._url, this._expiresAt && new Date(this._expiresAt).toISOString());
       } else if (data.herald === 'expired') {
         this._emit('herald-expired', {});
-        if (this._getLink) this._refresh();
+        // One new link per expiry, even if the portal reports it more than once.
+        if (this._getLink && !this._refreshing) this._refresh();
       }
     }
 
@@ -118,6 +119,15 @@
     }
 
     async _refresh() {
+      this._refreshing = true;
+      try {
+        await this._refreshOnce();
+      } finally {
+        this._refreshing = false;
+      }
+    }
+
+    async _refreshOnce() {
       clearTimeout(this._timer);
       let next;
       try {

@@ -58,7 +58,9 @@ export function App() {
     if (ended?.kind === 'portal') query.set('app', ended.appId);
     clearSession();
     setSession(null);
-    if (reason === 'expired') tellHost({ herald: 'expired' });
+    // Once per session: several requests in flight may each meet the refused token, and the host
+    // page should ask its backend for one new link, not one per request.
+    if (reason === 'expired' && ended?.kind === 'portal') tellHost({ herald: 'expired' });
     navigate(`#/portal-expired${query.size ? `?${query}` : ''}`, { replace: true });
   };
 

@@ -212,6 +212,8 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     await expect.poll(() => page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))).toBeTruthy();
     frame = page.frames().find((f) => f.url().includes(`/portal?link=${newest}`))!;
     await frame.getByRole('link', { name: 'Embedded receiver' }).waitFor();
+    // One expiry, one new link: the host's backend was asked once, however many requests met the 401.
+    expect(allowed.linkIds.length).toBe(before + 1);
     expect(consoleErrors.unexpected.filter((line) => !/status of 401/.test(line))).toEqual([]);
   }, STEP_TIMEOUT);
 
