@@ -30,7 +30,8 @@ export function EmbedPanel({ appId }: { appId: string }) {
       </p>
       <div class="field">
         <label for="embed-origins">Allowed origins</label>
-        <textarea id="embed-origins" class="mono" rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        {/* Read-only until the saved origins have loaded: they would replace what was typed meanwhile. */}
+        <textarea id="embed-origins" class="mono" rows={3} value={text} readOnly={app.loading} onInput={(e) => setText(e.currentTarget.value)} />
       </div>
       <button type="button" onClick={() => void save.run()} disabled={save.busy || app.loading}>
         Save origins
