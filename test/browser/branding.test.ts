@@ -120,6 +120,9 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     await herald.api('POST', `/api/v1/apps/${appId}/endpoints`, { url: 'https://example.com/gold', name: 'Gold endpoint' });
     for (const [scheme, background] of [['light', LIGHT.background], ['dark', DARK.background]] as const) {
       const page = await openPortal(appId, scheme);
+      // The heading can show before the branding and the endpoint list have loaded: wait for both.
+      await page.locator('header .brand').getByText('Gold Hooks').waitFor();
+      await page.locator('main a.card-title').first().waitFor();
       const seen = await page.evaluate<{ page: string; link: string; button: string; text: string }>(`(() => ({
         page: getComputedStyle(document.body).backgroundColor,
         link: getComputedStyle(document.querySelector('main a.card-title')).color,

@@ -21,6 +21,7 @@ export function AppSettingsPanel({ appId, onRenamed }: { appId: string; onRename
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<Error | null>(null);
+  // The field is read-only until the app has loaded: the loaded name would replace what was typed.
   useEffect(() => setName(app.data?.name ?? ''), [app.data?.name]);
 
   const rename = async (e: Event) => {
@@ -56,7 +57,7 @@ export function AppSettingsPanel({ appId, onRenamed }: { appId: string; onRename
       <h2 id="app-settings-title">App settings</h2>
       <form onSubmit={rename} novalidate class="row align-end">
         <Field id="app-rename" label="App name" error={errors.fields.name}>
-          <input {...controlProps('app-rename', errors.fields.name)} value={name} onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
+          <input {...controlProps('app-rename', errors.fields.name)} value={name} readOnly={app.loading} onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
         </Field>
         <button type="submit" disabled={busy || !app.data || name.trim() === app.data.name}>
           Rename

@@ -30,6 +30,7 @@ export function BrandingPanel({ appId }: { appId: string }) {
   const [theme, setTheme] = useState('');
   const shown = current ?? loaded.data ?? null;
 
+  // The fields wait for the saved branding (read-only while it loads): it would replace what was typed.
   useEffect(() => {
     if (!loaded.data) return;
     setName(loaded.data.own.productName ?? '');
@@ -64,16 +65,16 @@ export function BrandingPanel({ appId }: { appId: string }) {
       >
         <div class="row align-end">
           <Field id="brand-name" label="Product name">
-            <input {...controlProps('brand-name')} value={name} maxLength={80} onInput={(e) => setName(e.currentTarget.value)} />
+            <input {...controlProps('brand-name')} value={name} maxLength={80} readOnly={loaded.loading} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
           <Field id="brand-accent" label="Accent colour" error={accentError} hint="#rrggbb; text on it is white, or black where white would be hard to read">
             <div class="row">
-              <input {...controlProps('brand-accent', accentError, true)} class="mono brand-hex" value={accent} placeholder="#2457c5" onInput={(e) => setAccent(e.currentTarget.value.trim())} />
+              <input {...controlProps('brand-accent', accentError, true)} class="mono brand-hex" value={accent} placeholder="#2457c5" readOnly={loaded.loading} onInput={(e) => setAccent(e.currentTarget.value.trim())} />
               <input type="color" class="brand-picker" aria-label="Pick the accent colour" value={ACCENT.test(accent) ? accent : '#2457c5'} onInput={(e) => setAccent(e.currentTarget.value)} />
             </div>
           </Field>
           <Field id="brand-theme" label="Theme">
-            <select {...controlProps('brand-theme')} value={theme} onChange={(e) => setTheme(e.currentTarget.value)}>
+            <select {...controlProps('brand-theme')} value={theme} disabled={loaded.loading} onChange={(e) => setTheme(e.currentTarget.value)}>
               <option value="">Server default</option>
               <option value="auto">Auto (the customer's browser)</option>
               <option value="light">Light</option>
