@@ -31,7 +31,7 @@ export const MUTANTS = [
     promise: 'a portal link cannot publish (403): publishing is for the product backend',
     file: 'src/api/routes/messages.ts',
     search: "api.post('/api/v1/apps/:appId/messages', { config: appAccess,",
-    replace: "api.post('/api/v1/apps/:appId/messages', { config: portalAccess,",
+    replace: "api.post('/api/v1/apps/:appId/messages', { config: portalNeeds('endpoints:write'),",
     tests: ['test/e2e/tenant-isolation.test.ts'],
   },
   {
@@ -39,7 +39,7 @@ export const MUTANTS = [
     promise: 'a portal link cannot publish batches (403)',
     file: 'src/api/routes/messages.ts',
     search: "api.post('/api/v1/apps/:appId/messages/batch', { config: appAccess,",
-    replace: "api.post('/api/v1/apps/:appId/messages/batch', { config: portalAccess,",
+    replace: "api.post('/api/v1/apps/:appId/messages/batch', { config: portalNeeds('endpoints:write'),",
     tests: ['test/e2e/tenant-isolation.test.ts'],
   },
   {
