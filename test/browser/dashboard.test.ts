@@ -192,9 +192,9 @@ describe.skipIf(skip)('web dashboard in Chromium', () => {
     });
     const { id } = (await res.json()) as { id: string };
     await page.goto(`${herald.url}/#/apps/${appId}/messages/${id}`);
+    // The previous step's message page may still be showing: wait for this message's payload.
     const payload = page.getByLabel('Message payload');
-    await payload.waitFor();
-    expect(await payload.textContent()).toBe('{\n  "orderId": 1234567890123456789,\n  "amount": 1.0,\n  "name": "Ren\\u00e9e"\n}');
+    await expect.poll(() => payload.textContent()).toBe('{\n  "orderId": 1234567890123456789,\n  "amount": 1.0,\n  "name": "Ren\\u00e9e"\n}');
   }, STEP_TIMEOUT);
 
   it('opens a portal link scoped to one app, usable on a phone-width screen', async () => {
