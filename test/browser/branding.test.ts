@@ -145,6 +145,8 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     await page.goto(herald.url);
     await page.getByLabel('Admin token').fill(herald.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in first: otherwise the sign-in's own move to #/apps can land after this navigation.
+    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
     await page.goto(`${herald.url}/#/apps/${apps[LIGHT.name]}`);
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     const admin = await looks(page);
@@ -161,6 +163,7 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     await page.goto(herald.url);
     await page.getByLabel('Admin token').fill(herald.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
     await page.goto(`${herald.url}/#/apps/${appId}`);
     await page.getByRole('heading', { name: 'Portal branding' }).waitFor();
 

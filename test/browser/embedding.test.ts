@@ -127,6 +127,7 @@ describe.skipIf(skip)('the portal embedded in another origin, in Chromium', () =
     await admin.goto(herald.url);
     await admin.getByLabel('Admin token').fill(herald.token);
     await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
     await admin.goto(`${herald.url}/#/apps/${appId}`);
     await admin.getByLabel('Allowed origins').waitFor();
     await admin.getByLabel('Allowed origins').fill(`${allowed.origin}\nhttps://app.acme.test/settings`);
