@@ -20,6 +20,8 @@ export const API_ERRORS = {
   unsupported_media_type: 415,
   /** A logo whose bytes are not the image its content-type names (or not an accepted image at all). */
   invalid_image: 400,
+  /** A resend of a message whose payload retention already purged: nothing is left to send. */
+  message_purged: 410,
   schema_mismatch: 422,
   invalid_example: 422,
   payload_too_large: 413,

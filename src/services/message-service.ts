@@ -1,8 +1,9 @@
 import { newId } from '../domain/ids.js';
 import { deliveryOrderingKey, messageOrderingKey } from '../domain/ordering.js';
 import type { Endpoint, Message, MessageEntity } from '../domain/model.js';
-import { notFound } from '../errors/api-errors.js';
+import { ApiError, notFound } from '../errors/api-errors.js';
 import type { MessageCreateBody } from '../schemas/bodies.js';
+import { MessagePurgedError } from '../store/errors.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
 import type { PublishValidator } from './event-catalogue-validator.js';
 import { PublishQueue } from './publish-queue.js';
@@ -72,6 +73,9 @@ export class MessageService {
       requestId: requestId ?? null,
       orderingKey: messageOrderingKey(body.orderingKey, entity),
     };
+    // Stored with the message, so retries, resends and recovers send the same values.
+    if (body.eventId !== undefined) message.eventId = body.eventId;
+    if (body.timestamp !== undefined) message.eventTime = body.timestamp;
     return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
   }
 
@@ -112,6 +116,12 @@ export class MessageService {
       nextAttemptAt: now, createdAt: iso, updatedAt: iso,
       // To an ordered endpoint, a resend queues behind what is pending for the same entity.
       orderingKey: deliveryOrderingKey(endpoint.ordering, message.orderingKey),
+    }).catch((err: unknown) => {
+      // Retention cleared its data: resending would deliver `null` in place of the event.
+      if (err instanceof MessagePurgedError) {
+        throw new ApiError('message_purged', `message "${msgId}" is older than the retention period and its payload was purged; there is nothing left to resend`);
+      }
+      throw err;
     });
     this.notifier.newWork();
     return delivery;

@@ -14,6 +14,17 @@ export class EndpointUnreadableError extends Error {
   }
 }
 
+/**
+ * A resend of a message whose payload retention has purged: there is nothing left to send (the
+ * data is `null`), so the store refuses to queue a delivery rather than deliver `null`.
+ */
+export class MessagePurgedError extends Error {
+  constructor(readonly msgId: string) {
+    super(`message ${msgId}: its payload was purged by retention`);
+    this.name = 'MessagePurgedError';
+  }
+}
+
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { idAt, idFloorAt } from '../../src/domain/id-time.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Attempt, Endpoint, Message } from '../../src/domain/model.js';
+import { MessagePurgedError } from '../../src/store/errors.js';
 import type { ClaimRequest, ClaimedDelivery, SettleOutcome, Store } from '../../src/store/store.js';
 import { iso, makeApp, makeEndpoint, makeMessage, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
@@ -178,6 +179,25 @@ export function defineOperationsContract(backend: string, factory: () => Promise
         expect(oldAttempt!.response).toEqual({ headers: { 'content-type': 'text/plain' }, body: null });
         const [freshAttempt] = (await store.listAttemptsForMessage(app.id, fresh.id, { limit: 5 })).data;
         expect(freshAttempt!.request.body).toBe('{"fresh":true}');
+      });
+    });
+
+    describe('resend after retention', () => {
+      it('refuses a new delivery of a purged message (MessagePurgedError) and accepts one of a message that keeps its payload', async () => {
+        const { app, ep } = await appWithEndpoint({ disabled: true });
+        const old = T - 40 * DAY;
+        const gone = (await publish(app.id, { id: idAt('msg', old), createdAt: iso(old), dataJson: '{"old":true}' }, old)).message;
+        const kept = (await publish(app.id, { id: idAt('msg', T), dataJson: '{"fresh":true}' })).message;
+        await store.purgeMessagePayloads({ beforeId: idFloorAt('msg', T - 30 * DAY), afterId: null, limit: 10, now: T });
+        const delivery = (msgId: string) => ({
+          id: newId('dlv'), msgId, endpointId: ep.id, appId: app.id, status: 'pending' as const, attempts: 0,
+          nextAttemptAt: T, createdAt: iso(T), updatedAt: iso(T),
+        });
+        await expect(store.createDelivery(delivery(gone.id))).rejects.toBeInstanceOf(MessagePurgedError);
+        await expect(store.createDelivery(delivery(kept.id))).resolves.toMatchObject({ msgId: kept.id });
+        // Nothing was queued for the purged message: the endpoint's pending list holds the kept one only.
+        const pending = await store.listPendingDeliveries(app.id, ep.id, { limit: 10 });
+        expect(pending.data.map((d) => d.msgId)).toEqual([kept.id]);
       });
     });
 

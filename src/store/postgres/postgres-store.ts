@@ -4,9 +4,9 @@ import type { Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
 import type { ResealRequest } from '../key-records.js';
 import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
+import { MessagePurgedError } from '../errors.js';
 import { deliveryToRow } from '../rows.js';
 import { plainCodec, type SecretCodec } from '../secret-codec.js';
-import { insertInto } from '../sql-runner.js';
 import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settlement, Store } from '../store.js';
 import { claimDuePostgres } from './claim.js';
 import { parsePostgresLocation, poolConfig, type PostgresLocation } from './connection.js';
@@ -96,11 +96,23 @@ export class PostgresStore extends CatalogueStore implements Store {
   }
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {
-    const { sql, params } = insertInto('deliveries', deliveryToRow(delivery));
-    await this.pool.query(
-      `WITH created AS (${sql}) SELECT pg_notify($${params.length + 1}, $${params.length + 2})`,
-      [...params, WORK_CHANNEL, this.schemaKey],
+    const row = deliveryToRow(delivery);
+    const columns = Object.keys(row);
+    const n = columns.length;
+    // Only while the message keeps its payload. FOR SHARE: a purge pass holding the message waits us
+    // out and re-reads purged_at; one starting after us skips the row (its FOR UPDATE SKIP LOCKED),
+    // and sees the pending delivery at its next pass.
+    const { rows } = await this.pool.query(
+      `WITH created AS (
+         INSERT INTO deliveries (${columns.join(', ')})
+         SELECT ${columns.map((_, i) => `$${i + 1}`).join(', ')} FROM messages
+         WHERE id = $${n + 1} AND purged_at IS NULL FOR SHARE
+         RETURNING id
+       )
+       SELECT pg_notify($${n + 2}, $${n + 3}) FROM created`,
+      [...Object.values(row), delivery.msgId, WORK_CHANNEL, this.schemaKey],
     );
+    if (rows.length === 0) throw new MessagePurgedError(delivery.msgId);
     return delivery;
   }
 

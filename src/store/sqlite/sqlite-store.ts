@@ -5,6 +5,7 @@ import type { Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
 import type { ResealRequest } from '../key-records.js';
 import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
+import { MessagePurgedError } from '../errors.js';
 import { deliveryToRow } from '../rows.js';
 import { plainCodec, type SecretCodec } from '../secret-codec.js';
 import { insertInto } from '../sql-runner.js';
@@ -80,6 +81,9 @@ export class SqliteStore extends CatalogueStore implements Store {
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {
     const insert = insertInto('deliveries', deliveryToRow(delivery));
+    // Synchronous, so no purge pass of this process can run between the check and the insert.
+    const purged = this.db.prepare('SELECT purged_at FROM messages WHERE id = ?').pluck().get(delivery.msgId);
+    if (purged) throw new MessagePurgedError(delivery.msgId);
     this.sql.runSync(insert.sql, insert.params);
     return delivery;
   }
