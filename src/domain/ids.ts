@@ -22,7 +22,7 @@ function pooledRandom(): number {
 // millisecond still sort in creation order.
 const nextUlid = monotonicFactory(pooledRandom);
 
-export type IdPrefix = 'app' | 'ep' | 'msg' | 'atm' | 'dlv' | 'tsk' | 'tok';
+export type IdPrefix = 'app' | 'ep' | 'msg' | 'atm' | 'dlv' | 'tsk' | 'tok' | 'opt' | 'aud';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${nextUlid()}`;

@@ -3,6 +3,7 @@ import type { AppBranding, BrandLogo, BrandLogoInfo } from '../domain/branding.j
 import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from './insights.js';
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
 import type { Task } from '../domain/task.js';
+import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.js';
 import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
 } from './operations.js';
@@ -69,7 +70,9 @@ export interface ClaimedDelivery {
 export type SettleOutcome =
   | { kind: 'success' }
   | { kind: 'retry'; nextAttemptAt: number }
-  | { kind: 'failed'; disableEndpoint: boolean };
+  | { kind: 'failed'; disableEndpoint: boolean }
+  /** The endpoint's transformation cancelled it: settled for good, and not a failure. */
+  | { kind: 'cancelled' };
 
 export interface Settlement {
   deliveryId: string;
@@ -147,7 +150,11 @@ export interface Store {
   publishMany(inputs: PublishInput[]): Promise<PublishResult[]>;
   getMessage(appId: string, msgId: string): Promise<Message | null>;
   listMessages(appId: string, query: MessageQuery): Promise<Page<Message>>;
-  /** A fresh delivery of an existing message to one endpoint (resend). */
+  /**
+   * A fresh delivery of an existing message to one endpoint (resend). Throws MessagePurgedError when
+   * retention purged the message's payload, checked in the same statement as the insert, so a purge
+   * running meanwhile cannot slip between the check and the new delivery.
+   */
   createDelivery(delivery: Delivery): Promise<Delivery>;
 
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
@@ -236,4 +243,16 @@ export interface Store {
   getLogo(appId: string): Promise<BrandLogo | null>;
   putLogo(appId: string, logo: BrandLogo): Promise<void>;
   deleteLogo(appId: string): Promise<boolean>;
+
+  // Named operator tokens and the audit log (src/store/catalogue/operator-records.ts).
+  /** Throws StoreConflictError when the name is taken. */
+  createOperatorToken(token: OperatorToken): Promise<OperatorToken>;
+  findOperatorTokenByHash(tokenHash: string): Promise<OperatorToken | null>;
+  listOperatorTokens(page: PageRequest): Promise<Page<OperatorToken>>;
+  deleteOperatorToken(id: string): Promise<boolean>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first, filtered by time, token (name or id), app and action. */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Deletes up to `limit` audit entries with ids below `beforeId`, oldest first; answers how many. */
+  purgeAudit(beforeId: string, limit: number): Promise<number>;
 }

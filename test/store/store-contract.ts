@@ -8,8 +8,10 @@ import { defineInsightsContract } from './insights-contract.js';
 import { defineBrandingContract } from './branding-contract.js';
 import { defineOperationsContract } from './operations-contract.js';
 import { defineTokenScopeContract } from './token-scope-contract.js';
+import { defineOperatorsContract } from './operators-contract.js';
 import { defineFrameOriginsContract } from './frame-origins-contract.js';
 import { defineDeliveryStateContract } from './delivery-state-contract.js';
+import { defineEventIdContract } from './event-id-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -22,9 +24,11 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineEncryptionContract(backend, factory);
   defineInsightsContract(backend, factory);
   defineTokenScopeContract(backend, factory);
+  defineOperatorsContract(backend, factory);
   defineFrameOriginsContract(backend, factory);
   defineBrandingContract(backend, factory);
   defineDeliveryStateContract(backend, factory);
+  defineEventIdContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

@@ -8,6 +8,8 @@ import type { SqlRunner } from '../sql-runner.js';
 import type { AttemptQuery, EventTypeQuery, MessageQuery, PageRequest, PendingDeliveryQuery } from '../store.js';
 import type { AppBranding, BrandLogo } from '../../domain/branding.js';
 import { BrandingRecords } from './branding-records.js';
+import { OperatorRecords } from './operator-records.js';
+import type { AuditEntry, AuditQuery, OperatorToken } from '../../domain/operators.js';
 import { OperationRecords } from './operation-records.js';
 import { CatalogueReads } from './reads.js';
 import { CatalogueRecords } from './records.js';
@@ -22,12 +24,14 @@ export abstract class CatalogueStore {
   private readonly reads: CatalogueReads;
   private readonly operations: OperationRecords;
   private readonly branding: BrandingRecords;
+  private readonly operators: OperatorRecords;
 
   protected constructor(sql: SqlRunner, codec: SecretCodec) {
     this.records = new CatalogueRecords(sql, codec);
     this.reads = new CatalogueReads(sql);
     this.operations = new OperationRecords(sql);
     this.branding = new BrandingRecords(sql);
+    this.operators = new OperatorRecords(sql);
   }
 
   createApp(app: App) { return this.records.createApp(app); }
@@ -81,4 +85,12 @@ export abstract class CatalogueStore {
   getLogo(appId: string) { return this.branding.getLogo(appId); }
   putLogo(appId: string, logo: BrandLogo) { return this.branding.putLogo(appId, logo); }
   deleteLogo(appId: string) { return this.branding.deleteLogo(appId); }
+
+  createOperatorToken(token: OperatorToken) { return this.operators.createOperatorToken(token); }
+  findOperatorTokenByHash(tokenHash: string) { return this.operators.findOperatorTokenByHash(tokenHash); }
+  listOperatorTokens(page: PageRequest) { return this.operators.listOperatorTokens(page); }
+  deleteOperatorToken(id: string) { return this.operators.deleteOperatorToken(id); }
+  appendAudit(entry: AuditEntry) { return this.operators.appendAudit(entry); }
+  listAudit(query: AuditQuery) { return this.operators.listAudit(query); }
+  purgeAudit(beforeId: string, limit: number) { return this.operators.purgeAudit(beforeId, limit); }
 }

@@ -269,6 +269,65 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       );
     `,
   },
+  {
+    version: 13,
+    name: 'publisher_event_ids_and_https_apps',
+    // A message's publisher-chosen event id and time (what envelope formats carry in the body), and
+    // the claim that keeps an event id unique per app: event_key, a copy of event_id cleared once its
+    // idempotency window is over (as idempotency_key is), so the id may name a new message after it.
+    // A unique index rather than a look-up, so two concurrent publishes cannot both win. And apps
+    // whose endpoints must use https:// URLs.
+    sql: `
+      ALTER TABLE messages ADD COLUMN event_id TEXT;
+      ALTER TABLE messages ADD COLUMN event_time TEXT;
+      ALTER TABLE messages ADD COLUMN event_key TEXT;
+      CREATE UNIQUE INDEX messages_by_event_key ON messages(app_id, event_key)
+        WHERE event_key IS NOT NULL;
+      ALTER TABLE apps ADD COLUMN require_https BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
+  {
+    version: 15,
+    name: 'endpoint_transformations',
+    // An endpoint's transformation: JavaScript run in a sandbox before each attempt is signed
+    // (docs/transformations.md). Plain text: code, not a secret; NULL for none.
+    sql: `ALTER TABLE endpoints ADD COLUMN transformation TEXT;`,
+  },
+  {
+    version: 16,
+    name: 'operators_and_audit',
+    // Named operator tokens with a role over every app (docs/operators.md), kept as SHA-256 only,
+    // and the audit log: one row per state-changing API call, ids and names only (no bodies, no
+    // secrets). Audit rows are deleted by retention, oldest first by id (ids start with their time).
+    sql: `
+      CREATE TABLE operator_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        expires_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        token_kind TEXT NOT NULL,
+        token_id TEXT,
+        token_name TEXT,
+        role TEXT,
+        request_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        route TEXT NOT NULL,
+        action TEXT NOT NULL,
+        app_id TEXT,
+        targets TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        outcome TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_app ON audit_log(app_id, id);
+      CREATE INDEX audit_log_by_token ON audit_log(token_name, id);
+    `,
+  },
 ];
 
 /**
