@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Type, type Static } from 'typebox';
 import { AppCreate, EndpointCreate } from '../schemas/bodies.js';
+import { isSeedWebhookFile, SeedSectionError, SeedWebhookFile, translateSeedWebhookFile } from './seed-webhook-section.js';
 
 // herald.config.json: apps and their endpoints declared as data, applied at start-up by
 // services/apply-config-file.ts. The fields are the API's own (same schemas, same names), plus a
@@ -43,6 +44,16 @@ export type ConfigEndpoint = Static<typeof ConfigEndpoint>;
 export type ConfigApp = Static<typeof ConfigApp>;
 export type ConfigFile = Static<typeof ConfigFileSchema>;
 
+/**
+ * A file as applied: Herald's own shape, or another product's webhook section translated into it
+ * (seed-webhook-section.ts), with what the log should say about it at every start.
+ */
+export interface LoadedConfigFile {
+  /** `createOnly`: make the app if it is missing, never rename or reconfigure an existing one. */
+  apps: (ConfigApp & { createOnly?: boolean })[];
+  warnings?: string[];
+}
+
 /** A config file that cannot be used; the message names the file and the offending field. */
 export class ConfigFileError extends Error {
   constructor(message: string) {
@@ -52,7 +63,7 @@ export class ConfigFileError extends Error {
 }
 
 /** Reads, parses and schema-checks the file; rules beyond the schema are checked when applying. */
-export function loadConfigFile(path: string): ConfigFile {
+export function loadConfigFile(path: string): LoadedConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -62,7 +73,7 @@ export function loadConfigFile(path: string): ConfigFile {
   return parseConfigFile(text, path);
 }
 
-export function parseConfigFile(text: string, path: string): ConfigFile {
+export function parseConfigFile(text: string, path: string): LoadedConfigFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -71,6 +82,17 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
   }
   // Same Ajv settings as API bodies (validation.ts): no coercion, unknown fields are errors.
   const ajv = addFormats(new Ajv({ useDefaults: true, removeAdditional: false, strict: false, allErrors: false, coerceTypes: false }));
+  // The e-signing automation service's own configuration file, read as is (its `webHook` section).
+  if (isSeedWebhookFile(data)) {
+    const validateSeed = ajv.compile<Static<typeof SeedWebhookFile>>(SeedWebhookFile);
+    if (!validateSeed(data)) throw new ConfigFileError(`config file ${path}: ${describeError(validateSeed.errors![0]!)}`);
+    try {
+      return translateSeedWebhookFile(data, path);
+    } catch (err) {
+      if (err instanceof SeedSectionError) throw new ConfigFileError(`config file ${path}: ${err.message}`);
+      throw err;
+    }
+  }
   const validate = ajv.compile<ConfigFile>(ConfigFileSchema);
   if (!validate(data)) throw new ConfigFileError(`config file ${path}: ${describeError(validate.errors![0]!)}`);
   return data;

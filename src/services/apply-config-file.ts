@@ -3,18 +3,22 @@ import { formatIsoDuration } from '../domain/durations.js';
 import type { App, Endpoint } from '../domain/model.js';
 import { ApiError } from '../errors/api-errors.js';
 import type { EndpointCreateBody } from '../schemas/bodies.js';
-import { ConfigFileError, loadConfigFile, type ConfigApp, type ConfigEndpoint, type ConfigFile } from '../config/config-file.js';
+import { ConfigFileError, loadConfigFile, type ConfigEndpoint, type LoadedConfigFile } from '../config/config-file.js';
 import type { Store } from '../store/store.js';
 import { generateSecret, validateSecret } from '../wire/index.js';
 import type { AppService } from './app-service.js';
 import type { EndpointService } from './endpoint-service.js';
 import { applyEndpointSettings, DEFAULT_TIMEOUT_MS, parseSchedule } from './endpoint-settings.js';
+import { checkAppAllowsUrl } from './https-only.js';
+import { prepareTransformationCheck } from './transformation-check.js';
 
 export interface ConfigTargets {
   store: Store;
   apps: AppService;
   endpoints: EndpointService;
 }
+
+type AppEntry = LoadedConfigFile['apps'][number];
 
 export interface ApplySummary {
   created: number;
@@ -33,6 +37,8 @@ export interface ApplySummary {
 export async function applyConfigFile(path: string, targets: ConfigTargets, log: Logger): Promise<ApplySummary> {
   const file = loadConfigFile(path);
   await checkConfig(file, targets.endpoints, path);
+  // Said at every start, not only when something changes (e.g. TLS verification skipped by a file's default).
+  for (const warning of file.warnings ?? []) log.warn({ path }, `config file: ${warning}`);
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0, disabled: 0 };
   for (const [i, entry] of file.apps.entries()) {
     await withPath(path, `apps[${i}]`, () => applyApp(entry, i, targets, summary, log));
@@ -51,13 +57,14 @@ export function declaredBody(entry: ConfigEndpoint): EndpointCreateBody {
     payloadFormat: get ? 'entity-ref' : 'standard',
     signature: { scheme: get ? 'entity-path' : 'standard-webhooks' },
     headers: {}, query: {}, timeout: formatIsoDuration(DEFAULT_TIMEOUT_MS), tls: null, retrySchedule: null, rateLimit: null,
+    transformation: null,
     ...fields,
     disabled: enabled !== undefined ? !enabled : (disabled ?? false),
     ...(secret !== undefined ? { secret } : {}),
   };
 }
 
-async function checkConfig(file: ConfigFile, endpoints: EndpointService, path: string): Promise<void> {
+async function checkConfig(file: LoadedConfigFile, endpoints: EndpointService, path: string): Promise<void> {
   const appUids = new Set<string>();
   for (const [i, app] of file.apps.entries()) {
     const at = `apps[${i}]`;
@@ -71,14 +78,16 @@ async function checkConfig(file: ConfigFile, endpoints: EndpointService, path: s
       uids.add(entry.uid);
       if (entry.enabled !== undefined && entry.disabled !== undefined) fail(path, `${where} sets both "enabled" and "disabled": keep one`);
       await withPath(path, where, async () => {
+        await prepareTransformationCheck(entry);
         applyEndpointSettings(blankEndpoint(), declaredBody(entry), new Date().toISOString());
         await endpoints.checkUrl(entry.url);
+        checkAppAllowsUrl(app, entry.url);
       });
     }
   }
 }
 
-async function applyApp(entry: ConfigApp, index: number, targets: ConfigTargets, summary: ApplySummary, log: Logger): Promise<void> {
+async function applyApp(entry: AppEntry, index: number, targets: ConfigTargets, summary: ApplySummary, log: Logger): Promise<void> {
   const app = await upsertApp(entry, targets, summary, log);
   const existing = await declaredEndpointsOf(targets.store, app.id);
   const declared = new Set<string>();
@@ -94,21 +103,29 @@ async function applyApp(entry: ConfigApp, index: number, targets: ConfigTargets,
     summary.disabled++;
     log.warn({ app: entry.uid, endpoint: uid, endpointId: ep.id, appIndex: index }, 'config file: endpoint no longer declared, disabled (history kept)');
   }
+  // Switched on last, once the file's endpoints are https://: refused (naming them) if http:// ones remain.
+  if (entry.requireHttps && !app.requireHttps) {
+    await targets.apps.update(app.id, { requireHttps: true });
+    log.info({ app: entry.uid }, 'config file: app now requires https:// endpoints');
+  }
 }
 
-async function upsertApp(entry: ConfigApp, { store, apps }: ConfigTargets, summary: ApplySummary, log: Logger): Promise<App> {
+async function upsertApp(entry: AppEntry, { store, apps }: ConfigTargets, summary: ApplySummary, log: Logger): Promise<App> {
   const current = await store.getApp(entry.uid);
+  if (current && entry.createOnly) return current;
   const retrySchedule = entry.retrySchedule ?? null;
   if (!current) {
     summary.created++;
     log.info({ app: entry.uid }, 'config file: app created');
-    return apps.create({ name: entry.name, uid: entry.uid, retrySchedule });
+    return apps.create({ name: entry.name, uid: entry.uid, retrySchedule, requireHttps: entry.requireHttps ?? false });
   }
   const schedule = retrySchedule ? parseSchedule(retrySchedule) : null;
-  if (current.name === entry.name && stableJson(current.retrySchedule) === stableJson(schedule)) return current;
+  // requireHttps is switched off here but on only after the endpoints (applyApp).
+  const requireHttps = Boolean(entry.requireHttps && current.requireHttps);
+  if (current.name === entry.name && stableJson(current.retrySchedule) === stableJson(schedule) && requireHttps === Boolean(current.requireHttps)) return current;
   summary.updated++;
   log.info({ app: entry.uid }, 'config file: app updated');
-  return apps.update(current.id, { name: entry.name, retrySchedule });
+  return apps.update(current.id, { name: entry.name, retrySchedule, requireHttps });
 }
 
 async function upsertEndpoint(
