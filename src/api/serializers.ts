@@ -14,6 +14,7 @@ export function appJson(app: App) {
     name: app.name,
     retrySchedule: app.retrySchedule?.map(formatIsoDuration) ?? null,
     allowedOrigins: app.allowedOrigins,
+    requireHttps: app.requireHttps ?? false,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };
@@ -49,6 +50,11 @@ export function endpointJson(ep: Endpoint) {
     rateLimit: ep.rateLimit,
     disabled: ep.disabled,
     ordering: ep.ordering ?? 'unordered',
+    transformation: ep.transformation ?? null,
+    filter: ep.filter ?? null,
+    /** The current filter's failures on messages (each counted as no match): how many, and the last one. */
+    filterErrors: ep.filterErrors ?? { count: 0, lastError: null, lastErrorAt: null },
+    forwardTraceContext: ep.forwardTraceContext ?? true,
     createdAt: ep.createdAt,
     updatedAt: ep.updatedAt,
   };
@@ -65,6 +71,9 @@ export function messageJson(msg: Message) {
     data: new RawJson(msg.dataJson) as unknown,
     entity: msg.entity,
     idempotencyKey: msg.idempotencyKey,
+    // The publisher's own event id and time (null when not given); bodies carry them, webhook-id stays `id`.
+    eventId: msg.eventId ?? null,
+    timestamp: msg.eventTime ?? null,
     createdAt: msg.createdAt,
   };
 }

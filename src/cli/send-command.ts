@@ -9,6 +9,8 @@ interface SendFlags {
   data: string;
   entity?: string;
   idempotencyKey?: string;
+  eventId?: string;
+  timestamp?: string;
   json?: boolean;
   url?: string;
   token?: string;
@@ -46,17 +48,21 @@ export function sendCommand(io: CliIo): Command {
     .requiredOption('--data <json>', 'the message data as JSON, or - to read it from stdin')
     .option('--entity <Type:id>', 'what changed, for entity filters and entity-ref endpoints (e.g. Agreement:25)')
     .option('--idempotency-key <key>', 'same key within 24 h returns the earlier message instead of a new one')
+    .option('--event-id <id>', 'your own event id, sent in envelope bodies (event) instead of the message id; a repeat within 24 h returns the earlier message')
+    .option('--timestamp <time>', 'your own RFC 3339 time of the event, sent in bodies instead of the publish time, e.g. 2020-10-19T10:38:15.127Z')
     .option('--json', 'print the API response as JSON');
   addClientOptions(cmd);
   cmd.action(async (flags: SendFlags) => {
     const body: MessageCreateInput = { eventType: flags.eventType, data: await readData(flags.data, io) };
     if (flags.entity) body.entity = parseEntity(flags.entity);
+    if (flags.eventId !== undefined) body.eventId = flags.eventId;
+    if (flags.timestamp !== undefined) body.timestamp = flags.timestamp;
     const herald = connect(flags, io);
     const message = await herald.messages.create(flags.app, body, { idempotencyKey: flags.idempotencyKey });
     if (flags.json) {
       io.out(JSON.stringify(message, null, 2) + '\n');
     } else if (message.duplicate) {
-      io.out(`✓ ${message.id} already published with this idempotency key (${message.createdAt}); nothing new sent\n`);
+      io.out(`✓ ${message.id} already published with this idempotency key or event id (${message.createdAt}); nothing new sent\n`);
     } else {
       const n = message.deliveries ?? 0;
       io.out(`✓ published ${message.id} (${message.eventType}) → ${n} endpoint${n === 1 ? '' : 's'}\n`);

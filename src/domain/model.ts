@@ -10,6 +10,8 @@ export interface App {
   retrySchedule: number[] | null;
   /** Origins whose pages may frame this app's portal links by default (CSP frame-ancestors); [] = none. */
   allowedOrigins: string[];
+  /** Endpoints must use https:// URLs (OfficeRnD refuses to save an http:// one); absent: false. */
+  requireHttps?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -76,6 +78,20 @@ export interface Endpoint {
   disabled: boolean;
   /** 'entity': messages about one entity arrive one at a time, in publish order. Absent: 'unordered'. */
   ordering?: EndpointOrdering;
+  /** false: attempts do not send the publisher's `traceparent`/`tracestate` (docs/tracing.md). Absent: true. */
+  forwardTraceContext?: boolean;
+  /**
+   * JavaScript defining `function handler(webhook)`, run in a sandbox before each attempt is signed
+   * (docs/transformations.md); null or absent: none.
+   */
+  transformation?: string | null;
+  /**
+   * A CEL expression over { eventType, data, entity }: a message it is not true for creates no
+   * delivery to this endpoint (docs/filters.md); null or absent: none.
+   */
+  filter?: string | null;
+  /** How often the current filter failed on a message (read-only; absent while it never has). */
+  filterErrors?: FilterErrors;
   createdAt: string;
   updatedAt: string;
   /**
@@ -87,6 +103,13 @@ export interface Endpoint {
 }
 
 export type EndpointOrdering = 'unordered' | 'entity';
+
+/** A payload filter's failures on messages (each counted as no match), since it was last changed. */
+export interface FilterErrors {
+  count: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
 
 export interface MessageEntity {
   type: string;
@@ -106,9 +129,21 @@ export interface Message {
   requestId?: string | null;
   /** Deliveries to `ordering: 'entity'` endpoints with the same key go one at a time, in order. */
   orderingKey?: string | null;
+  /**
+   * The publisher's own id for the event (1-256 characters): envelope formats send it instead of
+   * `id`, and it is unique per app within the idempotency window. Absent when not published.
+   */
+  eventId?: string | null;
+  /** The publisher's own RFC 3339 time of the event, as published: bodies send it instead of `createdAt`. */
+  eventTime?: string | null;
+  /** W3C `traceparent` sent with the publish (docs/tracing.md): each attempt forwards a child of it. */
+  traceparent?: string | null;
+  /** W3C `tracestate` sent with that traceparent, forwarded as is. */
+  tracestate?: string | null;
 }
 
-export type DeliveryStatus = 'pending' | 'success' | 'failed';
+/** `cancelled`: the endpoint's transformation chose not to send it (not a failure). */
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled';
 
 export interface Delivery {
   id: string;
@@ -143,7 +178,7 @@ export interface Attempt {
   endpointId: string;
   appId: string;
   attempt: number;
-  status: 'success' | 'failed';
+  status: 'success' | 'failed' | 'cancelled';
   responseStatus: number | null;
   durationMs: number;
   createdAt: string;

@@ -5,6 +5,9 @@ export const API_ERRORS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** A named operator token whose role is below what the route needs (docs/operators.md). */
+  operator_role_required: 403,
+  admin_role_required: 403,
   not_found: 404,
   validation_error: 400,
   invalid_json: 400,
@@ -14,9 +17,15 @@ export const API_ERRORS = {
   invalid_secret: 400,
   invalid_wire_config: 400,
   invalid_tls: 400,
+  /** An endpoint's payload filter (CEL) that does not compile or breaks a bound; `position`, `line`, `column` point at it. */
+  invalid_filter: 400,
+  /** An endpoint's transformation that does not compile, define handler, or is too long; `line` and `column` point at it. */
+  invalid_transformation: 400,
   invalid_schema: 400,
   conflict: 409,
   endpoint_unreadable: 409,
+  /** requireHttps switched on for an app that still has http:// endpoints (named in the message and `endpoints`). */
+  insecure_endpoints: 409,
   unsupported_media_type: 415,
   /** A logo whose bytes are not the image its content-type names (or not an accepted image at all). */
   invalid_image: 400,

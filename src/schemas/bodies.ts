@@ -9,7 +9,7 @@ const strict = { additionalProperties: false } as const;
 export const EVENT_TYPE_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
 export const EventTypeName = Type.String({ pattern: EVENT_TYPE_PATTERN, description: 'e.g. member.removed' });
 const Text = (max: number) => Type.String({ maxLength: max });
-const IsoDuration = Type.String({ pattern: '^P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$', maxLength: 32 });
+const ISO_DURATION_PATTERN = '^P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$';
 // Custom headers. A key pattern here would not refuse anything: Type.Record turns it into JSON
 // Schema `patternProperties`, which only says what keys that match must hold, and lets every other
 // key through untouched. Names and values are checked in services/endpoint-settings.ts instead
@@ -38,6 +38,9 @@ export const AppCreate = Type.Object(
     uid: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' }), Type.Null()])),
     retrySchedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
     allowedOrigins: Type.Optional(FrameOrigins),
+    requireHttps: Type.Optional(Type.Boolean({
+      description: "endpoints of this app must use https:// URLs (http:// ones are refused with insecure_url); can be switched on only while the app has no http:// endpoint",
+    })),
   },
   strict,
 );
@@ -85,6 +88,10 @@ export const TlsSchema = Type.Object(
     key: Type.Optional(Text(65536)),
     passphrase: Type.Optional(Text(1024)),
     insecureSkipVerify: Type.Optional(Type.Boolean()),
+    // PKCS#12 files, uploaded as base64 and turned into the PEM fields above (services/tls-settings.ts).
+    pkcs12: Type.Optional(Type.String({ minLength: 1, maxLength: 174764, description: 'base64 of a PKCS#12 (.p12/.pfx) client certificate and key, instead of cert and key; its password in passphrase' })),
+    caPkcs12: Type.Optional(Type.String({ minLength: 1, maxLength: 174764, description: 'base64 of a PKCS#12 trust store (certificates to trust), instead of or besides ca' })),
+    caPassphrase: Type.Optional(Text(1024)),
   },
   strict,
 );
@@ -102,13 +109,31 @@ const endpointFields = {
   signature: Type.Optional(SignatureSchema),
   headers: Type.Optional(StringMap),
   query: Type.Optional(QueryMap),
-  timeout: Type.Optional(IsoDuration),
+  timeout: Type.Optional(Type.String({
+    pattern: ISO_DURATION_PATTERN, maxLength: 32,
+    description: 'ISO 8601, from PT0.1S (100 ms) to PT15M, default PT30S: bounds the connection and the whole request',
+  })),
   tls: Type.Optional(Type.Union([TlsSchema, Type.Null()])),
   retrySchedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
   rateLimit: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 100000 }), Type.Null()])),
   disabled: Type.Optional(Type.Boolean()),
   ordering: Type.Optional(Type.Union([Type.Literal('unordered'), Type.Literal('entity')], {
     description: '"entity": messages about one entity (or with one orderingKey) arrive one at a time, in publish order',
+  })),
+  // As for filters: the schema's cap keeps bodies sane; the transformation's own limit is checked
+  // with its syntax (services/transformation-check.ts), answered with invalid_transformation.
+  transformation: Type.Optional(Type.Union([Type.String({
+    maxLength: 65536,
+    description: 'JavaScript defining function handler(webhook) { return webhook; }, run in a sandbox before each attempt is signed (docs/transformations.md); null or "" for none',
+  }), Type.Null()])),
+  // The schema's cap only keeps bodies sane; the filter's own limit (1,000 characters) is checked
+  // with its other bounds, so a long one is answered with invalid_filter and its position.
+  filter: Type.Optional(Type.Union([Type.String({
+    maxLength: 65536,
+    description: 'a CEL expression over eventType, data and entity: only messages it is true for are delivered (docs/filters.md); null or "" for none',
+  }), Type.Null()])),
+  forwardTraceContext: Type.Optional(Type.Boolean({
+    description: 'send the publisher\'s W3C traceparent (a child span of it) and tracestate with each attempt; default true',
   })),
 };
 
@@ -139,6 +164,14 @@ export const MessageCreate = Type.Object(
     ),
     idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     orderingKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'orders delivery to ordering: "entity" endpoints; default: the entity' })),
+    eventId: Type.Optional(Type.String({
+      minLength: 1, maxLength: 256,
+      description: "your own id for this event: envelope bodies carry it (OfficeRnD's event) instead of Herald's message id; a repeat within 24 hours returns the earlier message",
+    })),
+    timestamp: Type.Optional(Type.String({
+      format: 'date-time', maxLength: 64,
+      description: "your own RFC 3339 time of the event, sent as given in bodies that carry a time (standard's timestamp, event's createdAt)",
+    })),
   },
   { ...strict, required: ['eventType', 'data'] },
 );

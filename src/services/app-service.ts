@@ -5,6 +5,7 @@ import type { AppCreateBody, AppPatchBody } from '../schemas/bodies.js';
 import type { Store } from '../store/store.js';
 import { checkFrameOrigins } from '../domain/frame-origins.js';
 import { parseSchedule } from './endpoint-settings.js';
+import { refuseIfHttpEndpoints } from './https-only.js';
 
 export class AppService {
   constructor(private readonly store: Store) {}
@@ -17,6 +18,7 @@ export class AppService {
       name: body.name,
       retrySchedule: body.retrySchedule ? parseSchedule(body.retrySchedule) : null,
       allowedOrigins: checkFrameOrigins(body.allowedOrigins ?? []),
+      ...(body.requireHttps ? { requireHttps: true } : {}),
       createdAt: now,
       updatedAt: now,
     });
@@ -40,6 +42,10 @@ export class AppService {
     if (body.uid !== undefined) next.uid = this.checkUid(body.uid);
     if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
     if (body.allowedOrigins !== undefined) next.allowedOrigins = checkFrameOrigins(body.allowedOrigins);
+    if (body.requireHttps !== undefined) {
+      if (body.requireHttps && !app.requireHttps) await refuseIfHttpEndpoints(this.store, app.id);
+      next.requireHttps = body.requireHttps;
+    }
     return this.store.updateApp(next);
   }
 

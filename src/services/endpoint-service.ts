@@ -6,6 +6,8 @@ import type { EndpointCreateBody, EndpointPatchBody } from '../schemas/bodies.js
 import type { Store } from '../store/store.js';
 import { assertUrlAllowed, BlockedDestinationError, InvalidUrlError, type NetworkPolicy } from '../delivery/network-guard.js';
 import { applyEndpointSettings, DEFAULT_TIMEOUT_MS } from './endpoint-settings.js';
+import { prepareTransformationCheck } from './transformation-check.js';
+import { checkAppAllowsUrl } from './https-only.js';
 
 export interface EndpointServiceOptions {
   /** Refuse `http://` URLs (--require-https), for API and config file alike. */
@@ -24,6 +26,8 @@ export class EndpointService {
 
   /** `uid` is the key a config file declares for the endpoint (see config-file.ts). */
   async create(appId: string, body: EndpointCreateBody, uid: string | null = null): Promise<Endpoint> {
+    await prepareTransformationCheck(body);
+    checkAppAllowsUrl(await this.store.getApp(appId), body.url);
     await this.checkUrl(body.url);
     const now = new Date().toISOString();
     const blank: Endpoint = {
@@ -51,8 +55,12 @@ export class EndpointService {
   }
 
   async update(appId: string, endpointId: string, body: EndpointPatchBody): Promise<Endpoint> {
+    await prepareTransformationCheck(body);
     const current = await this.get(appId, endpointId);
-    if (body.url !== undefined && body.url !== current.url) await this.checkUrl(body.url);
+    if (body.url !== undefined && body.url !== current.url) {
+      checkAppAllowsUrl(await this.store.getApp(appId), body.url);
+      await this.checkUrl(body.url);
+    }
     const updated = await this.store.updateEndpoint(applyEndpointSettings(current, body, new Date().toISOString()));
     this.warnIfVerificationSkipped(current, updated);
     if (current.disabled !== updated.disabled) await this.options.onToggle?.(current, updated);

@@ -7,6 +7,8 @@ import { MessagePurgedError } from '../store/errors.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
 import type { PublishValidator } from './event-catalogue-validator.js';
 import { PublishQueue } from './publish-queue.js';
+import type { TraceContext } from '../domain/trace-context.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 /** Idempotency keys are remembered for 24 hours (the wire format reference in docs/, "The message a product publishes"). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -16,6 +18,8 @@ export interface WorkNotifier {
   newWork(): void;
   /** Messages newly accepted (not idempotent repeats), for metrics. */
   accepted?(count: number): void;
+  /** Endpoints' payload filters that failed on published messages (each counted as no match), for metrics. */
+  filterErrors?(count: number): void;
 }
 
 export class MessageService {
@@ -30,6 +34,7 @@ export class MessageService {
     private readonly notifier: WorkNotifier,
     private readonly validator: PublishValidator | null = null,
     private readonly examples: { exampleOf(eventType: string): Promise<unknown> } | null = null,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {
     this.queue = new PublishQueue(store);
   }
@@ -37,28 +42,36 @@ export class MessageService {
   /**
    * `dataJson`: the text of `body.data` exactly as published (not a re-serialisation), stored and
    * sent as is. `requestId`: the API request publishing it, recorded with the message and on its attempts.
+   * `trace`: the W3C trace context the request carried (docs/tracing.md), stored with the message.
    */
-  async publish(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader?: string, requestId?: string): Promise<PublishResult> {
-    const checking = this.validator?.refuseMismatches([body], false);
-    if (checking) await checking;
-    const result = await this.queue.submit(this.toInput(appId, body, dataJson, idempotencyHeader ?? null, requestId));
+  async publish(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader?: string, requestId?: string, trace: TraceContext | null = null): Promise<PublishResult> {
+    const result = await this.tracing.publish({ appId, eventType: body.eventType, count: 1 }, trace, async (stored) => {
+      const checking = this.validator?.refuseMismatches([body], false);
+      if (checking) await checking;
+      return this.queue.submit(this.toInput(appId, body, dataJson, idempotencyHeader ?? null, requestId, stored));
+    });
     if (result.created) this.notifier.accepted?.(1);
+    if (result.filterErrors) this.notifier.filterErrors?.(result.filterErrors);
     if (result.deliveryCount > 0) this.notifier.newWork();
     return result;
   }
 
   /** Up to 1,000 messages in one request and one transaction, each with the semantics of publish; `dataJsons[i]` is `bodies[i].data`'s text. */
-  async publishBatch(appId: string, bodies: MessageCreateBody[], dataJsons: string[], requestId?: string): Promise<PublishResult[]> {
-    // One transaction, so one answer: a failing message refuses the whole batch, listing each.
-    const checking = this.validator?.refuseMismatches(bodies, true);
-    if (checking) await checking;
-    const results = await this.store.publishMany(bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId)));
+  async publishBatch(appId: string, bodies: MessageCreateBody[], dataJsons: string[], requestId?: string, trace: TraceContext | null = null): Promise<PublishResult[]> {
+    const results = await this.tracing.publish({ appId, count: bodies.length }, trace, async (stored) => {
+      // One transaction, so one answer: a failing message refuses the whole batch, listing each.
+      const checking = this.validator?.refuseMismatches(bodies, true);
+      if (checking) await checking;
+      return this.store.publishMany(bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId, stored)));
+    });
     this.notifier.accepted?.(results.filter((r) => r.created).length);
+    const filterErrors = results.reduce((sum, r) => sum + (r.filterErrors ?? 0), 0);
+    if (filterErrors > 0) this.notifier.filterErrors?.(filterErrors);
     if (results.some((r) => r.deliveryCount > 0)) this.notifier.newWork();
     return results;
   }
 
-  private toInput(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader: string | null, requestId?: string): PublishInput {
+  private toInput(appId: string, body: MessageCreateBody, dataJson: string, idempotencyHeader: string | null, requestId?: string, trace: TraceContext | null = null): PublishInput {
     const now = Date.now();
     const entity = (body.entity as MessageEntity | null | undefined) ?? null;
     const message: Message = {
@@ -73,6 +86,10 @@ export class MessageService {
       requestId: requestId ?? null,
       orderingKey: messageOrderingKey(body.orderingKey, entity),
     };
+    if (trace) {
+      message.traceparent = trace.traceparent;
+      message.tracestate = trace.tracestate;
+    }
     // Stored with the message, so retries, resends and recovers send the same values.
     if (body.eventId !== undefined) message.eventId = body.eventId;
     if (body.timestamp !== undefined) message.eventTime = body.timestamp;

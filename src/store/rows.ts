@@ -18,16 +18,20 @@ export function appToRow(a: App): Row {
   return {
     id: a.id, uid: a.uid, name: a.name, retry_schedule: json(a.retrySchedule),
     allowed_origins: json(a.allowedOrigins ?? []),
+    require_https: a.requireHttps ?? false,
     created_at: a.createdAt, updated_at: a.updatedAt,
   };
 }
 
 export function rowToApp(r: Row): App {
-  return {
+  const app: App = {
     id: r.id, uid: r.uid, name: r.name, retrySchedule: parse(r.retry_schedule),
     allowedOrigins: parse<string[]>(r.allowed_origins ?? null) ?? [],
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
+  // Only when set, like the other optional settings, so an app record reads back as it was written.
+  if (r.require_https === 1 || r.require_https === true) app.requireHttps = true;
+  return app;
 }
 
 export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
@@ -42,6 +46,10 @@ export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
     tls: e.tls ? codec.seal(JSON.stringify(e.tls)) : null,
     retry_schedule: json(e.retrySchedule), rate_limit: e.rateLimit, disabled: e.disabled,
     ordering: e.ordering ?? 'unordered', created_at: e.createdAt, updated_at: e.updatedAt,
+    transformation: e.transformation ?? null,
+    forward_trace_context: e.forwardTraceContext ?? true,
+    // Not its failure counts: publishing adds to those while an update may be writing the row.
+    filter: e.filter ?? null,
   };
 }
 
@@ -71,6 +79,16 @@ export function rowToEndpoint(r: Row, codec: SecretCodec, prefix = ''): Endpoint
     retrySchedule: parse(c('retry_schedule')), rateLimit: c('rate_limit'), disabled: c('disabled') === 1 || c('disabled') === true,
     ordering: c('ordering') ?? 'unordered', createdAt: c('created_at'), updatedAt: c('updated_at'),
   };
+  // Only when set, so an endpoint without one reads back as it was written.
+  if (c('transformation') != null) endpoint.transformation = c('transformation');
+  if (c('filter') != null) {
+    endpoint.filter = c('filter');
+    // Counts recorded under another filter text belong to a filter this endpoint no longer has.
+    const count = c('filter_errors_for') === c('filter') ? Number(c('filter_errors')) : 0;
+    if (count > 0) endpoint.filterErrors = { count, lastError: c('filter_last_error'), lastErrorAt: c('filter_last_error_at') };
+  }
+  // Only when switched off, so an endpoint that forwards reads back as it was written.
+  if (c('forward_trace_context') === 0 || c('forward_trace_context') === false) endpoint.forwardTraceContext = false;
   if (unreadable) endpoint.unreadable = unreadableReason(unreadable);
   return endpoint;
 }
@@ -88,6 +106,10 @@ export function messageToRow(m: Message): Row {
     entity_id: m.entity ? JSON.stringify(m.entity.id) : null,
     idempotency_key: m.idempotencyKey, created_at: m.createdAt,
     request_id: m.requestId ?? null, ordering_key: m.orderingKey ?? null,
+    // event_key is the unique (app, eventId) claim; cleared when its idempotency window is over, while
+    // event_id (what the body carries) stays.
+    event_id: m.eventId ?? null, event_time: m.eventTime ?? null, event_key: m.eventId ?? null,
+    traceparent: m.traceparent ?? null, tracestate: m.tracestate ?? null,
   };
 }
 
@@ -101,15 +123,22 @@ export function rowToMessage(r: Row, prefix = ''): Message {
  */
 export const MESSAGE_COLUMNS = [
   'id', 'app_id', 'event_type', 'data', 'entity_type', 'entity_id', 'idempotency_key', 'created_at', 'request_id', 'ordering_key',
+  'event_id', 'event_time', 'traceparent', 'tracestate',
 ] as const;
 
 export function messageFromValues(v: unknown[]): Message {
-  return {
+  const message: Message = {
     id: v[0] as string, appId: v[1] as string, eventType: v[2] as string, dataJson: v[3] as string,
     entity: v[4] !== null ? { type: v[4] as string, id: JSON.parse(v[5] as string) } : null,
     idempotencyKey: v[6] as string | null, createdAt: v[7] as string,
     requestId: (v[8] ?? null) as string | null, orderingKey: (v[9] ?? null) as string | null,
   };
+  // Only when published with them, so a message reads back exactly as it was written.
+  if (v[10] != null) message.eventId = v[10] as string;
+  if (v[11] != null) message.eventTime = v[11] as string;
+  if (v[12] != null) message.traceparent = v[12] as string;
+  if (v[13] != null) message.tracestate = v[13] as string;
+  return message;
 }
 
 export function deliveryToRow(d: Delivery): Row {

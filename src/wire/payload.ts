@@ -8,15 +8,19 @@ import type { PayloadFormat, WireMessage } from './types.js';
  */
 export function renderBody(msg: WireMessage, format: PayloadFormat, method: 'POST' | 'GET'): string | undefined {
   if (method === 'GET') return undefined;
+  // What the publisher chose (eventId, timestamp) wins over Herald's own id and time, so receivers
+  // that stored the product's ids before it moved to Herald keep seeing the same ones. Only the
+  // body: `webhook-id` stays the message id, receivers' deduplication key (request.ts).
+  const time = msg.eventTime ?? msg.createdAt;
   switch (format) {
     case 'standard':
-      return `{"type":${JSON.stringify(msg.eventType)},"timestamp":${JSON.stringify(msg.createdAt)},"data":${msg.dataJson}}`;
+      return `{"type":${JSON.stringify(msg.eventType)},"timestamp":${JSON.stringify(time)},"data":${msg.dataJson}}`;
     case 'event':
       // Key order is that of the timestamped envelope receivers expect (OfficeRnD's; test vector 3 of
       // the wire format reference in docs/), so bodies match byte for byte.
       return (
-        `{"event":${JSON.stringify(msg.id)},"eventType":${JSON.stringify(msg.eventType)},` +
-        `"data":${msg.dataJson},"createdAt":${JSON.stringify(msg.createdAt)}}`
+        `{"event":${JSON.stringify(msg.eventId ?? msg.id)},"eventType":${JSON.stringify(msg.eventType)},` +
+        `"data":${msg.dataJson},"createdAt":${JSON.stringify(time)}}`
       );
     case 'raw':
       return msg.dataJson;

@@ -18,6 +18,15 @@ export interface RenderOptions {
  * because HTTP clients merge names that differ only in case, which would corrupt a signature header.
  */
 export function renderRequest(msg: WireMessage, endpoint: WireEndpoint, opts: RenderOptions): RenderedRequest {
+  return signRequest(draftRequest(msg, endpoint, opts), msg, endpoint, opts);
+}
+
+/**
+ * The request before it is signed: method, URL, body and every header but the signature's. An
+ * endpoint's transformation rewrites this draft, and signRequest then signs what it became, so a
+ * signature always covers the bytes sent.
+ */
+export function draftRequest(msg: WireMessage, endpoint: WireEndpoint, opts: RenderOptions): RenderedRequest {
   // Rendering an invalid combination (say GET with a standard body) would send something no receiver
   // expects. Custom headers are left out of this check: reserved ones are dropped below instead.
   const { method, payloadFormat, signature } = endpoint;
@@ -30,15 +39,25 @@ export function renderRequest(msg: WireMessage, endpoint: WireEndpoint, opts: Re
   const byLowerName = new Map<string, [name: string, value: string]>();
   const set = (name: string, value: string) => byLowerName.set(name.toLowerCase(), [name, value]);
 
+  // The default user-agent first: an endpoint's own `User-Agent` header replaces it (some receivers
+  // allow-list the agent the product used before moving to Herald).
+  set('user-agent', opts.userAgent);
   for (const [name, value] of Object.entries(endpoint.headers ?? {})) {
     if (!reserved.has(name.toLowerCase())) set(name, value);
   }
-  set('user-agent', opts.userAgent);
   if (body !== undefined) set('content-type', 'application/json');
   // Every scheme, not only Standard Webhooks: the id is what lets any receiver drop duplicates.
   set('webhook-id', msg.id);
-  const signed = signatureHeaders(endpoint.signature, endpoint.secrets, { msg, timestamp: opts.timestamp, body });
-  for (const [name, value] of Object.entries(signed)) set(name, value);
-
   return { method: endpoint.method, url, headers: Object.fromEntries(byLowerName.values()), body };
+}
+
+/** Adds the signature headers over the draft's body (a draft's header names are already unique in lower case). */
+export function signRequest(draft: RenderedRequest, msg: WireMessage, endpoint: WireEndpoint, opts: RenderOptions): RenderedRequest {
+  const headers = { ...draft.headers };
+  const signed = signatureHeaders(endpoint.signature, endpoint.secrets, { msg, timestamp: opts.timestamp, body: draft.body });
+  for (const [name, value] of Object.entries(signed)) {
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    headers[name] = value;
+  }
+  return { ...draft, headers };
 }

@@ -10,7 +10,6 @@ const ALWAYS_RESERVED: ReadonlySet<string> = new Set([
   'content-type',
   'content-length',
   'host',
-  'user-agent',
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
@@ -18,9 +17,13 @@ const ALWAYS_RESERVED: ReadonlySet<string> = new Set([
   'connection',
 ]);
 
-/** Reserved whatever the scheme, so a signature header may not take one of these names either. */
+/**
+ * Reserved whatever the scheme, so a signature header may not take one of these names either; nor
+ * `user-agent`, which an endpoint may set as a custom header (it replaces `Herald/<version>`).
+ */
 export function isAlwaysReserved(name: string): boolean {
-  return ALWAYS_RESERVED.has(name.toLowerCase());
+  const lower = name.toLowerCase();
+  return lower === 'user-agent' || ALWAYS_RESERVED.has(lower);
 }
 
 /** Lower-case names custom headers may not set for an endpoint with this signature config. */

@@ -32,6 +32,10 @@ export interface WireMessage {
   /** The published data as JSON text; spliced into bodies verbatim so `raw` sends the exact bytes published. */
   dataJson: string;
   entity?: WireEntity | null;
+  /** The publisher's own id for the event, carried by envelope formats in place of `id` (never in `webhook-id`). */
+  eventId?: string | null;
+  /** The publisher's own RFC 3339 time of the event, carried by envelope formats in place of `createdAt`. */
+  eventTime?: string | null;
 }
 
 export interface WireEndpoint {
@@ -45,8 +49,11 @@ export interface WireEndpoint {
   query?: Record<string, string>;
 }
 
+/** What a request may be sent as: an endpoint is POST or GET; its transformation may pick another. */
+export type HttpMethod = 'POST' | 'GET' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface RenderedRequest {
-  method: 'POST' | 'GET';
+  method: HttpMethod;
   url: string;
   headers: Record<string, string>;
   body: string | undefined;

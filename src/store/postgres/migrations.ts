@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { migrationReport, type MigrationReport } from '../migration-report.js';
 
 // Numbered and append-only. A version number means the same change in both stores, but the lists
 // are not identical: SQLite's version 6 (an index for its endpoint-by-endpoint claim) has no
@@ -287,6 +288,20 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
     `,
   },
   {
+    version: 14,
+    name: 'endpoint_payload_filters',
+    // An endpoint's payload filter (a CEL expression, docs/filters.md; NULL for none) and how often
+    // it failed on a message: counted against the filter text they happened under
+    // (filter_errors_for), so a new filter starts at zero without the update touching the counts.
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN filter TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_errors INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE endpoints ADD COLUMN filter_errors_for TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_last_error TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_last_error_at TEXT;
+    `,
+  },
+  {
     version: 15,
     name: 'endpoint_transformations',
     // An endpoint's transformation: JavaScript run in a sandbox before each attempt is signed
@@ -328,6 +343,17 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       CREATE INDEX audit_log_by_token ON audit_log(token_name, id);
     `,
   },
+  {
+    version: 17,
+    name: 'trace_context',
+    // The W3C trace context a publish carried (docs/tracing.md): each delivery attempt forwards a
+    // child of it. Per endpoint the forwarding can be switched off; on by default.
+    sql: `
+      ALTER TABLE messages ADD COLUMN traceparent TEXT;
+      ALTER TABLE messages ADD COLUMN tracestate TEXT;
+      ALTER TABLE endpoints ADD COLUMN forward_trace_context BOOLEAN NOT NULL DEFAULT true;
+    `,
+  },
 ];
 
 /**
@@ -335,7 +361,7 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
  * lock (per schema) lets exactly one apply each migration while the others wait, then find
  * nothing left to do. `schema` is created first when given (a validated identifier).
  */
-export async function runPostgresMigrations(client: PoolClient, schema: string | null): Promise<void> {
+export async function runPostgresMigrations(client: PoolClient, schema: string | null): Promise<MigrationReport> {
   const lockKey = `herald:migrate:${schema ?? 'default'}`;
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
   try {
@@ -359,6 +385,7 @@ export async function runPostgresMigrations(client: PoolClient, schema: string |
         throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
       }
     }
+    return migrationReport(applied, POSTGRES_MIGRATIONS);
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
   }

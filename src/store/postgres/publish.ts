@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
 import type { Message } from '../../domain/model.js';
-import { fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
+import { FilterRun, fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
 import { messageToRow, rowToMessage } from '../rows.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul, pgText } from './connection.js';
@@ -16,8 +16,24 @@ interface Candidate extends FanOutTarget {
   disabled: boolean;
 }
 
-/** Keys compare as PostgreSQL stores them (NUL replaced, see NulSafeClient). */
-const keyOf = (m: Message) => `${m.appId}\n${pgText(m.idempotencyKey ?? '')}`;
+/**
+ * The two claims a message may hold, each unique per app while its window lasts: the idempotency
+ * key and the publisher's event id (event_key). Both answer a repeat the same way.
+ */
+const KEY_COLUMNS = ['idempotency_key', 'event_key'] as const;
+type KeyColumn = (typeof KEY_COLUMNS)[number];
+const keyValue = (m: Message, column: KeyColumn) => (column === 'idempotency_key' ? m.idempotencyKey : (m.eventId ?? null));
+
+/** The message's claims, as `column\napp\nkey`; keys compare as PostgreSQL stores them (NUL replaced, see NulSafeClient). */
+function keysOf(m: Message): string[] {
+  const keys: string[] = [];
+  for (const column of KEY_COLUMNS) {
+    const value = keyValue(m, column);
+    if (value !== null) keys.push(`${column}\n${m.appId}\n${pgText(value)}`);
+  }
+  return keys;
+}
+const columnOf = (key: string) => key.slice(0, key.indexOf('\n')) as KeyColumn;
 
 /**
  * A batch of publishes in one transaction and a fixed number of statements, whatever its size:
@@ -26,40 +42,45 @@ const keyOf = (m: Message) => `${m.appId}\n${pgText(m.idempotencyKey ?? '')}`;
  */
 export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKey: string): Promise<PublishResult[]> {
   if (inputs.length === 0) return Promise.resolve([]);
-  if (inputs.every((i) => i.message.idempotencyKey === null)) return publishWithoutKeys(pool, inputs, schemaKey);
+  if (inputs.every((i) => keysOf(i.message).length === 0)) return publishWithoutKeys(pool, inputs, schemaKey);
   return inTransaction(pool, async (client) => {
     const results: Array<PublishResult | undefined> = new Array(inputs.length);
     const earlier = await messagesByKey(client, inputs.map((i) => i.message), true);
-    const stale: string[] = [];
+    const stale: Record<KeyColumn, string[]> = { idempotency_key: [], event_key: [] };
     const firstWithKey = new Map<string, number>();
     /** Later inputs of this batch repeating a key: they get whatever the first one got. */
     const repeats = new Map<number, number>();
     const fresh: number[] = [];
     inputs.forEach((input, i) => {
-      const { message } = input;
-      if (message.idempotencyKey === null) return void fresh.push(i);
-      const key = keyOf(message);
-      const found = earlier.get(key);
-      if (found && Date.parse(found.createdAt) >= input.idempotencySince) {
+      const keys = keysOf(input.message);
+      if (keys.length === 0) return void fresh.push(i);
+      const found = keys.map((key) => earlier.get(key)).find((m) => m && Date.parse(m.createdAt) >= input.idempotencySince);
+      const first = keys.map((key) => firstWithKey.get(key)).find((n) => n !== undefined);
+      if (found) {
         results[i] = { message: found, created: false, deliveryCount: 0 };
-      } else if (firstWithKey.has(key)) {
-        repeats.set(i, firstWithKey.get(key)!);
+      } else if (first !== undefined) {
+        repeats.set(i, first);
       } else {
-        // An earlier message whose 24 h window is over gives its key up to this one.
-        if (found) stale.push(found.id);
-        firstWithKey.set(key, i);
+        for (const key of keys) {
+          // An earlier message whose 24 h window is over gives its key up to this one.
+          const old = earlier.get(key);
+          if (old) stale[columnOf(key)].push(old.id);
+          firstWithKey.set(key, i);
+        }
         fresh.push(i);
       }
     });
-    if (stale.length > 0) await client.query('UPDATE messages SET idempotency_key = NULL WHERE id = ANY($1::text[])', [stale]);
+    for (const column of KEY_COLUMNS) {
+      if (stale[column].length > 0) await client.query(`UPDATE messages SET ${column} = NULL WHERE id = ANY($1::text[])`, [stale[column]]);
+    }
 
     const inserted = await insertMessages(client, fresh.map((i) => inputs[i]!.message));
     const lostRace = fresh.filter((i) => !inserted.has(inputs[i]!.message.id));
     if (lostRace.length > 0) {
-      // A concurrent publish with the same key committed first (ON CONFLICT waited for it).
+      // A concurrent publish with the same key or event id committed first (ON CONFLICT waited for it).
       const winners = await messagesByKey(client, lostRace.map((i) => inputs[i]!.message), false);
       for (const i of lostRace) {
-        const winner = winners.get(keyOf(inputs[i]!.message));
+        const winner = keysOf(inputs[i]!.message).map((key) => winners.get(key)).find(Boolean);
         if (!winner) throw new Error('idempotency key conflict without a visible message');
         results[i] = { message: winner, created: false, deliveryCount: 0 };
       }
@@ -72,6 +93,7 @@ export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKe
     if (planned.deliveries.ids.length > 0) {
       await client.query(`WITH ${deliveriesCte(1)} SELECT pg_notify($8, $9)`, [...deliveryColumns(planned.deliveries), WORK_CHANNEL, schemaKey]);
     }
+    await recordFilterErrors(client, planned.filters);
     for (const [i, first] of repeats) results[i] = { message: results[first]!.message, created: false, deliveryCount: 0 };
     return results as PublishResult[];
   });
@@ -96,6 +118,9 @@ async function publishWithoutKeys(pool: Pool, inputs: PublishInput[], schemaKey:
      SELECT pg_notify($9, $10) WHERE cardinality($2::text[]) > 0`,
     values: [jsonWithoutNul(inputs.map((i) => messageToRow(i.message))), ...deliveryColumns(planned.deliveries), WORK_CHANNEL, schemaKey],
   });
+  // After the publish, not in its statement: the counts are a diagnosis, and a batch without filter
+  // errors (nearly all) must not pay for a third CTE.
+  await recordFilterErrors(pool, planned.filters);
   return planned.results;
 }
 
@@ -106,8 +131,9 @@ interface PlannedDeliveries {
 /** One delivery per matching endpoint of each (newly created) message, and each message's result. */
 function planDeliveries(created: PublishInput[], candidates: Map<string, Candidate[]>) {
   const deliveries: PlannedDeliveries = { ids: [], msgIds: [], endpointIds: [], appIds: [], dueAt: [], createdAt: [], orderingKeys: [] };
+  const filters = new FilterRun();
   const results = created.map((input): PublishResult => {
-    const targets = matchingEndpoints(input, candidates.get(input.message.appId) ?? []);
+    const targets = matchingEndpoints(input, candidates.get(input.message.appId) ?? [], filters);
     for (const ep of targets) {
       deliveries.ids.push(newId('dlv'));
       deliveries.msgIds.push(input.message.id);
@@ -117,9 +143,11 @@ function planDeliveries(created: PublishInput[], candidates: Map<string, Candida
       deliveries.createdAt.push(input.message.createdAt);
       deliveries.orderingKeys.push(deliveryOrderingKey(ep.ordering, input.message.orderingKey));
     }
-    return { message: input.message, created: true, deliveryCount: targets.length };
+    const filterErrors = filters.errorsOf(input.message.id);
+    const result: PublishResult = { message: input.message, created: true, deliveryCount: targets.length };
+    return filterErrors > 0 ? { ...result, filterErrors } : result;
   });
-  return { deliveries, results };
+  return { deliveries, results, filters };
 }
 
 /** The seven array parameters deliveriesCte reads, in its order. */
@@ -136,24 +164,30 @@ function deliveriesCte(first: number): string {
      )`;
 }
 
-/** Existing messages holding any of these messages' (app, idempotency key) pairs. */
+/** Existing messages holding any of these messages' keys (keysOf), by key. */
 async function messagesByKey(client: PoolClient, messages: Message[], lock: boolean): Promise<Map<string, Message>> {
-  const keyed = messages.filter((m) => m.idempotencyKey !== null);
-  if (keyed.length === 0) return new Map();
-  const { rows } = await client.query(
-    `SELECT m.* FROM messages m JOIN unnest($1::text[], $2::text[]) AS k(app_id, idempotency_key)
-       ON m.app_id = k.app_id AND m.idempotency_key = k.idempotency_key${lock ? ' FOR UPDATE OF m' : ''}`,
-    [keyed.map((m) => m.appId), keyed.map((m) => m.idempotencyKey)],
-  );
-  return new Map(rows.map((r) => [`${r.app_id}\n${r.idempotency_key}`, rowToMessage(r)]));
+  const found = new Map<string, Message>();
+  // One query per column, each on its own unique index (FOR UPDATE does not combine with UNION).
+  for (const column of KEY_COLUMNS) {
+    const keyed = messages.filter((m) => keyValue(m, column) !== null);
+    if (keyed.length === 0) continue;
+    const { rows } = await client.query(
+      `SELECT m.* FROM messages m JOIN unnest($1::text[], $2::text[]) AS k(app_id, key)
+         ON m.app_id = k.app_id AND m.${column} = k.key${lock ? ' FOR UPDATE OF m' : ''}`,
+      [keyed.map((m) => m.appId), keyed.map((m) => keyValue(m, column))],
+    );
+    for (const r of rows) found.set(`${column}\n${r.app_id}\n${r[column]}`, rowToMessage(r));
+  }
+  return found;
 }
 
-/** Inserts the messages; returns the ids inserted (a key taken concurrently skips its message). */
+/** Inserts the messages; returns the ids inserted (a key or event id taken concurrently skips its message). */
 async function insertMessages(client: PoolClient, messages: Message[]): Promise<Set<string>> {
   if (messages.length === 0) return new Set();
+  // No conflict target: either unique claim (idempotency key, event id) skips the message.
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)
-     ON CONFLICT (app_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     ON CONFLICT DO NOTHING
      RETURNING id`,
     [jsonWithoutNul(messages.map(messageToRow))],
   );
@@ -166,7 +200,7 @@ async function endpointsFor(client: Pick<PoolClient, 'query'>, inputs: PublishIn
   if (inputs.length === 0) return byApp;
   const { rows } = await client.query<FanOutRow & { app_id: string; disabled: boolean }>({
     name: 'herald_fan_out_endpoints',
-    text: `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering FROM endpoints
+    text: `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering, filter FROM endpoints
      WHERE app_id = ANY($1::text[])`,
     values: [[...new Set(inputs.map((i) => i.message.appId))]],
   });
@@ -179,10 +213,28 @@ async function endpointsFor(client: Pick<PoolClient, 'query'>, inputs: PublishIn
 }
 
 /** Every enabled endpoint whose filters match, or just the named one (test events). */
-function matchingEndpoints(input: PublishInput, endpoints: Candidate[]): Candidate[] {
+function matchingEndpoints(input: PublishInput, endpoints: Candidate[], filters: FilterRun): Candidate[] {
   const { message } = input;
   if (input.onlyEndpointId) {
     return endpoints.filter((ep) => ep.id === input.onlyEndpointId && fanOutAccepts(ep, message, true));
   }
-  return endpoints.filter((ep) => !ep.disabled && fanOutAccepts(ep, message, false));
+  return endpoints.filter((ep) => !ep.disabled && fanOutAccepts(ep, message, false, filters));
+}
+
+/**
+ * Adds the batch's payload-filter failures to their endpoints, counted against the filter text they
+ * happened under (see rowToEndpoint): an endpoint whose filter changed meanwhile is left alone.
+ */
+async function recordFilterErrors(client: Pick<PoolClient, 'query'>, filters: FilterRun): Promise<void> {
+  if (filters.errors.size === 0) return;
+  // In id order, so two batches updating the same endpoints lock them in the same order (no deadlock).
+  const tallies = [...filters.errors.values()].sort((a, b) => (a.endpointId < b.endpointId ? -1 : 1));
+  await client.query(
+    `UPDATE endpoints e SET
+       filter_errors = (CASE WHEN e.filter_errors_for IS NOT DISTINCT FROM t.filter THEN e.filter_errors ELSE 0 END) + t.count,
+       filter_errors_for = t.filter, filter_last_error = t.last_error, filter_last_error_at = t.at
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS t(endpoint_id, filter, count, last_error, at)
+     WHERE e.id = t.endpoint_id AND e.filter = t.filter`,
+    [tallies.map((t) => t.endpointId), tallies.map((t) => pgText(t.filter)), tallies.map((t) => t.count), tallies.map((t) => pgText(t.lastError)), tallies.map((t) => t.at)],
+  );
 }

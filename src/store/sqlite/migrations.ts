@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { migrationReport, type MigrationReport } from '../migration-report.js';
 
 // Numbered and append-only: a released migration is never edited, a change is a new entry.
 export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -285,6 +286,20 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
     `,
   },
   {
+    version: 14,
+    name: 'endpoint_payload_filters',
+    // An endpoint's payload filter (a CEL expression, docs/filters.md; NULL for none) and how often
+    // it failed on a message: counted against the filter text they happened under
+    // (filter_errors_for), so a new filter starts at zero without the update touching the counts.
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN filter TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_errors INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE endpoints ADD COLUMN filter_errors_for TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_last_error TEXT;
+      ALTER TABLE endpoints ADD COLUMN filter_last_error_at TEXT;
+    `,
+  },
+  {
     version: 15,
     name: 'endpoint_transformations',
     // An endpoint's transformation: JavaScript run in a sandbox before each attempt is signed
@@ -326,9 +341,20 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       CREATE INDEX audit_log_by_token ON audit_log(token_name, id);
     `,
   },
+  {
+    version: 17,
+    name: 'trace_context',
+    // The W3C trace context a publish carried (docs/tracing.md): each delivery attempt forwards a
+    // child of it. Per endpoint the forwarding can be switched off; on by default.
+    sql: `
+      ALTER TABLE messages ADD COLUMN traceparent TEXT;
+      ALTER TABLE messages ADD COLUMN tracestate TEXT;
+      ALTER TABLE endpoints ADD COLUMN forward_trace_context INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
-export function runSqliteMigrations(db: Database.Database): void {
+export function runSqliteMigrations(db: Database.Database): MigrationReport {
   db.exec(`CREATE TABLE IF NOT EXISTS herald_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
@@ -347,4 +373,5 @@ export function runSqliteMigrations(db: Database.Database): void {
   for (const m of SQLITE_MIGRATIONS) {
     if (!applied.has(m.version)) apply.immediate(m);
   }
+  return migrationReport(applied, SQLITE_MIGRATIONS);
 }

@@ -4,6 +4,7 @@ import {
   renderBody,
   renderRequest,
   SIGNATURE_SCHEMES,
+  validateWireConfig,
   type SignatureSchemeName,
   type WireEndpoint,
 } from '../../../src/wire/index.js';
@@ -67,7 +68,6 @@ describe('renderRequest', () => {
       'Content-Type': 'text/plain',
       'Content-Length': '1',
       Host: 'evil.example',
-      'User-Agent': 'curl',
       'Webhook-Id': 'forged',
       'Webhook-Timestamp': '1',
       'Webhook-Signature': 'v1,forged',
@@ -83,6 +83,13 @@ describe('renderRequest', () => {
     const names = lowerNames(request.headers);
     expect(new Set(names).size).toBe(names.length);
     for (const name of ['host', 'content-length', 'transfer-encoding']) expect(names).not.toContain(name);
+  });
+
+  it('an endpoint may set its own User-Agent, replacing Herald/<version>; a signature header may not be named so', () => {
+    const request = renderRequest(agreementMessage(), endpoint({ headers: { 'User-Agent': 'OfficeRnD-Webhooks/1.0' } }), OPTS);
+    expect(Object.entries(request.headers).filter(([name]) => name.toLowerCase() === 'user-agent')).toEqual([['User-Agent', 'OfficeRnD-Webhooks/1.0']]);
+    expect(validateWireConfig({ method: 'POST', payloadFormat: 'raw', signature: { scheme: 'hmac-sha256', header: 'User-Agent' } })).toMatch(/reserved/);
+    expect(validateWireConfig({ method: 'POST', payloadFormat: 'raw', signature: { scheme: 'hmac-sha256' }, headers: { 'user-agent': 'Acme/2' } })).toBeNull();
   });
 
   it("the scheme's own signature header is reserved, whatever its case", () => {
