@@ -13,6 +13,7 @@ import { TestEventPanel } from './test-event-panel';
 import { SecretPanel } from './secret-panel';
 import { StatsChart } from './stats-chart';
 import { useCan } from '../api/portal-scope';
+import { VerifyPanel } from '../verify/verify-panel';
 
 /** One endpoint: its settings at a glance, secret, test, health over 24 h and every attempt. */
 export function EndpointDetails({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -77,6 +78,7 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
             {(canReveal || canRotate) && <SecretPanel appId={appId} endpointId={endpointId} />}
             {canWrite && <TestEventPanel appId={appId} endpointId={endpointId} eventTypes={ep.eventTypes} />}
           </div>
+          <VerifyPanel signature={ep.signature} />
           <StatsChart appId={appId} endpointId={endpointId} latestAttempt={latest} />
           <PendingDeliveries appId={appId} endpointId={endpointId} />
           <AttemptsLog appId={appId} endpointId={endpointId} onLatest={setLatest} />
