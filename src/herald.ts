@@ -18,6 +18,8 @@ import { EventCatalogue } from './services/event-catalogue.js';
 import { PublishValidator } from './services/event-catalogue-validator.js';
 import { MessageService } from './services/message-service.js';
 import { TokenService } from './services/token-service.js';
+import { OperatorTokenService } from './services/operator-tokens.js';
+import { AuditLog } from './services/audit-log.js';
 import { BrandingService } from './services/branding-service.js';
 import { loadBrandDefaults } from './services/branding-defaults.js';
 import { openStore } from './store/open-store.js';
@@ -27,6 +29,7 @@ import { unlockStore } from './security/unlock-store.js';
 import type { Store } from './store/store.js';
 import { HERALD_VERSION } from './version.js';
 import { createMetrics } from './observability/metrics.js';
+import { startTracing } from './observability/tracing.js';
 import { metricsRoute } from './api/routes/metrics.js';
 import { createOperations, type Operations } from './services/operations.js';
 
@@ -106,6 +109,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
     );
   }
 
+  // OpenTelemetry, when the OTEL_* environment configures it; otherwise nothing is loaded (docs/tracing.md).
+  const tracing = await startTracing(process.env, HERALD_VERSION, log.child({ component: 'tracing' }));
   // Read lazily: the gauge is collected at scrape time, after the delivery loop exists.
   const metrics = createMetrics(store, () => deliveryLoop?.inFlightCount ?? 0);
   // Where requests are sent from: only a process that delivers needs one.
@@ -123,7 +128,13 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
           leaseMarginMs: config.leaseMargin,
           shutdownGraceMs: config.shutdownGrace,
         },
-        observer: { attemptFinished: (settlement) => metrics.attemptFinished(settlement), settled: (batch) => ops.health.settled(batch) },
+        observer: {
+          attemptFinished: tracing.enabled
+            ? (settlement, claimed) => { metrics.attemptFinished(settlement); tracing.attempt({ settlement, claimed }); }
+            : (settlement) => metrics.attemptFinished(settlement),
+          settled: (batch) => ops.health.settled(batch),
+        },
+        tracing,
       })
     : null;
 
@@ -133,7 +144,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       store,
       apps,
       endpoints,
-      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n) }, publishValidator, eventTypes),
+      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n), filterErrors: (n) => metrics.filterErrors(n) }, publishValidator, eventTypes, tracing),
       eventTypes,
       recovery: ops.recovery,
     },
@@ -148,6 +159,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       adminRateLimit: config.adminRateLimit,
       // Loaded above whenever role.api, the only case that reaches this call.
       branding: new BrandingService(store, brandDefaults!),
+      operatorTokens: new OperatorTokenService(store),
+      audit: new AuditLog(store, log.child({ component: 'audit' })),
     },
   );
   metricsRoute(server, metrics);
@@ -180,6 +193,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
         await deliverer?.close();
         await presence.stop();
         await store.close();
+        await tracing.shutdown();
       })()),
   };
 }

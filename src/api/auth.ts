@@ -3,16 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import { hashToken } from '../security/token-hash.js';
 import { ApiError } from '../errors/api-errors.js';
-import { ACCESS_LEVELS, CAPABILITIES as ALL_CAPABILITIES, deniedMessage, isCapability, missingCapabilityMessage, type Capability, type RouteAccess } from './route-access.js';
+import { ACCESS_LEVELS, CAPABILITIES as ALL_CAPABILITIES, deniedMessage, isCapability, missingCapabilityMessage, roleDeniedMessage, type AccessConfig, type Capability, type RouteAccess } from './route-access.js';
+import { ROLE_RANKS, type OperatorRole } from '../domain/operators.js';
+import { OPERATOR_TOKEN_PREFIX } from '../security/token-hash.js';
 
 /**
  * Who is calling: the admin token (the product's backend, every app), an app token (the product's
  * backend for one tenant) or a portal link's token (the tenant's own people, in the portal).
  */
 export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'app'; appId: string; tokenId: string }
-  | { kind: 'portal'; appId: string; tokenId: string; scope: PortalScope };
+  // The bootstrap admin token (`token: null`, role admin) or a named operator token with its role.
+  | { kind: 'admin'; role: OperatorRole; token: { id: string; name: string } | null }
+  | { kind: 'app'; appId: string; tokenId: string; name: string | null }
+  | { kind: 'portal'; appId: string; tokenId: string; name: string | null; scope: PortalScope };
 
 /** What one portal link may do (POST …/portal-link `capabilities`) and see (`eventTypes`, null: every type). */
 export interface PortalScope {
@@ -29,6 +32,10 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** On portal routes: the capability a portal link needs, or null for any link (route-access.ts). */
     capability?: Capability | null;
+    /** The least role a named operator token needs (route-access.ts); absent: admin. */
+    role?: OperatorRole;
+    /** An operator may call this admin-role route when the body sets only these fields. */
+    operatorFields?: readonly string[];
   }
 }
 
@@ -52,7 +59,15 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     if (!match) throw new ApiError('unauthorized', 'missing "Authorization: Bearer <token>" header');
     const presented = match[1]!;
     if (timingSafeEqual(createHash('sha256').update(presented).digest(), adminDigest)) {
-      request.principal = { kind: 'admin' };
+      request.principal = { kind: 'admin', role: 'admin', token: null };
+      return;
+    }
+    if (presented.startsWith(OPERATOR_TOKEN_PREFIX)) {
+      const operator = presented.length <= 256 ? await store.findOperatorTokenByHash(hashToken(presented)) : null;
+      if (!operator || (operator.expiresAt !== null && Date.parse(operator.expiresAt) <= Date.now())) {
+        throw new ApiError('unauthorized', 'invalid, expired or revoked operator token');
+      }
+      request.principal = { kind: 'admin', role: operator.role, token: { id: operator.id, name: operator.name } };
       return;
     }
     const token = presented.length <= 256 ? await store.findTokenByHash(hashToken(presented)) : null;
@@ -61,8 +76,8 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     }
     request.principal =
       token.kind === 'portal'
-        ? { kind: 'portal', appId: token.appId, tokenId: token.id, scope: portalScope(token.capabilities ?? null, token.eventTypes ?? null) }
-        : { kind: 'app', appId: token.appId, tokenId: token.id };
+        ? { kind: 'portal', appId: token.appId, tokenId: token.id, name: token.name, scope: portalScope(token.capabilities ?? null, token.eventTypes ?? null) }
+        : { kind: 'app', appId: token.appId, tokenId: token.id, name: token.name };
   });
   app.addHook('preValidation', async (request) => {
     const principal = request.principal;
@@ -75,7 +90,26 @@ export function installAuth(app: FastifyInstance, adminToken: string, store: Sto
     if (principal.kind === 'portal' && capability && !principal.scope.capabilities.has(capability)) {
       throw new ApiError('forbidden', missingCapabilityMessage(capability));
     }
+    // A named operator token: the route's least role (route-access.ts), in the same hook.
+    if (principal.kind === 'admin' && principal.role !== 'admin') {
+      const needed = neededRole(request.routeOptions.config, request.body);
+      if (ROLE_RANKS[principal.role] < ROLE_RANKS[needed]) {
+        throw new ApiError(needed === 'admin' ? 'admin_role_required' : 'operator_role_required', roleDeniedMessage(needed, principal.role));
+      }
+    }
   });
+}
+
+/**
+ * The least role a route needs. A route that does not say fails closed (admin). An admin route with
+ * `operatorFields` (PATCH endpoint: `disabled`) is an operator's when the body sets only those.
+ */
+function neededRole(config: Partial<AccessConfig> | undefined, body: unknown): OperatorRole {
+  const role = config?.role ?? 'admin';
+  const fields = config?.operatorFields;
+  if (role !== 'admin' || !fields || typeof body !== 'object' || body === null) return role;
+  const keys = Object.keys(body);
+  return keys.length > 0 && keys.every((k) => fields.includes(k)) ? 'operator' : role;
 }
 
 /** A link stored before capabilities existed (null) may do everything, as it could when issued. */

@@ -30,6 +30,12 @@ import { statsRoutes } from './routes/stats.js';
 import { entityMessageRoutes } from './routes/entity-messages.js';
 import { endpointDeliveryRoutes } from './routes/endpoint-deliveries.js';
 import { taskRoutes } from './routes/tasks.js';
+import { operatorTokenRoutes } from './routes/operator-tokens.js';
+import { auditLogRoutes } from './routes/audit-log.js';
+import { installAudit } from './audit-hook.js';
+import { installSecretRedaction } from './secret-redaction.js';
+import type { OperatorTokenService } from '../services/operator-tokens.js';
+import type { AuditLog } from '../services/audit-log.js';
 import type { ApiContext } from './routes/context.js';
 
 export interface RegisteredRoute {
@@ -59,6 +65,9 @@ export interface ServerOptions {
   adminRateLimit: number;
   /** The portal's branding: the server's defaults and each app's own (public /branding, /api/v1/apps/{appId}/branding). */
   branding: BrandingService;
+  /** Named operator tokens (POST/GET/DELETE /api/v1/tokens) and the audit log every write goes to. */
+  operatorTokens: OperatorTokenService;
+  audit: AuditLog;
 }
 
 /** Longest path segment the router passes on to the route's schema. */
@@ -108,6 +117,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
   installJsonBodies(app);
   installAuth(app, options.adminToken, ctx.store);
   installTenancy(app, ctx.apps);
+  installAudit(app, options.audit);
+  installSecretRedaction(app);
   await installRateLimit(app, options);
   installPortalLimits(app);
   // Before any route: @fastify/swagger learns routes as they are added.
@@ -138,6 +149,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     endpointDeliveryRoutes(routes, ctx);
     taskRoutes(routes, ctx);
     appBrandingRoutes(routes, options.branding);
+    operatorTokenRoutes(routes, options.operatorTokens);
+    auditLogRoutes(routes, { store: ctx.store, audit: options.audit });
     portalLinkRoutes(routes, { ...ctx, tokens: options.tokens });
     tokenRoutes(routes, {
       ...ctx,

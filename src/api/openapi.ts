@@ -23,6 +23,7 @@ const TAGS = [
   { name: 'messages', description: 'Publish messages (202 once stored and queued) and resend them.' },
   { name: 'attempts', description: 'Every delivery attempt, with the request sent and the response received.' },
   { name: 'tokens', description: 'App-scoped API tokens and portal links, issued with the admin token.' },
+  { name: 'operators', description: 'Named operator tokens with roles (admin, operator, viewer) and the audit log of every change.' },
   { name: 'tasks', description: 'Background tasks (bulk recovery) and their progress.' },
   { name: 'meta', description: 'Health, readiness and this description; no token needed.' },
 ];

@@ -8,6 +8,8 @@
 //   app:    an app token: the product's backend for one tenant (adds publishing)
 //   admin:  the admin token: everything, every app
 
+import type { OperatorRole } from '../domain/operators.js';
+
 export type RouteAccess = 'portal' | 'app' | 'admin';
 
 /** Higher may do everything lower may. */
@@ -46,15 +48,43 @@ export interface AccessConfig {
   access: RouteAccess;
   /** Portal routes only: the capability a portal link needs, or null when any link may call it. */
   capability?: Capability | null;
+  /** The least role a named operator token needs (docs/operators.md); absent: admin (fails closed). */
+  role?: OperatorRole;
+  /** An operator may call this admin-role route when its body sets only these fields (enable/disable). */
+  operatorFields?: readonly string[];
 }
 
+/**
+ * The least operator role for each portal capability. Reading is for viewers; resending and
+ * recovering for operators; changing endpoints, and seeing or rotating a secret, for admins: a
+ * signing secret lets its holder forge webhooks, and no operator task (resend, recover,
+ * enable/disable) needs one.
+ */
+export const CAPABILITY_ROLES: Record<Capability, OperatorRole> = {
+  'endpoints:read': 'viewer',
+  'endpoints:write': 'admin',
+  'secrets:read': 'admin',
+  'secrets:rotate': 'admin',
+  'messages:read': 'viewer',
+  'messages:resend': 'operator',
+  recover: 'operator',
+};
+
 /** Route options' `config` for each level, so route files read `{ config: adminAccess }`. */
-export const adminAccess = { access: 'admin' } as const;
-export const appAccess = { access: 'app' } as const;
+export const adminAccess = { access: 'admin', role: 'admin' } as const;
+/** An admin-token route that only reads: named viewer and operator tokens may call it too. */
+export const adminRead = { access: 'admin', role: 'viewer' } as const;
+/** Publishing: for app tokens and admins (an operator re-sends; it does not publish). */
+export const appAccess = { access: 'app', role: 'admin' } as const;
 /** A portal route every link may call whatever its capabilities (what the portal needs to show itself). */
-export const portalAnyLink = { access: 'portal', capability: null } as const;
-/** A portal route a link may call only when it holds `capability`. */
-export const portalNeeds = <C extends Capability>(capability: C) => ({ access: 'portal', capability }) as const;
+export const portalAnyLink = { access: 'portal', capability: null, role: 'viewer' } as const;
+/** A portal route a link may call only when it holds `capability` (and an operator token with its role). */
+export const portalNeeds = <C extends Capability>(capability: C) => ({ access: 'portal', capability, role: CAPABILITY_ROLES[capability] }) as const;
+
+/** The 403 message for a named operator token whose role is below the route's. */
+export function roleDeniedMessage(needed: OperatorRole, held: OperatorRole): string {
+  return `this route needs an operator token with the "${needed}" role (or the admin token); this token's role is "${held}"`;
+}
 
 /**
  * Why a guarded route's config is not a decision, or null when it is. build-server.ts refuses to

@@ -6,3 +6,6 @@ import { createHash } from 'node:crypto';
  * attacker could steer byte by byte. Here, below api/ and services/, so both can use it.
  */
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** How a named operator token starts, so the auth hook looks it up among operator tokens only. */
+export const OPERATOR_TOKEN_PREFIX = 'hrld_op_';

@@ -3,6 +3,7 @@ import { idFloorAt } from '../domain/id-time.js';
 import type { IdPrefix } from '../domain/ids.js';
 import type { PurgeBatch, PurgeResult } from '../store/operations.js';
 import type { Store } from '../store/store.js';
+import { purgeAuditBefore } from './audit-log.js';
 
 export interface RetentionOptions {
   /** Payloads and bodies older than this (ms) are purged. */
@@ -20,6 +21,8 @@ export interface RetentionOptions {
 export interface PurgeCounts {
   messages: number;
   attempts: number;
+  /** Audit log entries deleted (docs/operators.md: kept as long as messages' payloads). */
+  audit: number;
 }
 
 const DEFAULT_BATCH = 500;
@@ -75,11 +78,12 @@ export class RetentionPurger {
 
   private async purgeAll(): Promise<PurgeCounts> {
     const cutoff = this.now() - this.options.retentionMs;
-    const counts = { messages: 0, attempts: 0 };
+    const counts = { messages: 0, attempts: 0, audit: 0 };
     try {
       counts.messages = await this.purgeTable('msg', cutoff, (b) => this.store.purgeMessagePayloads(b));
       counts.attempts = await this.purgeTable('atm', cutoff, (b) => this.store.purgeAttemptBodies(b));
-      if (counts.messages + counts.attempts > 0) {
+      counts.audit = await purgeAuditBefore(this.store, cutoff, this.batchSize, () => this.stopped);
+      if (counts.messages + counts.attempts + counts.audit > 0) {
         this.logger.info({ ...counts, before: new Date(cutoff).toISOString() }, 'retention: purged old payloads and bodies');
       }
     } catch (err) {

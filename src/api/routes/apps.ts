@@ -3,7 +3,7 @@ import { AppParams, Pagination } from '../schemas.js';
 import { appJson } from '../serializers.js';
 import { tenantApp } from '../tenancy.js';
 import { page, type Api, type ApiContext } from './context.js';
-import { adminAccess, portalAnyLink } from '../route-access.js';
+import { adminAccess, adminRead, portalAnyLink } from '../route-access.js';
 
 export function appRoutes(api: Api, ctx: ApiContext): void {
   api.post('/api/v1/apps', { config: adminAccess, schema: { body: AppCreate, tags: ['apps'] } }, async (req, reply) => {
@@ -11,7 +11,7 @@ export function appRoutes(api: Api, ctx: ApiContext): void {
     return appJson(await ctx.apps.create(req.body));
   });
 
-  api.get('/api/v1/apps', { config: adminAccess, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
+  api.get('/api/v1/apps', { config: adminRead, schema: { querystring: Pagination, tags: ['apps'] } }, async (req) => {
     const result = await ctx.store.listApps(page(req.query, 'app'));
     return { ...result, data: result.data.map(appJson) };
   });

@@ -29,7 +29,7 @@ export function endpointRoutes(api: Api, ctx: ApiContext): void {
     return endpointJson(await ctx.endpoints.get(app.id, req.params.endpointId));
   });
 
-  api.patch('/api/v1/apps/:appId/endpoints/:endpointId', { config: portalNeeds('endpoints:write'), schema: { params: EndpointParams, body: EndpointPatch, tags: ['endpoints'] } }, async (req) => {
+  api.patch('/api/v1/apps/:appId/endpoints/:endpointId', { config: { ...portalNeeds('endpoints:write'), operatorFields: ['disabled'] }, schema: { params: EndpointParams, body: EndpointPatch, tags: ['endpoints'] } }, async (req) => {
     const app = tenantApp(req);
     const body = { ...req.body, eventTypes: subscribableEventTypes(req, req.body.eventTypes) };
     if (body.eventTypes === undefined) delete body.eventTypes;

@@ -48,7 +48,7 @@ export function taskRoutes(api: Api, ctx: ApiContext): void {
     return taskJson(task);
   });
 
-  api.get('/api/v1/apps/:appId/tasks/:taskId', { config: portalNeeds('recover'), schema: { params: TaskParams, tags: ['tasks'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/tasks/:taskId', { config: { ...portalNeeds('recover'), role: 'viewer' }, schema: { params: TaskParams, tags: ['tasks'] } }, async (req) => {
     return taskJson(await ctx.recovery.get(tenantApp(req).id, req.params.taskId));
   });
 }

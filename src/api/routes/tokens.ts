@@ -4,7 +4,7 @@ import { AppParams, Pagination } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
 import { PORTAL_TTL_DEFAULT_S, PORTAL_TTL_MAX_S, type TokenService } from '../../services/token-service.js';
 import { page, type Api, type ApiContext } from './context.js';
-import { adminAccess } from '../route-access.js';
+import { adminAccess, adminRead } from '../route-access.js';
 import { requestedCapabilities } from '../portal-scope.js';
 import { EventTypeName, FrameOrigins } from '../../schemas/bodies.js';
 import { checkFrameOrigins } from '../../domain/frame-origins.js';
@@ -37,7 +37,7 @@ export function tokenRoutes(api: Api, ctx: ApiContext & { tokens: TokenService; 
     return { ...tokenJson(issued.record), token: issued.token };
   });
 
-  api.get('/api/v1/apps/:appId/tokens', { config: adminAccess, schema: { params: AppParams, querystring: Pagination, tags: ['tokens'] } }, async (req) => {
+  api.get('/api/v1/apps/:appId/tokens', { config: adminRead, schema: { params: AppParams, querystring: Pagination, tags: ['tokens'] } }, async (req) => {
     const result = await ctx.store.listTokens(tenantApp(req).id, page(req.query, 'tok'));
     return { ...result, data: result.data.map(tokenJson) };
   });

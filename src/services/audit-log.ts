@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { idFloorAt } from '../domain/id-time.js';
+import { newId } from '../domain/ids.js';
+import type { AuditEntry, AuditQuery } from '../domain/operators.js';
+import type { Store } from '../store/store.js';
+
+/** What the API hands over for one state-changing call; the id and time are added here. */
+export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
+
+/**
+ * The audit log (docs/operators.md): one entry per state-changing API call. Writing is awaited
+ * before the answer leaves, so a client that saw the answer finds the entry; a failed write is
+ * logged (with the entry, which holds no secret) and does not turn a done change into an error.
+ */
+export class AuditLog {
+  constructor(private readonly store: Store, private readonly logger: Logger) {}
+
+  async record(record: AuditRecord): Promise<void> {
+    const now = Date.now();
+    const entry: AuditEntry = { id: newId('aud'), at: new Date(now).toISOString(), ...record };
+    try {
+      await this.store.appendAudit(entry);
+    } catch (err) {
+      this.logger.error({ err, audit: entry }, 'could not write an audit log entry');
+    }
+  }
+
+  list(query: AuditQuery) {
+    return this.store.listAudit(query);
+  }
+}
+
+/**
+ * Deletes audit entries older than `before` (epoch ms) in batches of `batchSize`; answers how
+ * many. The retention purger calls it with the messages' retention period.
+ */
+export async function purgeAuditBefore(store: Store, before: number, batchSize: number, stopped: () => boolean): Promise<number> {
+  const beforeId = idFloorAt('aud', before);
+  let purged = 0;
+  while (!stopped()) {
+    const n = await store.purgeAudit(beforeId, batchSize);
+    purged += n;
+    if (n < batchSize) break;
+  }
+  return purged;
+}
