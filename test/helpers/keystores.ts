@@ -18,6 +18,9 @@ export interface KeystoreFiles {
   /** A file that begins like a Java KeyStore (magic 0xFEEDFEED). */
   jks: string;
   password: string;
+  /** A self-signed server certificate (no CA, no name of this host) and its key, PEM text. */
+  selfSignedCert: string;
+  selfSignedKey: string;
 }
 
 /** Writes key and trust store files in the formats a Java setup hands over, made with the openssl CLI. */
@@ -35,6 +38,8 @@ export function writeKeystores(dir: string, pki: TestPki): KeystoreFiles {
   openssl('pkey', '-in', 'client.key', '-aes256', '-passout', `pass:${password}`, '-out', 'client-encrypted.key');
   writeFileSync(path('client.pem'), pki.clientCert + readFileSync(path('client-encrypted.key'), 'utf8'));
   writeFileSync(path('ca.pem'), pki.caCert);
+  openssl('req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', 'self-signed.key', '-out', 'self-signed.crt', '-days', '2', '-subj', '/CN=self-signed.example');
   writeFileSync(path('keystore.jks'), Buffer.concat([Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2]), Buffer.alloc(64, 7)]));
   return {
     trustP12: path('trust.p12'),
@@ -45,5 +50,7 @@ export function writeKeystores(dir: string, pki: TestPki): KeystoreFiles {
     clientPem: path('client.pem'),
     jks: path('keystore.jks'),
     password,
+    selfSignedCert: readFileSync(path('self-signed.crt'), 'utf8'),
+    selfSignedKey: readFileSync(path('self-signed.key'), 'utf8'),
   };
 }
