@@ -16,6 +16,8 @@ import type { AttemptListQuery, MessageListQuery, Pagination } from '../api/sche
 import type { appJson, attemptJson, endpointJson, messageJson } from '../api/serializers.js';
 import type { PortalLinkCreate, TokenCreate, tokenJson } from '../api/routes/tokens.js';
 import type { RecoverCreate, taskJson } from '../api/routes/tasks.js';
+import type { OperatorTokenCreate, operatorTokenJson } from '../api/routes/operator-tokens.js';
+import type { AuditLogQuery, auditJson } from '../api/routes/audit-log.js';
 import type { EndpointDeliveryQuery } from '../api/routes/endpoint-deliveries.js';
 import type { deliveryJson, deliverySummary } from '../api/delivery-state.js';
 import type { Delivery, EventType } from '../domain/model.js';
@@ -96,3 +98,12 @@ export interface PageOut<T> {
 export type BrandingInput = BrandingPutBody;
 /** What the portal applies (the app's own settings over the server's), and what the app sets itself. */
 export type BrandingOut = { appId: string } & EffectiveBranding & { own: OwnBranding };
+
+/** POST /api/v1/tokens: a named operator token's name, role (viewer | operator | admin) and optional lifetime in seconds. */
+export type OperatorTokenInput = Static<typeof OperatorTokenCreate>;
+export type OperatorTokenOut = ReturnType<typeof operatorTokenJson>;
+/** The token text appears only in this response: Herald keeps its hash. */
+export type IssuedOperatorTokenOut = OperatorTokenOut & { token: string };
+/** GET /api/v1/audit-log filters: `since` (ISO time), `token` (name or id), `app` (id or uid), `action` (e.g. endpoints.disable). */
+export type AuditLogParams = Static<typeof AuditLogQuery>;
+export type AuditEntryOut = ReturnType<typeof auditJson>;

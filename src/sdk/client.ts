@@ -26,6 +26,8 @@ export class Herald {
   readonly tokens;
   readonly tasks;
   readonly branding;
+  readonly operatorTokens;
+  readonly auditLog;
 
   constructor(options: HeraldClientOptions) {
     const http = new Transport(options);
@@ -127,6 +129,18 @@ export class Herald {
       setLogo: (appId: string, contentType: string, bytes: Uint8Array) =>
         http.call<T.BrandingOut>('PUT', `${brand(appId)}/logo`, { raw: { contentType, bytes } }),
       deleteLogo: (appId: string) => http.call<void>('DELETE', `${brand(appId)}/logo`),
+    };
+
+    // Named operator tokens over every app (docs/operators.md): issued and revoked by an admin.
+    this.operatorTokens = {
+      create: (body: T.OperatorTokenInput) => http.call<T.IssuedOperatorTokenOut>('POST', `${V1}/tokens`, { body }),
+      list: (query: T.PageQuery = {}): Page<T.OperatorTokenOut> => http.call('GET', `${V1}/tokens`, { query }),
+      delete: (tokenId: string) => http.call<void>('DELETE', `${V1}/tokens/${seg(tokenId)}`),
+    };
+
+    this.auditLog = {
+      /** Who changed what, newest first. */
+      list: (query: T.AuditLogParams = {}): Page<T.AuditEntryOut> => http.call('GET', `${V1}/audit-log`, { query }),
     };
 
     this.tasks = {

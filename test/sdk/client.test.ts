@@ -107,6 +107,14 @@ describe('Herald client', () => {
     const scoped = new Herald({ url: herald.url, token: token.token });
     expect((await scoped.endpoints.list(app.id)).data).toHaveLength(1);
     await client.tokens.delete(app.id, token.id);
+    // Named operator tokens and the audit log (docs/operators.md).
+    const viewer = await client.operatorTokens.create({ name: 'sdk-viewer', role: 'viewer' });
+    expect(viewer.token).toMatch(/^hrld_op_/);
+    expect((await client.operatorTokens.list()).data.map((t) => t.name)).toContain('sdk-viewer');
+    const asViewer = new Herald({ url: herald.url, token: viewer.token });
+    await expect(asViewer.apps.delete(app.id)).rejects.toMatchObject({ status: 403, code: 'admin_role_required' });
+    expect((await client.auditLog.list({ token: 'sdk-viewer' })).data[0]).toMatchObject({ action: 'apps.delete', outcome: 'admin_role_required' });
+    await client.operatorTokens.delete(viewer.id);
 
     await client.endpoints.delete(app.id, endpoint.id);
     await client.apps.delete(app.id);

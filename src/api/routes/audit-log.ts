@@ -17,7 +17,7 @@ export const AuditLogQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const auditJson = (e: AuditEntry) => ({
+export const auditJson = (e: AuditEntry) => ({
   id: e.id, at: e.at, token: { kind: e.tokenKind, id: e.tokenId, name: e.tokenName, role: e.role }, requestId: e.requestId,
   method: e.method, route: e.route, action: e.action, appId: e.appId, targets: e.targets, status: e.status, outcome: e.outcome,
 });

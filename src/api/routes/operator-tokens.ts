@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { OPERATOR_ROLES, type OperatorToken } from '../../domain/operators.js';
+import type { OperatorToken } from '../../domain/operators.js';
 import { notFound } from '../../errors/api-errors.js';
 import type { OperatorTokenService } from '../../services/operator-tokens.js';
 import { adminAccess, adminRead } from '../route-access.js';
@@ -12,7 +12,7 @@ const MAX_OPERATOR_TTL_S = 10 * 365 * 86_400;
 export const OperatorTokenCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, description: 'who or what holds it; unique' }),
-    role: Type.Union(OPERATOR_ROLES.map((r) => Type.Literal(r)), { description: 'viewer: reads (no secrets); operator: also resends, recovers, enables and disables endpoints; admin: everything' }),
+    role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')], { description: 'viewer: reads (no secrets); operator: also resends, recovers, enables and disables endpoints; admin: everything' }),
     expiresIn: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_OPERATOR_TTL_S, description: 'seconds; absent: until revoked' })),
   },
   { additionalProperties: false },
