@@ -9,7 +9,7 @@ import { generateSecret, validateSecret } from '../wire/index.js';
 import type { AppService } from './app-service.js';
 import type { EndpointService } from './endpoint-service.js';
 import { applyEndpointSettings, DEFAULT_TIMEOUT_MS, parseSchedule } from './endpoint-settings.js';
-import { checkAppAllowsUrl } from './https-only.js';
+import { checkAppAllowsUrl, refuseIfHttpEndpoints } from './https-only.js';
 import { prepareTransformationCheck } from './transformation-check.js';
 
 export interface ConfigTargets {
@@ -37,6 +37,7 @@ export interface ApplySummary {
 export async function applyConfigFile(path: string, targets: ConfigTargets, log: Logger): Promise<ApplySummary> {
   const file = loadConfigFile(path);
   await checkConfig(file, targets.endpoints, path);
+  await checkHttpsSwitches(file, targets.store, path);
   // Said at every start, not only when something changes (e.g. TLS verification skipped by a file's default).
   for (const warning of file.warnings ?? []) log.warn({ path }, `config file: ${warning}`);
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0, disabled: 0 };
@@ -84,6 +85,17 @@ async function checkConfig(file: LoadedConfigFile, endpoints: EndpointService, p
         checkAppAllowsUrl(app, entry.url);
       });
     }
+  }
+}
+
+/** An app the file switches to requireHttps must have no http:// endpoint the file does not declare (checked before writing). */
+async function checkHttpsSwitches(file: LoadedConfigFile, store: Store, path: string): Promise<void> {
+  for (const [i, entry] of file.apps.entries()) {
+    if (!entry.requireHttps || entry.createOnly) continue;
+    const current = await store.getApp(entry.uid);
+    if (!current || current.requireHttps) continue;
+    const declared = new Set((entry.endpoints ?? []).map((ep) => ep.uid));
+    await withPath(path, `apps[${i}]`, () => refuseIfHttpEndpoints(store, current.id, (ep) => !ep.uid || !declared.has(ep.uid)));
   }
 }
 

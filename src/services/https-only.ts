@@ -17,14 +17,15 @@ export function checkAppAllowsUrl(app: Pick<App, 'requireHttps'> | null, url: st
 /**
  * Switching requireHttps on is refused while the app has any http:// endpoint (enabled or not),
  * naming them: silently disabling or keeping them would leave the setting saying something false.
- * The user changes or deletes them first.
+ * The user changes or deletes them first. `keep`: which of them count (a config file leaves out
+ * those it declares itself, as it checks their new URLs).
  */
-export async function refuseIfHttpEndpoints(store: Store, appId: string): Promise<void> {
+export async function refuseIfHttpEndpoints(store: Store, appId: string, keep: (ep: Endpoint) => boolean = () => true): Promise<void> {
   const insecure: Endpoint[] = [];
   let iterator: string | undefined;
   for (;;) {
     const page = await store.listEndpoints(appId, { limit: 250, iterator });
-    insecure.push(...page.data.filter((ep) => isPlainHttp(ep.url)));
+    insecure.push(...page.data.filter((ep) => isPlainHttp(ep.url) && keep(ep)));
     if (page.done || !page.iterator) break;
     iterator = page.iterator;
   }
