@@ -7,6 +7,8 @@ const WORST_ENDPOINTS = 10;
 export interface HeraldMetrics {
   registry: Registry;
   messageAccepted(count: number): void;
+  /** Payload filters that failed on a message (counted as no match; each endpoint shows its own). */
+  filterErrors(count: number): void;
   attemptFinished(settlement: Settlement): void;
 }
 
@@ -19,6 +21,12 @@ export function createMetrics(store: Store, inFlight: () => number): HeraldMetri
   collectDefaultMetrics({ register: registry, prefix: 'herald_' });
 
   const accepted = new Counter({ name: 'herald_messages_accepted_total', help: 'Messages accepted (202) by the API', registers: [registry] });
+  // No endpoint label: tenants' endpoints are unbounded; the endpoint itself shows its count and last error.
+  const filterErrors = new Counter({
+    name: 'herald_filter_errors_total',
+    help: 'Endpoint payload filters (CEL) that failed on a published message, each counted as no match',
+    registers: [registry],
+  });
   const deliveries = new Counter({
     name: 'herald_delivery_attempts_total',
     help: 'Delivery attempts by outcome (success, retry, failed) and HTTP status class (2xx…5xx, or error when no response came)',
@@ -82,6 +90,7 @@ export function createMetrics(store: Store, inFlight: () => number): HeraldMetri
   return {
     registry,
     messageAccepted: (count) => accepted.inc(count),
+    filterErrors: (count) => filterErrors.inc(count),
     attemptFinished(s) {
       const status = s.attempt.responseStatus;
       const statusClass = status === null ? 'error' : `${Math.floor(status / 100)}xx`;

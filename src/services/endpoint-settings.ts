@@ -1,16 +1,20 @@
 import { parseDurationOption, parseIsoDuration } from '../domain/durations.js';
 import type { Endpoint } from '../domain/model.js';
+import { filterProblem } from '../domain/payload-filter.js';
 import { ApiError } from '../errors/api-errors.js';
 import type { EndpointPatchBody } from '../schemas/bodies.js';
 import {
   generateSecret, validateSecret, validateWireConfig, type SignatureConfig,
 } from '../wire/index.js';
 import { customHeaderProblem } from '../wire/reserved-headers.js';
-import { validateTlsSettings } from './tls-settings.js';
+import { tlsFromBody, validateTlsSettings } from './tls-settings.js';
+import { checkedTransformation } from './transformation-check.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const MIN_TIMEOUT_MS = 1_000;
-const MAX_TIMEOUT_MS = 300_000;
+// From 100 ms (a receiver on the same network answering at once) up to 15 minutes (receivers that do
+// their work before answering); the e-signing service's document shows PT60S.
+export const MIN_TIMEOUT_MS = 100;
+export const MAX_TIMEOUT_MS = 900_000;
 
 /** Applies a create or patch body onto an endpoint and checks the result as a whole. */
 export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, now: string): Endpoint {
@@ -25,10 +29,26 @@ export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, n
   if (body.signature !== undefined) next.signature = body.signature as SignatureConfig;
   if (body.headers !== undefined) next.headers = body.headers;
   if (body.query !== undefined) next.query = body.query;
-  if (body.tls !== undefined) next.tls = body.tls && Object.keys(body.tls).length ? body.tls : null;
+  if (body.tls !== undefined) next.tls = tlsFromBody(body.tls);
   if (body.rateLimit !== undefined) next.rateLimit = body.rateLimit;
   if (body.disabled !== undefined) next.disabled = body.disabled;
   if (body.ordering !== undefined) next.ordering = body.ordering;
+  if (body.transformation !== undefined) {
+    // Absent when there is none, as the store reads it back (so a config file's re-apply is "unchanged").
+    const transformation = checkedTransformation(body.transformation);
+    if (transformation) next.transformation = transformation;
+    else delete next.transformation;
+  }
+  if (body.filter !== undefined) {
+    next.filter = checkedFilter(body.filter);
+    // Counts belong to the filter they happened under (the store starts a new filter at zero).
+    if (next.filter !== (base.filter ?? null)) delete next.filterErrors;
+  }
+  // Stored only when off (rows.ts), so an endpoint that forwards reads back as it was written.
+  if (body.forwardTraceContext !== undefined) {
+    if (body.forwardTraceContext) delete next.forwardTraceContext;
+    else next.forwardTraceContext = false;
+  }
   if (body.timeout !== undefined) next.timeoutMs = parseTimeout(body.timeout);
   if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
   if (body.secret !== undefined) next.secrets = [{ secret: body.secret, expiresAt: null }];
@@ -79,10 +99,20 @@ function checkQuery(ep: Endpoint): void {  // Query parameters are URL-encoded w
   }
 }
 
+/** The filter to store: null for none ("" or only spaces), else one that compiles within its bounds. */
+function checkedFilter(text: string | null): string | null {
+  if (text === null || text.trim() === '') return null;
+  const problem = filterProblem(text);
+  if (!problem) return text;
+  const error = new ApiError('invalid_filter', `filter: ${problem.message}`);
+  error.fields = { position: problem.position, line: problem.line, column: problem.column };
+  throw error;
+}
+
 export function parseTimeout(text: string): number {
   const ms = parseIsoDuration(text);
   if (ms === null || ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
-    throw new ApiError('validation_error', `timeout must be an ISO 8601 duration from PT1S to PT5M, got "${text}"`);
+    throw new ApiError('validation_error', `timeout must be an ISO 8601 duration from PT0.1S (100 ms) to PT15M (15 minutes), got "${text}"`);
   }
   return ms;
 }

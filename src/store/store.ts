@@ -2,6 +2,7 @@ import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } f
 import type { AppBranding, BrandLogo, BrandLogoInfo } from '../domain/branding.js';
 import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from './insights.js';
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
+import type { MigrationReport } from './migration-report.js';
 import type { Task } from '../domain/task.js';
 import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.js';
 import type {
@@ -42,6 +43,8 @@ export interface PublishResult {
   /** false when an earlier message with the same idempotency key was returned. */
   created: boolean;
   deliveryCount: number;
+  /** How many endpoints' payload filters failed on this message (counted as no match); absent: none. */
+  filterErrors?: number;
 }
 
 export interface ClaimRequest {
@@ -118,7 +121,8 @@ export interface MessageQuery extends PageRequest {
 
 export interface Store {
   readonly capabilities: StoreCapabilities;
-  migrate(): Promise<void>;
+  /** Brings the schema up to date (idempotent) and says what it applied. */
+  migrate(): Promise<MigrationReport>;
   ping(): Promise<void>;
   close(): Promise<void>;
 

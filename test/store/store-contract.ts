@@ -12,6 +12,7 @@ import { defineOperatorsContract } from './operators-contract.js';
 import { defineFrameOriginsContract } from './frame-origins-contract.js';
 import { defineDeliveryStateContract } from './delivery-state-contract.js';
 import { defineEventIdContract } from './event-id-contract.js';
+import { definePayloadFilterContract } from './payload-filter-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -29,6 +30,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineBrandingContract(backend, factory);
   defineDeliveryStateContract(backend, factory);
   defineEventIdContract(backend, factory);
+  definePayloadFilterContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;
