@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
@@ -157,5 +160,34 @@ describe.each(stores)('payload filters ($store)', ({ pg }) => {
     // The same filter on a small payload is an ordinary one.
     expect((await publish('load.test', { items: [1, 2] })).deliveries).toBe(2);
     for (const id of [hostile.id, plain.id]) await herald.api('DELETE', `${base}/endpoints/${id}`);
+  });
+
+  it('takes a filter from the config file, and refuses a wrong one there at start-up naming its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-filter-config-'));
+    const file = join(dir, 'herald.config.json');
+    const write = (filter: string) => writeFileSync(file, JSON.stringify({
+      apps: [{ uid: 'shop', name: 'Shop', endpoints: [{ uid: 'big', url: `${receiver.url}/from-config`, filter }] }],
+    }));
+    const own = schema ? testSchema('payload-filters-config') : null;
+    const extra = own ? { database: own.url } : {};
+    try {
+      write('data.total >');
+      await expect(startTestHerald({ dataDir: dir, configFile: file, ...extra })).rejects.toThrow(/apps\[0\]\.endpoints\[0\].*filter.*column 13/s);
+      write('data.total > 100');
+      const configured = await startTestHerald({ dataDir: dir, configFile: file, ...extra });
+      try {
+        const app = (await configured.api('GET', '/api/v1/apps')).body.data.find((a: any) => a.uid === 'shop');
+        const [ep] = (await configured.api('GET', `/api/v1/apps/${app.id}/endpoints`)).body.data;
+        expect(ep.filter).toBe('data.total > 100');
+        const small = await configured.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'order.paid', data: { total: 5 } });
+        const large = await configured.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'order.paid', data: { total: 500 } });
+        expect([small.body.deliveries, large.body.deliveries]).toEqual([0, 1]);
+      } finally {
+        await configured.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await own?.drop();
+    }
   });
 });
