@@ -7,6 +7,7 @@ import { controlProps, Field } from '../ui/field';
 import { toFieldErrors, type FieldErrors } from '../ui/field-errors';
 import { ErrorNote } from '../ui/notes';
 import { appSentence } from './app-errors';
+import { HttpsOnlySetting } from './https-only-setting';
 
 /**
  * Admin only: rename the app, or delete it with everything in it. Deleting asks first, naming
@@ -65,6 +66,7 @@ export function AppSettingsPanel({ appId, onRenamed }: { appId: string; onRename
       </form>
       {errors.form && <p class="note note-error" role="alert">{errors.form}</p>}
       {saved && <p class="muted" role="status">Renamed.</p>}
+      <HttpsOnlySetting appId={appId} />
       <h3>Delete this app</h3>
       <p class="muted">Its endpoints, messages, delivery history and tokens are deleted with it. This cannot be undone.</p>
       {!confirming ? (

@@ -50,6 +50,8 @@ export function MessageDetail({ appId, msgId }: { appId: string; msgId: string }
             <div><dt>Created</dt><dd>{formatTime(m.createdAt)}</dd></div>
             {m.entity && <div><dt>Entity</dt><dd class="mono">{m.entity.type} {String(m.entity.id)}</dd></div>}
             {m.idempotencyKey && <div><dt>Idempotency key</dt><dd class="mono break">{m.idempotencyKey}</dd></div>}
+            {m.eventId && <div><dt>Event id (publisher's)</dt><dd class="mono break">{m.eventId}</dd></div>}
+            {m.timestamp && <div><dt>Event time (publisher's)</dt><dd class="mono">{m.timestamp}</dd></div>}
           </dl>
           <h2>Payload</h2>
           <pre class="body" tabIndex={0} aria-label="Message payload">{prettyJsonText(m.dataText)}</pre>
