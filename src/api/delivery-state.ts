@@ -9,12 +9,14 @@ import type { DeliveryRecord } from '../store/insights.js';
 //   pending    waiting for its first attempt, or that attempt is in flight
 //   failing    has failed attempts and will be retried at nextAttemptAt
 //   exhausted  failed for good: its retry schedule is used up (or it was given up on)
+//   cancelled  the endpoint's transformation chose not to send it (not a failure)
 
-export type DeliveryState = 'delivered' | 'pending' | 'failing' | 'exhausted';
+export type DeliveryState = 'delivered' | 'pending' | 'failing' | 'exhausted' | 'cancelled';
 
 export function deliveryState(d: Pick<DeliveryRecord, 'status' | 'attempts'>): DeliveryState {
   if (d.status === 'success') return 'delivered';
   if (d.status === 'failed') return 'exhausted';
+  if (d.status === 'cancelled') return 'cancelled';
   return d.attempts > 0 ? 'failing' : 'pending';
 }
 
@@ -23,8 +25,9 @@ export function deliveryState(d: Pick<DeliveryRecord, 'status' | 'attempts'>): D
  * "timed out after 30000 ms", undici's "connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)"); the raw
  * text stays in `error` for searching logs. null for a success.
  */
-export function attemptReason(a: { status: 'success' | 'failed'; responseStatus: number | null; error: string | null }): string | null {
+export function attemptReason(a: { status: 'success' | 'failed' | 'cancelled'; responseStatus: number | null; error: string | null }): string | null {
   if (a.status === 'success') return null;
+  if (a.status === 'cancelled') return a.error;
   if (a.responseStatus !== null) return httpReason(a.responseStatus);
   const error = a.error ?? '';
   const timeout = /^timed out after (\d+) ms$/.exec(error);
@@ -77,7 +80,7 @@ export function deliveryJson(d: DeliveryRecord) {
     nextAttemptAt: state === 'pending' || state === 'failing' ? new Date(d.nextAttemptAt).toISOString() : null,
     lastAttemptAt: last?.createdAt ?? null,
     reason: last && state !== 'delivered'
-      ? attemptReason({ status: 'failed', responseStatus: last.responseStatus, error: last.error })
+      ? attemptReason({ status: state === 'cancelled' ? 'cancelled' : 'failed', responseStatus: last.responseStatus, error: last.error })
       : null,
     createdAt: d.createdAt,
   };
@@ -90,9 +93,9 @@ export function deliveryJson(d: DeliveryRecord) {
  */
 export function deliverySummary(deliveries: DeliveryRecord[]) {
   const endpoints = deliveries.map(deliveryJson);
-  const counts = { delivered: 0, pending: 0, failing: 0, exhausted: 0 };
+  const counts = { delivered: 0, pending: 0, failing: 0, exhausted: 0, cancelled: 0 };
   for (const e of endpoints) counts[e.state]++;
-  const state = (['exhausted', 'failing', 'pending', 'delivered'] as const).find((s) => counts[s] > 0) ?? 'none';
+  const state = (['exhausted', 'failing', 'pending', 'delivered', 'cancelled'] as const).find((s) => counts[s] > 0) ?? 'none';
   return {
     state,
     counts,

@@ -1,10 +1,12 @@
 import type { Dispatcher } from 'undici';
 import { newId } from '../domain/ids.js';
 import type { Attempt, Endpoint } from '../domain/model.js';
-import type { ClaimedDelivery, Settlement } from '../store/store.js';
-import { renderRequest, type RenderedRequest, type WireEndpoint } from '../wire/index.js';
+import type { ClaimedDelivery, Settlement, SettleOutcome } from '../store/store.js';
+import { draftRequest, renderRequest, signRequest, type RenderedRequest, type WireEndpoint } from '../wire/index.js';
 import { decideOutcome, type SendResult } from './attempt-outcome.js';
 import { MAX_RECORDED_BODY, sendRequest, type InFlightRequests } from './http-sender.js';
+import { addTraceHeaders } from './trace-header.js';
+import { CANCELLED, transformAttempt } from './transformation/transform-attempt.js';
 
 export interface DeliveryContext {
   userAgent: string;
@@ -12,8 +14,11 @@ export interface DeliveryContext {
   dispatcherFor(endpoint: Endpoint): Dispatcher;
 }
 
-/** What one attempt came to; the delivery loop adds its lease token to make it a Settlement. */
-export type AttemptResult = Omit<Settlement, 'leaseToken'>;
+/**
+ * What one attempt came to; the delivery loop adds its lease token to make it a Settlement.
+ * `startedAt` (epoch ms) and `traceSpanId` (the span id sent in `traceparent`) are for tracing.
+ */
+export type AttemptResult = Omit<Settlement, 'leaseToken'> & { startedAt?: number; traceSpanId?: string };
 
 /** Secrets still valid now: the current one first, then old ones inside their rotation grace period. */
 export function activeSecrets(endpoint: Endpoint, now: number): string[] {
@@ -42,27 +47,41 @@ export async function deliverOne(
 ): Promise<AttemptResult> {
   const { delivery, message, endpoint } = claimed;
   const startedAt = Date.now();
-  let request: RenderedRequest;
+  let request: RenderedRequest | null = null;
   let result: SendResult;
+  let traceSpanId: string | undefined;
+  let cancelled = false;
   try {
     // A damaged row (a value that cannot be decrypted): this endpoint's deliveries fail with the
     // reason, on the usual retry schedule, and every other delivery of the claim goes ahead.
     if (endpoint.unreadable) throw new Error(endpoint.unreadable);
-    request = renderRequest(message, toWireEndpoint(endpoint, startedAt), {
-      timestamp: Math.floor(startedAt / 1000),
-      userAgent: ctx.userAgent,
-    });
-    result = await sendRequest(request, ctx.dispatcherFor(endpoint), endpoint.timeoutMs, inFlight);
+    const wire = toWireEndpoint(endpoint, startedAt);
+    const opts = { timestamp: Math.floor(startedAt / 1000), userAgent: ctx.userAgent };
+    if (endpoint.transformation) {
+      // Only endpoints with a transformation take this path (and load the sandbox).
+      request = draftRequest(message, wire, opts);
+      const transformed = await transformAttempt(endpoint, endpoint.transformation, request, message.eventType, startedAt);
+      request = transformed.request;
+      cancelled = transformed.cancel;
+      if (!cancelled) request = signRequest(request, message, wire, opts);
+    } else {
+      request = renderRequest(message, wire, opts);
+    }
+    if (!cancelled) traceSpanId = addTraceHeaders(request, message, endpoint);
+    result = cancelled
+      ? { status: null, headers: {}, body: null, error: CANCELLED, durationMs: Date.now() - startedAt }
+      : await sendRequest(request, ctx.dispatcherFor(endpoint), endpoint.timeoutMs, inFlight);
   } catch (err) {
     // A request that cannot be built (e.g. the endpoint lost its secret) is a failed attempt the
     // user can see and fix, and is retried on the usual schedule rather than crashing the loop.
-    request = { method: endpoint.method, url: endpoint.url, headers: {}, body: undefined };
+    // A transformation that failed keeps the request it was given in the attempt log.
+    request ??= { method: endpoint.method, url: endpoint.url, headers: {}, body: undefined };
     result = { status: null, headers: {}, body: null, error: `request not sent: ${(err as Error).message}`, durationMs: 0 };
   }
   const now = Date.now();
   const attemptNumber = delivery.attempts + 1;
   const schedule = endpoint.retrySchedule ?? claimed.appRetrySchedule ?? ctx.defaultRetrySchedule;
-  const outcome = decideOutcome(result, attemptNumber, schedule, now);
+  const outcome: SettleOutcome = cancelled ? { kind: 'cancelled' } : decideOutcome(result, attemptNumber, schedule, now);
   const attempt: Attempt = {
     id: newId('atm'),
     deliveryId: delivery.id,
@@ -70,7 +89,7 @@ export async function deliverOne(
     endpointId: endpoint.id,
     appId: delivery.appId,
     attempt: attemptNumber,
-    status: outcome.kind === 'success' ? 'success' : 'failed',
+    status: outcome.kind === 'success' || outcome.kind === 'cancelled' ? outcome.kind : 'failed',
     responseStatus: result.status,
     durationMs: result.durationMs,
     createdAt: new Date(now).toISOString(),
@@ -84,5 +103,5 @@ export async function deliverOne(
     error: result.error ?? (outcome.kind === 'success' ? null : `HTTP ${result.status}`),
     requestId: message.requestId ?? null,
   };
-  return { deliveryId: delivery.id, attempt, outcome, now };
+  return { deliveryId: delivery.id, attempt, outcome, now, startedAt, traceSpanId };
 }

@@ -89,10 +89,12 @@ export class EndpointHealth {
    */
   private outcomesWorthWriting(batch: Settlement[], now: number): EndpointOutcome[] {
     const recheck = this.options.failurePeriodMs > 0 ? Math.min(HEALTHY_RECHECK_MS, this.options.failurePeriodMs / 4) : HEALTHY_RECHECK_MS;
-    const failing = new Set(batch.filter((s) => s.outcome.kind !== 'success').map((s) => s.attempt.endpointId));
+    // A cancel (the endpoint's transformation skipped the message) is neither a failure nor a success.
+    const failing = new Set(batch.filter((s) => s.outcome.kind === 'retry' || s.outcome.kind === 'failed').map((s) => s.attempt.endpointId));
     for (const id of failing) this.clearedAt.delete(id);
     return batch
       .filter((s) => {
+        if (s.outcome.kind === 'cancelled') return false;
         const id = s.attempt.endpointId;
         return failing.has(id) || now - (this.clearedAt.get(id) ?? -Infinity) >= recheck;
       })
@@ -106,6 +108,7 @@ export class EndpointHealth {
       const a = s.attempt;
       const about = { appId: a.appId, endpointId: a.endpointId, msgId: a.msgId, attempt: a.attempt, lastResponseStatus: a.responseStatus };
       const reason = a.error ?? `HTTP ${a.responseStatus}`;
+      if (s.outcome.kind === 'cancelled') continue;
       if (s.outcome.kind === 'success') {
         if (a.attempt > 1) events.push({ type: 'message.attempt.recovered', data: { ...about, reason: `delivered at attempt ${a.attempt}` } });
         continue;

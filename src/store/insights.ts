@@ -27,7 +27,7 @@ export interface DeliveryRecord {
   msgId: string;
   endpointId: string;
   eventType: string;
-  status: 'pending' | 'success' | 'failed';
+  status: 'pending' | 'success' | 'failed' | 'cancelled';
   /** Attempts settled so far. */
   attempts: number;
   /** Epoch ms: when a pending delivery is (re)tried. */

@@ -4,6 +4,7 @@
  * generateSecret and the clock default in verifySignature. Reference for receivers: the wire format document in docs/.
  */
 export type {
+  HttpMethod,
   PayloadFormat,
   RenderedRequest,
   SignatureConfig,
@@ -17,7 +18,7 @@ export { PAYLOAD_FORMATS, SIGNATURE_SCHEMES } from './types.js';
 export { formatAccepts, renderBody } from './payload.js';
 export { renderUrl } from './url.js';
 export { signatureHeaders, type SignContext } from './signer.js';
-export { renderRequest, type RenderOptions } from './request.js';
+export { draftRequest, renderRequest, signRequest, type RenderOptions } from './request.js';
 
 export { validateWireConfig, type WireConfig } from './config-validation.js';
 export { generateSecret, validateSecret } from './secrets.js';
