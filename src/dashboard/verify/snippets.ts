@@ -1,3 +1,4 @@
+/// <reference path="./raw-modules.d.ts" />
 // docs/verify is the one source of the receiver snippets: vite bundles each file's text here
 // (`?raw`), so the page shows exactly what the docs hold and test/e2e/verify-languages runs.
 import pyStandard from '../../../docs/verify/python/standard_webhooks.py?raw';
