@@ -26,6 +26,6 @@ describe('the built herald binary', () => {
   it('lists the client-side commands in --help', () => {
     const help = herald(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['listen', 'verify', 'send', 'endpoints', 'messages', 'attempts']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['listen', 'verify', 'send', 'endpoints', 'messages', 'attempts', 'tokens', 'audit-log']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });
