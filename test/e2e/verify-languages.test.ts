@@ -66,6 +66,7 @@ function casesFor(d: Delivery): Array<[string, boolean, string]> {
     n === 'entityget' ? { path: d.req.url.replace(/\/25$/, '/26') }
     : n === 'entitypost' ? { body: d.req.body.replace('"Zoë/7"', '"Zoë/8"') }
     : { body: d.req.body.replace('4200', '4201') };
+  // A tampering that changed nothing would make the refusal below meaningless.
   expect(tampered.body ?? tampered.path).not.toBe(tampered.body === undefined ? d.req.url : d.req.body);
   cases.push([`${n}-tampered`, false, caseText(`${n}-tampered`, d, tampered)]);
   cases.push([`${n}-wrong-secret`, false, caseText(`${n}-wrong-secret`, d, { secret: d.secret.startsWith('whsec_') ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : 'another-secret' })]);
