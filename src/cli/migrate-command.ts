@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ServerConfig } from '../config/options.js';
 import { databaseLocation, resolveConfig } from '../config/resolve-config.js';
 import { checkStoreKey } from '../security/unlock-store.js';
+import type { MigrationReport } from '../store/migration-report.js';
 import { openStore } from '../store/open-store.js';
 import { addServerOptions, typedServerFlags } from './server-option-flags.js';
 import { describeDatabase } from './worker-command.js';
@@ -21,7 +22,8 @@ export function migrateCommand(): Command {
   cmd.action(async (opts: Record<string, unknown>) => {
     const config = resolveConfig(typedServerFlags(opts, { only: KEYS }));
     const location = databaseLocation(config);
-    const store = await openStore(location);
+    const reports: MigrationReport[] = [];
+    const store = await openStore(location, { onMigrated: (r) => reports.push(r) });
     try {
       // A key that is given (HERALD_ENCRYPTION_KEY or the data folder's file) must be the database's,
       // as for serve and worker; with none, only the schema is touched and no key is generated.
@@ -29,7 +31,14 @@ export function migrateCommand(): Command {
     } finally {
       await store.close();
     }
-    process.stdout.write(`Herald database is up to date: ${describeDatabase(location)}\n`);
+    process.stdout.write(describeMigration(reports[0]!) + `Herald database is up to date: ${describeDatabase(location)}\n`);
   });
   return cmd;
+}
+
+/** What was applied, one line each, so a deployment log shows which schema changes a release made. */
+export function describeMigration({ applied, version }: MigrationReport): string {
+  if (applied.length === 0) return `No migration to apply: the schema is at version ${version}.\n`;
+  const plural = applied.length === 1 ? 'migration' : 'migrations';
+  return `Applied ${applied.length} ${plural}:\n` + applied.map((m) => `  ${m.version} ${m.name}\n`).join('') + `The schema is now at version ${version}.\n`;
 }

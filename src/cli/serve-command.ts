@@ -24,7 +24,7 @@ export function serveCommand(): Command {
     // Handlers first: a supervisor (or test) that stops Herald as soon as the banner appears must
     // get a graceful shutdown, not the default action of a signal that arrives in between.
     stopOnSignals(herald);
-    printBanner(herald, warnings);
+    printBanner(herald, warnings, config);
   });
   return cmd;
 }
@@ -35,7 +35,9 @@ function tokenInShell({ token, origin, path }: RunningHerald['adminToken']): str
   return origin === 'generated' ? token : `$(cat '${path.replace(/'/g, "'\\''")}')`;
 }
 
-function printBanner(herald: RunningHerald, warnings: string[]): void {
+function printBanner(herald: RunningHerald, warnings: string[], { dispatcher, publicUrl }: ServerConfig): void {
+  // Behind a proxy the listening address is not where a browser reaches the dashboard.
+  const dashboard = `${publicUrl?.replace(/\/+$/, '') ?? herald.url}/`;
   const { token, origin, path } = herald.adminToken;
   const tokenLine =
     origin === 'generated'
@@ -48,9 +50,15 @@ function printBanner(herald: RunningHerald, warnings: string[]): void {
     [
       '',
       `  Herald is running at ${herald.url}`,
-      `    API:     ${herald.url}/api/v1   (Authorization: Bearer <admin token>)`,
-      `    Health:  ${herald.url}/healthz`,
+      `    Dashboard: ${dashboard}   (sign in with the admin token)`,
+      `    API:       ${herald.url}/api/v1   (Authorization: Bearer <admin token>)`,
+      `    Health:    ${herald.url}/healthz`,
       `  ${tokenLine}`,
+      ...(dispatcher ? [] : [
+        '',
+        '  This process delivers nothing (--no-dispatcher): messages it accepts wait for a `herald worker`',
+        '  (or a `herald serve` without --no-dispatcher) on the same database.',
+      ]),
       '',
       `  Try:  curl -H "Authorization: Bearer ${tokenInShell(herald.adminToken)}" ${herald.url}/api/v1/apps`,
       '',

@@ -179,7 +179,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'batchSize', flag: '--batch-size <n>', env: 'HERALD_BATCH_SIZE', description: 'deliveries claimed per query', parse: int('batch size'), hidden: true },
   { key: 'deliveryThreads', flag: '--delivery-threads <n>', env: 'HERALD_DELIVERY_THREADS', description: 'worker threads that send deliveries (default 1 on a machine with 2+ cores; 0 = the main thread)', parse: int('delivery threads') },
   { key: 'shutdownGrace', flag: '--shutdown-grace <duration>', env: 'HERALD_SHUTDOWN_GRACE', description: 'time in-flight requests get to finish on SIGTERM', parse: duration('shutdown grace') },
-  { key: 'leaseMargin', flag: '--lease-margin <duration>', env: 'HERALD_LEASE_MARGIN', description: 'extra time a claim lasts beyond the endpoint timeout', parse: duration('lease margin'), hidden: true },
+  { key: 'leaseMargin', flag: '--lease-margin <duration>', env: 'HERALD_LEASE_MARGIN', description: 'a claim (lease) lasts 2 × the endpoint timeout + this; then another process may deliver it again', parse: duration('lease margin') },
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'HERALD_BODY_LIMIT', description: 'largest accepted API request body', parse: int('body limit') },
   { key: 'publicUrl', flag: '--public-url <url>', env: 'HERALD_PUBLIC_URL', description: 'URL users reach Herald at, for portal links (default http://<host>:<port>)', parse: String },
   { key: 'productName', flag: '--product-name <name>', env: 'HERALD_PRODUCT_NAME', description: 'your product\'s name, shown to customers in the portal (e.g. "ask Acme for a new link")', parse: (raw) => raw.trim() || null },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { MigrationReport } from './migration-report.js';
 import { isPostgresUrl } from './postgres/connection.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import type { SecretCodec } from './secret-codec.js';
@@ -10,6 +11,8 @@ export interface OpenStoreOptions {
   codec?: SecretCodec;
   /** Where a store's background connections report trouble (PostgreSQL's LISTEN connection). */
   logger?: Logger;
+  /** Told what the start-up migration applied (`herald migrate` reports it). */
+  onMigrated?: (report: MigrationReport) => void;
 }
 
 /**
@@ -21,7 +24,8 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
     ? new PostgresStore({ url: location, codec: options.codec, logger: options.logger })
     : new SqliteStore({ path: location, codec: options.codec });
   try {
-    await store.migrate();
+    const report = await store.migrate();
+    options.onMigrated?.(report);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -15,6 +15,7 @@ import {
 } from './dispatch-queries.js';
 import { pgTrackEndpointFailures } from './endpoint-health-queries.js';
 import { pgResealAll } from './key-queries.js';
+import type { MigrationReport } from '../migration-report.js';
 import { runPostgresMigrations } from './migrations.js';
 import { PostgresRunner } from './postgres-runner.js';
 import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
@@ -60,14 +61,15 @@ export class PostgresStore extends CatalogueStore implements Store {
     this.listener = new WorkListener(poolConfig(this.location), () => this.schemaKey, options.logger);
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<MigrationReport> {
     const client = await this.pool.connect();
     const onError = () => undefined; // a lost connection fails the migration query itself
     client.on('error', onError);
     try {
-      await runPostgresMigrations(client, this.location.schema);
+      const report = await runPostgresMigrations(client, this.location.schema);
       const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
       this.schemaKey = rows[0]!.schema;
+      return report;
     } finally {
       client.off('error', onError);
       client.release();

@@ -13,6 +13,7 @@ import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settle
 import { SqliteDispatchQueries } from './dispatch-queries.js';
 import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
 import { sqliteResealAll } from './key-queries.js';
+import type { MigrationReport } from '../migration-report.js';
 import { runSqliteMigrations } from './migrations.js';
 import { publishInTransaction } from './publish.js';
 import { sqlitePurgeAttemptBodies, sqlitePurgeMessagePayloads } from './retention-queries.js';
@@ -58,9 +59,10 @@ export class SqliteStore extends CatalogueStore implements Store {
     this.dispatch = new SqliteDispatchQueries(this.db, codec);
   }
 
-  async migrate(): Promise<void> {
-    runSqliteMigrations(this.db);
+  async migrate(): Promise<MigrationReport> {
+    const report = runSqliteMigrations(this.db);
     this.dispatch.prepare();
+    return report;
   }
 
   async ping(): Promise<void> {
