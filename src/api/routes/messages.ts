@@ -1,3 +1,4 @@
+import { traceContextOf } from '../../domain/trace-context.js';
 import { ApiError } from '../../errors/api-errors.js';
 import { MessageBatchCreate, MessageCreate } from '../../schemas/bodies.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
@@ -19,7 +20,8 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
       throw new ApiError('validation_error', 'Idempotency-Key header must be one value of 1 to 256 characters');
     }
     // 202 only now: the message and its deliveries are committed.
-    const result = await ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id);
+    const trace = traceContextOf(req.headers.traceparent, req.headers.tracestate);
+    const result = await ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id, trace);
     reply.status(202);
     return publishedJson(result);
   });
@@ -27,7 +29,8 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   // Bulk ingest: bigger bodies than single calls are expected here (1,000 messages).
   api.post('/api/v1/apps/:appId/messages/batch', { config: appAccess, bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
     const { messages } = req.body;
-    const results = await ctx.messages.publishBatch(tenantApp(req).id, messages, publishedBatchDataTexts(req, messages.length), req.id);
+    const trace = traceContextOf(req.headers.traceparent, req.headers.tracestate);
+    const results = await ctx.messages.publishBatch(tenantApp(req).id, messages, publishedBatchDataTexts(req, messages.length), req.id, trace);
     reply.status(202);
     return { data: results.map(publishedJson) };
   });
