@@ -5,6 +5,7 @@ import type { Deliverer } from './deliverer.js';
 import { claimLimit, pauseMs, type PacingLimits } from './loop-pacing.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { WakeableDelay } from './wakeable-delay.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 export interface DeliveryLoopLimits extends PacingLimits {
   /** Most requests in flight to one endpoint. */
@@ -15,8 +16,8 @@ export interface DeliveryLoopLimits extends PacingLimits {
 }
 
 export interface DeliveryLoopObserver {
-  /** Each attempt as it finishes (metrics). */
-  attemptFinished(settlement: Settlement): void;
+  /** Each attempt as it finishes (metrics, its span), with what was claimed. */
+  attemptFinished(settlement: Settlement, claimed: ClaimedDelivery): void;
   /** Each batch of settlements once committed (failure streaks, operational events). */
   settled?(batch: Settlement[]): Promise<void>;
 }
@@ -28,6 +29,8 @@ export interface DeliveryLoopOptions {
   logger: Logger;
   limits: DeliveryLoopLimits;
   observer?: DeliveryLoopObserver;
+  /** Spans around claim and settle batches (observability/tracing.ts); absent: none. */
+  tracing?: Pick<Tracing, 'claim' | 'settle'>;
 }
 
 /**
@@ -42,6 +45,7 @@ export class DeliveryLoop {
   private readonly logger: Logger;
   private readonly limits: DeliveryLoopLimits;
   private readonly observer: DeliveryLoopObserver | undefined;
+  private readonly tracing: Pick<Tracing, 'claim' | 'settle'>;
   private readonly leaseToken = randomUUID();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly inFlightByEndpoint: Record<string, number> = {};
@@ -61,7 +65,8 @@ export class DeliveryLoop {
     this.logger = options.logger;
     this.limits = options.limits;
     this.observer = options.observer;
-    this.settler = new SettleBatcher(this.store, this.logger, undefined, (batch) => this.afterSettle(batch));
+    this.tracing = options.tracing ?? NO_TRACING;
+    this.settler = new SettleBatcher(this.store, this.logger, undefined, (batch) => this.afterSettle(batch), this.tracing);
   }
 
   start(): void {
@@ -98,14 +103,14 @@ export class DeliveryLoop {
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
-    return this.store.claimDue({
+    return this.tracing.claim(() => this.store.claimDue({
       now: Date.now(),
       limit,
       leaseMarginMs: this.limits.leaseMarginMs,
       perEndpointLimit: this.limits.perEndpointConcurrency,
       inFlightByEndpoint: this.inFlightByEndpoint,
       leaseToken: this.leaseToken,
-    });
+    }));
   }
 
   private launch(claimed: ClaimedDelivery): void {
@@ -144,7 +149,7 @@ export class DeliveryLoop {
   private record(settlement: Settlement, claimed: ClaimedDelivery): void {
     if (claimed.delivery.orderingKey) this.orderedSettling.add(claimed.delivery.id);
     this.settler.add(settlement);
-    this.observer?.attemptFinished(settlement);
+    this.observer?.attemptFinished(settlement, claimed);
     if (this.logger.isLevelEnabled('debug')) {
       const a = settlement.attempt;
       this.logger.debug(

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Settlement, Store } from '../store/store.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 /**
  * Collects settlements and writes them in one transaction per batch: with FULL sync each
@@ -16,6 +17,7 @@ export class SettleBatcher {
     private readonly logger: Logger,
     private readonly maxBatch = 500,
     private readonly afterSettle?: (batch: Settlement[]) => Promise<void>,
+    private readonly tracing: Pick<Tracing, 'settle'> = NO_TRACING,
   ) {}
 
   add(settlement: Settlement): void {
@@ -29,7 +31,7 @@ export class SettleBatcher {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        await this.store.settle(batch);
+        await this.tracing.settle(batch.length, () => this.store.settle(batch));
       } catch (err) {
         // The deliveries stay leased and will be attempted again when the lease expires:
         // at-least-once, never lost.

@@ -35,6 +35,9 @@ const LAYERS: Layer[] = [
     paths: [
       'security/secret-box', 'security/deferred-codec', 'security/unlock-store', 'security/rotate-key',
       'security/process-presence', 'observability/metrics',
+      // Spans of publishes, attempts, claims and settles (the delivery loop and the message service
+      // take its hooks); it reads the store's shapes only.
+      'observability/tracing', 'observability/otel-tracing', 'observability/otel-sampler',
     ],
   },
   { name: 'store', rank: 40, paths: ['store/'] },
