@@ -6,9 +6,9 @@ import { guardedConnector, type NetworkPolicy } from './network-guard.js';
 const AGENT_OPTIONS = {
   keepAliveTimeout: 30_000,
   // Headers/body deadlines are enforced by each request's own timeout signal; these are
-  // only the outer bound (the longest timeout an endpoint may choose is 5 minutes).
-  headersTimeout: 300_000,
-  bodyTimeout: 300_000,
+  // only the outer bound (the longest timeout an endpoint may choose is 15 minutes).
+  headersTimeout: 900_000,
+  bodyTimeout: 900_000,
   connections: 256,
 } as const;
 

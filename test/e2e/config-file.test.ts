@@ -126,7 +126,7 @@ describe('an invalid config file stops start-up with a message naming the field'
   const cases: Array<[string, unknown, RegExp]> = [
     ['unknown field', endpoint({ enabeld: false }), /apps\[0\]\.endpoints\[0\] has an unknown field "enabeld"/],
     ['malformed timeout', endpoint({ timeout: '60 seconds' }), /apps\[0\]\.endpoints\[0\]\.timeout has an invalid format/],
-    ['timeout out of range', endpoint({ timeout: 'PT10M' }), /apps\[0\]\.endpoints\[0\]: timeout must be .* PT1S to PT5M/],
+    ['timeout out of range', endpoint({ timeout: 'PT16M' }), /apps\[0\]\.endpoints\[0\]: timeout must be .* PT0\.1S \(100 ms\) to PT15M/],
     ['secret unfit for the scheme', endpoint({ secret: 'plain' }), /apps\[0\]\.endpoints\[0\]\.secret: .*whsec_/],
     ['GET without entity-ref', endpoint({ method: 'GET', payloadFormat: 'raw' }), /apps\[0\]\.endpoints\[0\]: method GET requires/],
     ['missing endpoint uid', { apps: [{ uid: 'bad', name: 'Bad', endpoints: [{ url: 'http://127.0.0.1:9/x' }] }] }, /apps\[0\]\.endpoints\[0\] is missing the required field "uid"/],

@@ -201,7 +201,8 @@ describe('invalid configurations are refused with 400 and a clear message', () =
       payloadFormat: 'raw', secret: 'pf_secret', headers: { 'X-PeopleForce-Signature': 'forged' },
       signature: { scheme: 'hmac-sha256', header: 'x-peopleforce-signature', prefix: 'sha256=' },
     }, 'validation_error', /headers\["X-PeopleForce-Signature"\] is set by Herald/],
-    ['a timeout over PT5M', { timeout: 'PT6M' }, 'validation_error', /PT1S to PT5M/],
+    ['a timeout over PT15M', { timeout: 'PT15M0.001S' }, 'validation_error', /from PT0\.1S \(100 ms\) to PT15M \(15 minutes\), got "PT15M0\.001S"/],
+    ['a timeout under 100 ms', { timeout: 'PT0.099S' }, 'validation_error', /from PT0\.1S \(100 ms\) to PT15M/],
   ];
   it.each(cases)('%s', async (_name, body, code, message) => {
     const res = await herald.api('POST', `/api/v1/apps/${appId}/endpoints`, { url: 'http://127.0.0.1:9/hook', ...body });
