@@ -12,6 +12,8 @@ import { EndpointDetails } from './endpoint/endpoint-details';
 import { MessagesScreen } from './messages/messages-screen';
 import { MessageDetail } from './messages/message-detail';
 import { CatalogueScreen } from './catalogue/catalogue-screen';
+import { OperatorsScreen } from './operators/operators-screen';
+import { AuditLogScreen } from './operators/audit-log-screen';
 import { startFrameBridge, tellHost } from './embed/frame-bridge';
 import { PortalScopeProvider } from './api/portal-scope';
 import { BrandMark, useApplyBranding, useBranding } from './ui/branding';
@@ -106,6 +108,8 @@ export function App() {
         <nav aria-label="Main">
           {session.kind === 'admin' && <a href="#/apps">Apps</a>}
           {session.kind === 'admin' && <a href="#/event-types">Event catalogue</a>}
+          {session.kind === 'admin' && <a href="#/operators">Operators</a>}
+          {session.kind === 'admin' && <a href="#/audit-log">Audit log</a>}
           <button type="button" class="link-button" onClick={() => (session.kind === 'portal' ? endPortal('signed-out') : signOut(null))}>
             Sign out
           </button>
@@ -144,6 +148,10 @@ function Screen({ route, session }: { route: Route; session: Session }) {
       return <MessageDetail appId={route.appId} msgId={route.msgId} />;
     case 'catalogue':
       return <CatalogueScreen appId={route.appId} />;
+    case 'operators':
+      return <OperatorsScreen />;
+    case 'audit-log':
+      return <AuditLogScreen />;
     default:
       return (
         <section>

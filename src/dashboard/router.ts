@@ -17,6 +17,9 @@ export type Route =
   | { name: 'message'; appId: string; msgId: string }
   /** The event catalogue: the admin's own (appId null), or inside an app (what its portal shows). */
   | { name: 'catalogue'; appId: string | null }
+  /** Named operator tokens and the audit log (docs/operators.md). */
+  | { name: 'operators' }
+  | { name: 'audit-log' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -31,6 +34,8 @@ export function parseRoute(hash: string): Route {
   }
   if (first === 'portal') return { name: 'portal', appId: query.get('app') ?? '', token: query.get('token') ?? '' };
   if (first === 'event-types' && parts.length === 1) return { name: 'catalogue', appId: null };
+  if (first === 'operators' && parts.length === 1) return { name: 'operators' };
+  if (first === 'audit-log' && parts.length === 1) return { name: 'audit-log' };
   if (first !== 'apps') return { name: 'not-found', path };
   if (!appId) return { name: 'apps' };
   if (!section) return { name: 'app', appId };
