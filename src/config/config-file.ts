@@ -52,6 +52,8 @@ export interface LoadedConfigFile {
   /** `createOnly`: make the app if it is missing, never rename or reconfigure an existing one. */
   apps: (ConfigApp & { createOnly?: boolean })[];
   warnings?: string[];
+  /** For a translated file: Herald's field paths and the file's own names for them, tried in order. */
+  pathNames?: Array<[string, string]>;
 }
 
 /** A config file that cannot be used; the message names the file and the offending field. */

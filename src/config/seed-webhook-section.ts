@@ -70,6 +70,14 @@ export function translateSeedWebhookFile(file: Static<typeof SeedWebhookFile>, c
   return {
     apps: [{ uid: SEED_APP_UID, name: SEED_APP_UID, createOnly: true, endpoints }],
     warnings,
+    // The endpoint is checked with the API's rules (URL, SSRF guard, secret, timeout range); their
+    // messages then name this section's keys.
+    pathNames: [
+      ['apps[0].endpoints[0].url', 'webHook.endpoint'],
+      ['apps[0].endpoints[0].secret', 'webHook.secret'],
+      ['apps[0].endpoints[0]: timeout must be', 'webHook.connectionTimeout must be'],
+      ['apps[0].endpoints[0]', 'webHook'],
+    ],
   };
 }
 

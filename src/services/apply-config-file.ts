@@ -36,7 +36,7 @@ export interface ApplySummary {
  */
 export async function applyConfigFile(path: string, targets: ConfigTargets, log: Logger): Promise<ApplySummary> {
   const file = loadConfigFile(path);
-  await checkConfig(file, targets.endpoints, path);
+  await inFileTerms(file, () => checkConfig(file, targets.endpoints, path));
   await checkHttpsSwitches(file, targets.store, path);
   // Said at every start, not only when something changes (e.g. TLS verification skipped by a file's default).
   for (const warning of file.warnings ?? []) log.warn({ path }, `config file: ${warning}`);
@@ -63,6 +63,17 @@ export function declaredBody(entry: ConfigEndpoint): EndpointCreateBody {
     disabled: enabled !== undefined ? !enabled : (disabled ?? false),
     ...(secret !== undefined ? { secret } : {}),
   };
+}
+
+/** A file translated from another product's shape names its own keys in errors, not Herald's (`webHook.endpoint`). */
+async function inFileTerms(file: LoadedConfigFile, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof ConfigFileError) || !file.pathNames) throw err;
+    const message = file.pathNames.reduce((text, [herald, own]) => text.split(herald).join(own), err.message);
+    throw new ConfigFileError(message);
+  }
 }
 
 async function checkConfig(file: LoadedConfigFile, endpoints: EndpointService, path: string): Promise<void> {
