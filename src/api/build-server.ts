@@ -22,6 +22,7 @@ import { stringifyWithRawJson } from '../wire/raw-json-text.js';
 import { appRoutes } from './routes/apps.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { transformationTestRoutes } from './routes/transformation-test.js';
 import { secretRoutes } from './routes/secrets.js';
 import { messageRoutes } from './routes/messages.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -33,6 +34,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { operatorTokenRoutes } from './routes/operator-tokens.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { installAudit } from './audit-hook.js';
+import type { OperatorRole } from '../domain/operators.js';
 import { installSecretRedaction } from './secret-redaction.js';
 import type { OperatorTokenService } from '../services/operator-tokens.js';
 import type { AuditLog } from '../services/audit-log.js';
@@ -44,6 +46,8 @@ export interface RegisteredRoute {
   /** The least principal that may call it (route-access.ts); null outside the token-guarded API. */
   access: RouteAccess | null;
   adminOnly: boolean;
+  /** The least role a named operator token needs (route-access.ts); null outside the token-guarded API. */
+  role: OperatorRole | null;
 }
 
 declare module 'fastify' {
@@ -108,7 +112,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     // default: a route that does not say fails at start-up.
     if (guarded) assertRouteAccess(route);
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url, access: guarded ? access : null, adminOnly: guarded && access === 'admin' });
+      const role = guarded ? ((route.config as { role?: OperatorRole } | undefined)?.role ?? 'admin') : null;
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: guarded ? access : null, adminOnly: guarded && access === 'admin', role });
     }
   });
 
@@ -142,6 +147,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
     appRoutes(routes, ctx);
     eventTypeRoutes(routes, ctx);
     endpointRoutes(routes, ctx);
+    transformationTestRoutes(routes, ctx);
     secretRoutes(routes, ctx);
     messageRoutes(routes, ctx);
     statsRoutes(routes, ctx);

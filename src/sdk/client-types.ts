@@ -107,3 +107,7 @@ export type IssuedOperatorTokenOut = OperatorTokenOut & { token: string };
 /** GET /api/v1/audit-log filters: `since` (ISO time), `token` (name or id), `app` (id or uid), `action` (e.g. endpoints.disable). */
 export type AuditLogParams = Static<typeof AuditLogQuery>;
 export type AuditEntryOut = ReturnType<typeof auditJson>;
+
+/** POST …/endpoints/{endpointId}/transformation/test: docs/transformations.md. */
+export type TransformationTestInput = Static<typeof import('../schemas/transformation-test.js').TransformationTestBody>;
+export type TransformationTestOut = import('../services/transformation-test.js').TransformationTestResult;

@@ -68,6 +68,9 @@ export class Herald {
       /** Sends a test message to this endpoint only, whatever its filters. */
       test: (appId: string, endpointId: string, body: T.TestEventInput = {}) =>
         http.call<T.MessageOut>('POST', `${ep(appId, endpointId)}/test`, { body }),
+      /** Runs a transformation (the saved one, or `body.transformation`) against an example message; sends nothing. */
+      testTransformation: (appId: string, endpointId: string, body: T.TransformationTestInput = {}) =>
+        http.call<T.TransformationTestOut>('POST', `${ep(appId, endpointId)}/transformation/test`, { body }),
       /** The endpoint's deliveries still to be sent (pending and failing), soonest due first, with their next retry time. */
       deliveries: (appId: string, endpointId: string, query: T.EndpointDeliveryListParams = {}): Page<T.DeliveryOut> =>
         http.call('GET', `${ep(appId, endpointId)}/deliveries`, { query }),

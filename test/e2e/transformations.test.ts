@@ -218,6 +218,43 @@ describe.each(stores)('transformations ($store)', ({ pg }) => {
     await herald.api('DELETE', `${base}/endpoints/${good.id}`);
   });
 
+  it('runs a transformation against an example without sending anything (…/transformation/test)', async () => {
+    const ep = await endpoint('/try', 'function handler(w) { return w; }');
+    const before = receiver.requests.length;
+    const path = `${base}/endpoints/${ep.id}/transformation/test`;
+    const tried = await herald.api('POST', path, {
+      transformation: "function handler(w) { w.url += '?tried=1'; w.payload = { total: w.payload.data.total }; return w; }",
+      eventType: 'order.paid', data: { total: 3 },
+    });
+    expect(tried.status).toBe(200);
+    expect(tried.body.outcome).toBe('sent');
+    expect(JSON.parse(tried.body.before.body)).toMatchObject({ type: 'order.paid', data: { total: 3 } });
+    expect(tried.body.after).toMatchObject({ method: 'POST', url: `${receiver.url}/try?tried=1`, body: '{"total":3}' });
+    const signed = { method: 'POST', url: '/try', at: 0, headers: tried.body.after.headers, body: tried.body.after.body };
+    expect(verifiesStandard(ep.secret, signed)).toBe(true);
+
+    const cancelled = await herald.api('POST', path, { transformation: 'function handler(w) { w.cancel = true; return w; }' });
+    expect(cancelled.body).toMatchObject({ outcome: 'cancelled', after: null });
+    const failed = await herald.api('POST', path, { transformation: 'function handler(w) { return w.nothing.here; }' });
+    expect(failed.body.outcome).toBe('failed');
+    expect(failed.body.error).toMatch(/transformation failed: TypeError/);
+    const broken = await herald.api('POST', path, { transformation: 'function handler(w) {' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.code).toBe('invalid_transformation');
+    // The saved code when none is given; nothing reached the receiver.
+    expect((await herald.api('POST', path, {})).body.outcome).toBe('sent');
+    expect(receiver.requests.length).toBe(before);
+
+    // Portal links: trying code is writing it (endpoints:write).
+    const app = base.split('/').pop();
+    const readOnly = (await herald.api('POST', `/api/v1/apps/${app}/portal-link`, { capabilities: ['endpoints:read'] })).body.token;
+    const refused = await fetch(`${herald.url}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' }, body: '{}',
+    });
+    expect(refused.status).toBe(403);
+    await herald.api('DELETE', `${base}/endpoints/${ep.id}`);
+  });
+
   it('checks a transformation when it is saved: syntax, handler, size; "" or null removes it', async () => {
     const bad = await herald.api('POST', `${base}/endpoints`, { url: `${receiver.url}/x`, transformation: 'function handler(w) {\n  return w +;\n}' });
     expect(bad.status).toBe(400);

@@ -56,6 +56,10 @@ describe('Herald client', () => {
 
     const test = await client.endpoints.test(app.id, endpoint.id, { eventType: 'invoice.paid' });
     expect(test.eventType).toBe('invoice.paid');
+    const tried = await client.endpoints.testTransformation(app.id, endpoint.id, {
+      transformation: 'function handler(w) { w.payload = { id: w.payload.data.id }; return w; }', eventType: 'invoice.paid', data: { id: 7 },
+    });
+    expect(tried).toMatchObject({ outcome: 'sent', error: null, after: { method: 'POST', body: '{"id":7}' } });
     const msg = await client.messages.create(app.id, { eventType: 'invoice.paid', data: { id: 42 } }, { idempotencyKey: 'inv-42' });
     expect(msg).toMatchObject({ duplicate: false, deliveries: 1 });
     expect((await client.messages.create(app.id, { eventType: 'invoice.paid', data: { id: 42 } }, { idempotencyKey: 'inv-42' })).duplicate).toBe(true);
