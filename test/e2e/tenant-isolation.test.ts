@@ -85,6 +85,11 @@ const ADMIN_ONLY = [
   'DELETE /api/v1/apps/:appId/branding',
   'PUT /api/v1/apps/:appId/branding/logo',
   'DELETE /api/v1/apps/:appId/branding/logo',
+  // Named operator tokens and the audit log (docs/operators.md): over every app, so never a tenant's.
+  'POST /api/v1/tokens',
+  'GET /api/v1/tokens',
+  'DELETE /api/v1/tokens/:tokenId',
+  'GET /api/v1/audit-log',
 ];
 
 /** Routes for the product's backend (app tokens and the admin), never for a portal link: publishing. */
