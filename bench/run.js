@@ -9,6 +9,7 @@ import { median } from './lib/api.js';
 import { dropSchema } from './lib/pg-schema.js';
 import { startReceiver } from './lib/processes.js';
 import * as scenarios from './lib/scenarios.js';
+import { fanoutFilter } from './lib/filter-scenario.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -60,6 +61,7 @@ try {
     if (wanted('ingest')) r.ingest = await withHerald((herald) => scenarios.ingest({ herald, receiver, seconds: Math.min(seconds, 5) }), ['--no-dispatcher']);
     if (wanted('latency')) r.latency = await withHerald((herald) => scenarios.latency({ herald, receiver, seconds }));
     if (wanted('fanout')) r.fanout = await withHerald((herald) => scenarios.fanout({ herald, receiver }));
+    if (wanted('fanout-filter')) r.fanoutFilter = await withHerald((herald) => fanoutFilter({ herald, receiver, seconds }), ['--no-dispatcher']);
     if (wanted('isolation')) r.isolation = await withHerald((herald) => scenarios.isolation({ herald, receiver, seconds: Math.min(seconds, 6) }));
     if (wanted('backlog') && run === 1) {
       // Once: filling a million rows takes a while and its peak memory barely varies.
@@ -81,6 +83,7 @@ const summary = {
   ingest: { singlePerSec: pick('ingest.singlePerSec'), batchPerSec: pick('ingest.batchPerSec') },
   latency: { p50: pick('latency.p50'), p95: pick('latency.p95'), p99: pick('latency.p99') },
   fanout: { deliveriesPerSec: pick('fanout.deliveriesPerSec') },
+  fanoutFilter: { ratio: pick('fanoutFilter.ratio'), with: pick('fanoutFilter.with'), without: pick('fanoutFilter.without') },
   backlog: { peakRssMb: pick('backlog.peakRssMb'), pending: pick('backlog.pending') },
   isolation: { ratio: pick('isolation.ratio'), with: pick('isolation.with'), without: pick('isolation.without') },
   raw: results,
@@ -100,6 +103,7 @@ if (opts.json) {
     ['ingest', 'POST …/messages/batch (1,000)', `${summary.ingest.batchPerSec ?? '-'} messages/s`],
     ['latency', 'publish → receipt at 1,000/s', `p50 ${summary.latency.p50 ?? '-'} ms, p95 ${summary.latency.p95 ?? '-'} ms, p99 ${summary.latency.p99 ?? '-'} ms`],
     ['fanout', '1 message → 100 endpoints', `${summary.fanout.deliveriesPerSec ?? '-'} deliveries/s`],
+    ['fanout-filter', 'publish → 20 endpoints, CEL filter', `${summary.fanoutFilter.ratio ?? '-'} of no filter (${summary.fanoutFilter.with ?? '-'} vs ${summary.fanoutFilter.without ?? '-'} messages/s)`],
     ['backlog', `${summary.backlog.pending ?? '-'} pending deliveries`, `peak RSS ${summary.backlog.peakRssMb ?? '-'} MB`],
     ['isolation', 'healthy rate with a stalled endpoint', `${summary.isolation.ratio ?? '-'} (${summary.isolation.with ?? '-'} vs ${summary.isolation.without ?? '-'} /s)`],
   ];

@@ -3,17 +3,21 @@ import type { EventType } from '../api/types';
 import { controlProps, Field } from '../ui/field';
 import type { FieldErrors } from '../ui/field-errors';
 import { EventTypePicker } from './event-type-picker';
+import { FilterField } from './filter-field';
 import { endpointErrors, ERROR_KEY_OF } from './form-errors';
 import { formToBody, type EndpointForm as FormState } from './form-state';
 import { ADVANCED_ERROR_KEYS, AdvancedFields } from './advanced-fields';
 import { schemeInfo } from './schemes';
 import { SigningFields } from './signing-fields';
+import { TransformationField } from './transformation-field';
 
 interface Props {
   mode: 'create' | 'edit';
   initial: FormState;
   catalogue: EventType[];
   cancelHref: string;
+  /** The endpoint's …/transformation/test path (edit only): the editor's "Run against this example". */
+  transformationTestPath?: string;
   /** Sends the body to the API; a rejection is shown on the form, next to its field. */
   onSubmit: (body: ReturnType<typeof formToBody>) => Promise<void>;
 }
@@ -22,7 +26,7 @@ interface Props {
  * Every option of an endpoint: Destination, Events and Signing first, then the rest (Request,
  * TLS, Retries and delivery order) in an "Advanced" fold that opens by itself on an error inside.
  */
-export function EndpointFormView({ mode, initial, catalogue, cancelHref, onSubmit }: Props) {
+export function EndpointFormView({ mode, initial, catalogue, cancelHref, transformationTestPath, onSubmit }: Props) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({ fields: {}, form: null });
   const [busy, setBusy] = useState(false);
@@ -90,10 +94,15 @@ export function EndpointFormView({ mode, initial, catalogue, cancelHref, onSubmi
         <Field id="entity-types" label="Entity types (optional)" hint="Comma-separated, e.g. Agreement, Member. Empty: every entity." error={e.entityTypes}>
           <input {...controlProps('entity-types', e.entityTypes, true)} class="mono" value={form.entityTypes} onInput={(ev) => set({ entityTypes: ev.currentTarget.value })} />
         </Field>
+        <FilterField value={form.filter} error={e.filter} catalogue={catalogue} subscribed={form.everything ? [] : form.eventTypes} onChange={(filter) => set({ filter })} />
       </fieldset>
 
       <SigningFields form={form} mode={mode} errors={e} set={set} />
       <AdvancedFields form={form} errors={e} open={advancedOpen} onToggle={setAdvancedOpen} set={set} setMethod={setMethod} />
+      <TransformationField
+        value={form.transformation} error={e.transformation} catalogue={catalogue} subscribed={form.everything ? [] : form.eventTypes}
+        testPath={transformationTestPath} onChange={(transformation) => set({ transformation })}
+      />
 
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>

@@ -4,7 +4,8 @@ import { capitalise, toFieldErrors, type FieldErrors } from '../ui/field-errors'
 export const ENDPOINT_FIELDS = [
   'url', 'name', 'description', 'disabled', 'eventTypes', 'entityTypes', 'method', 'payloadFormat',
   'signature', 'signature.scheme', 'signature.header', 'signature.prefix', 'secret', 'timeout', 'headers',
-  'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase', 'retrySchedule', 'rateLimit', 'ordering',
+  'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase', 'tls.pkcs12', 'tls.caPkcs12', 'tls.caPassphrase', 'retrySchedule', 'rateLimit', 'ordering', 'filter',
+  'transformation',
 ] as const;
 
 /**
@@ -19,8 +20,12 @@ function fieldForCode(code: string, message: string): string | null {
       return 'url';
     case 'invalid_secret':
       return 'secret';
+    case 'invalid_filter':
+      return 'filter';
+    case 'invalid_transformation':
+      return 'transformation';
     case 'invalid_tls':
-      return /^tls\.(ca|cert|key|passphrase)\b/.exec(message)?.[0] ?? 'tls';
+      return /^tls\.(caPkcs12|caPassphrase|pkcs12|ca|cert|key|passphrase)\b/.exec(message)?.[0] ?? 'tls';
     case 'invalid_wire_config':
       if (/^method GET/.test(message)) return 'method';
       if (/^signature header/.test(message) || /custom header name/.test(message)) return 'signature.header';
@@ -50,11 +55,27 @@ function sentence(field: string, rest: string, message: string): string | null {
         ? "Use a header name of letters, digits and !#$%&'*+.^_`|~- only (at most 128 characters, no spaces)."
         : null;
     case 'timeout':
-      return 'Use a time from 1 second to 5 minutes, e.g. 30s, 2m or PT30S.';
+      return 'Use a time from 100 ms to 15 minutes, e.g. 30s, 2m or PT30S.';
+    case 'tls.pkcs12':
+    case 'tls.caPkcs12': {
+      // The API names its fields (tls.passphrase); the form names its controls.
+      const where = field === 'tls.pkcs12' ? 'Key passphrase' : 'Trust store password';
+      if (/password does not open/.test(message)) return `The password in ${where} does not open this file.`;
+      if (/protected by a password/.test(message)) return `This file is protected by a password: type it in ${where}.`;
+      if (/Java KeyStore/.test(message)) return 'This is a Java KeyStore (JKS): convert it to PKCS#12 with keytool -importkeystore -srckeystore in.jks -destkeystore out.p12 -deststoretype pkcs12.';
+      if (/leave out tls\.cert and tls\.key/.test(message)) return 'This file holds the certificate and key: empty the PEM certificate and key fields above.';
+      return null;
+    }
     case 'retrySchedule':
       return /at most \d+ items/.test(rest)
         ? 'Use at most 20 delays.'
         : 'Write each delay as 5s, 5m, 2h or 1d (or ISO 8601 such as PT5S), separated by commas.';
+    case 'transformation':
+      // "transformation: SyntaxError: unexpected token (line 2, column 9)"
+      return capitalise(message.replace(/^transformation: /, ''));
+    case 'filter':
+      // "filter: Unexpected token: EOF (line 1, column 14)": the field is named by its place.
+      return capitalise(message.replace(/^filter: /, ''));
     case 'rateLimit':
       return 'Use a number of requests per second above 0 (at most 100000), or leave it empty for no limit.';
     case 'headers':
@@ -75,7 +96,9 @@ export const ERROR_KEY_OF: Record<string, string> = {
   entityTypes: 'entityTypes', method: 'method', payloadFormat: 'payloadFormat', scheme: 'signature.scheme',
   signatureHeader: 'signature.header', signaturePrefix: 'signature.prefix', secret: 'secret', timeout: 'timeout',
   headers: 'headers', query: 'query', tlsCa: 'tls.ca', tlsCert: 'tls.cert', tlsKey: 'tls.key', tlsPassphrase: 'tls.passphrase',
-  retrySchedule: 'retrySchedule', rateLimit: 'rateLimit', ordering: 'ordering',
+  tlsPkcs12: 'tls.pkcs12', tlsCaPkcs12: 'tls.caPkcs12', tlsCaPassphrase: 'tls.caPassphrase',
+  retrySchedule: 'retrySchedule', rateLimit: 'rateLimit', ordering: 'ordering', filter: 'filter',
+  transformation: 'transformation',
 };
 
 export function endpointErrors(err: unknown): FieldErrors {

@@ -36,6 +36,12 @@ export interface EndpointForm {
   tlsKey: string;
   tlsPassphrase: string;
   tlsInsecure: boolean;
+  /** A PKCS#12 client identity / trust store picked as a file: its base64 (sent) and file name (shown). */
+  tlsPkcs12: string;
+  tlsPkcs12Name: string;
+  tlsCaPkcs12: string;
+  tlsCaPkcs12Name: string;
+  tlsCaPassphrase: string;
   /** The stored endpoint has a private key (write-only: the API never shows it). */
   tlsHasKey: boolean;
   /** TLS is sent only when touched: the stored key cannot be echoed back, and PATCH replaces tls whole. */
@@ -43,6 +49,12 @@ export interface EndpointForm {
   retrySchedule: string;
   rateLimit: string;
   ordering: Ordering;
+  /** Send the publisher's W3C trace context (traceparent, tracestate) with each attempt. */
+  forwardTraceContext: boolean;
+  /** The payload filter (CEL) as typed; empty: none. */
+  filter: string;
+  /** The transformation's JavaScript as typed; empty: none. */
+  transformation: string;
 }
 
 export const EMPTY_FORM: EndpointForm = {
@@ -50,7 +62,9 @@ export const EMPTY_FORM: EndpointForm = {
   method: 'POST', payloadFormat: 'standard', scheme: 'standard-webhooks', signatureHeader: '', signaturePrefix: '',
   secretMode: 'generate', secret: '', timeout: '30s', headers: [], query: [],
   tlsCa: '', tlsCert: '', tlsKey: '', tlsPassphrase: '', tlsInsecure: false, tlsHasKey: false, tlsTouched: false,
-  retrySchedule: '', rateLimit: '', ordering: 'unordered',
+  tlsPkcs12: '', tlsPkcs12Name: '', tlsCaPkcs12: '', tlsCaPkcs12Name: '', tlsCaPassphrase: '',
+  retrySchedule: '', rateLimit: '', ordering: 'unordered', forwardTraceContext: true, filter: '',
+  transformation: '',
 };
 
 const toPairs = (record: Record<string, string>): Pair[] => Object.entries(record).map(([key, value]) => ({ key, value }));
@@ -83,6 +97,9 @@ export function formFromEndpoint(ep: Endpoint): EndpointForm {
     retrySchedule: ep.retrySchedule?.join(', ') ?? '',
     rateLimit: ep.rateLimit === null ? '' : String(ep.rateLimit),
     ordering: ep.ordering === 'entity' ? 'entity' : 'unordered',
+    forwardTraceContext: ep.forwardTraceContext !== false,
+    filter: ep.filter ?? '',
+    transformation: ep.transformation ?? '',
   };
 }
 
@@ -119,10 +136,14 @@ export function formToBody(form: EndpointForm, mode: 'create' | 'edit', configur
   const optional = (text: string) => (text.trim() ? text.trim() : mode === 'edit' ? null : undefined);
   const tls = {
     ...(form.tlsCa.trim() ? { ca: form.tlsCa } : {}),
-    ...(form.tlsCert.trim() ? { cert: form.tlsCert } : {}),
-    ...(form.tlsKey.trim() ? { key: form.tlsKey } : {}),
+    // A PKCS#12 file holds the certificate and key: the PEM ones (the stored certificate, on edit) give way to it.
+    ...(form.tlsCert.trim() && !form.tlsPkcs12 ? { cert: form.tlsCert } : {}),
+    ...(form.tlsKey.trim() && !form.tlsPkcs12 ? { key: form.tlsKey } : {}),
     ...(form.tlsPassphrase ? { passphrase: form.tlsPassphrase } : {}),
     ...(form.tlsInsecure ? { insecureSkipVerify: true } : {}),
+    ...(form.tlsPkcs12 ? { pkcs12: form.tlsPkcs12 } : {}),
+    ...(form.tlsCaPkcs12 ? { caPkcs12: form.tlsCaPkcs12 } : {}),
+    ...(form.tlsCaPkcs12 && form.tlsCaPassphrase ? { caPassphrase: form.tlsCaPassphrase } : {}),
   };
   const hasTls = Object.keys(tls).length > 0;
   const secret = form.secretMode === 'custom' && form.secret.trim() ? form.secret.trim() : undefined;
@@ -143,6 +164,10 @@ export function formToBody(form: EndpointForm, mode: 'create' | 'edit', configur
     ...(secret ? { secret } : {}),
     ...(form.timeout.trim() ? { timeout: timeoutToIso(form.timeout) } : {}),
     ordering: form.ordering,
+    forwardTraceContext: form.forwardTraceContext,
+    filter: optional(form.filter),
+    // Not trimmed: the server's line numbers must match the editor's.
+    transformation: form.transformation.trim() ? form.transformation : mode === 'edit' ? null : undefined,
     headers: fromPairs(form.headers),
     query: fromPairs(form.query),
     ...(mode === 'create' ? (hasTls ? { tls } : {}) : form.tlsTouched ? { tls: hasTls ? tls : null } : {}),

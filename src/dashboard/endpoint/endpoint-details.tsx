@@ -12,6 +12,8 @@ import { RecoverPanel } from './recover-panel';
 import { TestEventPanel } from './test-event-panel';
 import { SecretPanel } from './secret-panel';
 import { StatsChart } from './stats-chart';
+import { TlsWarning } from './tls-warning';
+import { FilterSummary } from './filter-summary';
 import { useCan } from '../api/portal-scope';
 import { VerifyPanel } from '../verify/verify-panel';
 
@@ -64,11 +66,13 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
           </div>
           <ErrorNote error={toggle.error ?? remove.error} />
           {ep.description && <p>{ep.description}</p>}
+          <TlsWarning endpoint={ep} />
           <dl class="summary">
             <div><dt>Payload URL</dt><dd class="mono break">{ep.url}</dd></div>
             <div><dt>Status</dt><dd>{ep.disabled ? <span class="badge badge-failed">disabled</span> : <span class="badge badge-success">enabled</span>}</dd></div>
             <div><dt>Events</dt><dd class="mono">{ep.eventTypes.length ? ep.eventTypes.join(', ') : 'everything'}</dd></div>
             {ep.entityTypes.length > 0 && <div><dt>Entity types</dt><dd class="mono">{ep.entityTypes.join(', ')}</dd></div>}
+            <FilterSummary endpoint={ep} />
             <div><dt>Request</dt><dd>{ep.method} · {ep.payloadFormat} · timeout {ep.timeout}</dd></div>
             <div><dt>Signature</dt><dd>{ep.signature.scheme}{ep.signature.header ? ` (${ep.signature.header})` : ''}</dd></div>
             {ep.tls && <div><dt>TLS</dt><dd>{[ep.tls.ca && 'custom CA', ep.tls.cert && 'client certificate', ep.tls.insecureSkipVerify && 'verification skipped'].filter(Boolean).join(', ') || 'default'}</dd></div>}
