@@ -157,6 +157,17 @@ describe.each(stores)('publisher-chosen event ids and times ($store)', ({ pg }) 
     expect(listed.data).toHaveLength(2);
   });
 
+  it('concurrent publishes of one eventId, single and batched, create one message', async () => {
+    const body = (i: number) => ({ eventType: 'member.updated', data: { i }, eventId: 'published-at-once' });
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => client.messages.create(appId, body(i))),
+      ...Array.from({ length: 5 }, (_, i) => client.messages.createBatch(appId, [body(100 + i)]).then((r) => r.data[0]!)),
+    ]);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect((await client.messages.list(appId, { eventType: 'member.updated' })).data).toHaveLength(1);
+  });
+
   it('refuses a bad eventId or timestamp with 400 validation_error naming the field', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ eventId: 'x'.repeat(257) }, /eventId/],
