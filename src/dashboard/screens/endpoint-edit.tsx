@@ -46,6 +46,7 @@ export function EndpointEdit({ appId, endpointId }: { appId: string; endpointId?
           initial={loaded.data.endpoint ? formFromEndpoint(loaded.data.endpoint) : EMPTY_FORM}
           catalogue={loaded.data.catalogue}
           cancelHref={back}
+          transformationTestPath={endpointId ? `${base}/${seg(endpointId)}/transformation/test` : undefined}
           onSubmit={async (body) => {
             const saved = endpointId
               ? await api.patch<Endpoint>(`${base}/${seg(endpointId)}`, body)

@@ -10,6 +10,7 @@ const LABELS: Record<State, string> = {
   pending: 'pending',
   failing: 'failing',
   exhausted: 'exhausted',
+  cancelled: 'cancelled',
   none: 'no endpoint',
 };
 
@@ -19,6 +20,7 @@ export const STATE_MEANING: Record<State, string> = {
   pending: 'waiting for its first attempt, or that attempt is in flight',
   failing: 'has failed and will be retried',
   exhausted: 'failed for good: its retries are used up',
+  cancelled: "the endpoint's transformation chose not to send it (not a failure)",
   none: 'no endpoint was subscribed to it',
 };
 
@@ -43,7 +45,7 @@ export function endpointDeliveryLine(d: EndpointDelivery, name: string): string 
 export function deliveryTitle(delivery: MessageDelivery, names: Map<string, string> = new Map()): string {
   if (delivery.endpoints.length === 0) return STATE_MEANING.none;
   const c = delivery.counts;
-  const counts = (['delivered', 'pending', 'failing', 'exhausted'] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ');
+  const counts = (['delivered', 'pending', 'failing', 'exhausted', 'cancelled'] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ');
   return [counts, ...delivery.endpoints.map((d) => endpointDeliveryLine(d, names.get(d.endpointId) ?? d.endpointId))].join('\n');
 }
 
