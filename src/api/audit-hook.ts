@@ -16,7 +16,7 @@ const ID_KEYS: Record<string, string> = { app: 'appId', ep: 'endpointId', msg: '
  * status and error code, and a client that saw the answer finds the entry. What is written: who
  * (token kind, id, name, role), the request id, route, action, target ids and outcome; never a
  * body, a payload, a secret or a token's text. Unauthenticated calls (401) have no "who" and
- * are not recorded; publishing is not either (audit-action.ts).
+ * are not recorded; nor are rate-limited ones (429) and publishing (audit-action.ts).
  */
 export function installAudit(app: FastifyInstance, audit: AuditLog): void {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -24,6 +24,8 @@ export function installAudit(app: FastifyInstance, audit: AuditLog): void {
     const principal = request.principal;
     if (READ_METHODS.has(request.method) || !principal || !route?.startsWith('/api/')) return payload;
     if (UNAUDITED_ROUTES.has(`${request.method} ${route}`)) return payload;
+    // Refused by the rate limit before anything ran: recording each would turn a flood into as many writes.
+    if (reply.statusCode === 429) return payload;
     const answer = parseAnswer(payload);
     const targets = targetIds(request, reply.statusCode < 300 ? answer : null);
     await audit.record({

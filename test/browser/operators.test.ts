@@ -31,7 +31,7 @@ describe.skipIf(skip)('operators and audit log in Chromium', () => {
   let endpointId: string;
   let aliceToken: string;
 
-  const rows = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  const rows = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => (e as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()));
   const signIn = async (token: string) => {
     await page.goto(herald.url);
     await page.getByLabel('Admin token').fill(token);

@@ -254,3 +254,25 @@ describe.each(stores)('operator tokens and audit log ($store)', ({ pg }) => {
     expect(after.length).toBe(before.length - 1);
   });
 });
+
+describe('audit log and the rate limit', () => {
+  it('records the calls that ran, not those the rate limit refused (a flood is not turned into writes)', async () => {
+    const herald = await startTestHerald({ tokenRateLimit: 1 });
+    try {
+      const app = (await herald.api('POST', '/api/v1/apps', { name: 'Busy' })).body;
+      const token = (await herald.api('POST', `/api/v1/apps/${app.id}/tokens`, {})).body.token as string;
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${herald.url}/api/v1/apps/${app.id}/endpoints`, {
+          method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'not a url' }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toContain(429);
+      const byApp = (await herald.api('GET', '/api/v1/audit-log?action=endpoints.create&limit=250')).body.data;
+      expect(byApp.map((e: any) => e.status)).toEqual(statuses.filter((s) => s !== 429));
+    } finally {
+      await herald.stop();
+    }
+  });
+});

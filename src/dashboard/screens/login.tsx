@@ -39,7 +39,7 @@ export function Login({ notice, onSignedIn }: { notice: string | null; onSignedI
         <Field
           id="admin-token"
           label="Admin token"
-          hint="Printed by `herald serve` on first start and saved in <data-dir>/admin-token. Kept for this tab only."
+          hint="Printed by `herald serve` on first start and saved in <data-dir>/admin-token; or a named operator token (hrld_op_…). Kept for this tab only."
           error={error}
         >
           <input
