@@ -16,6 +16,7 @@ interface Props {
 /** Error keys shown inside the fold: an error on one of them opens it, so the message is seen. */
 export const ADVANCED_ERROR_KEYS = [
   'method', 'timeout', 'payloadFormat', 'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase',
+  'tls.pkcs12', 'tls.caPkcs12', 'tls.caPassphrase',
   'retrySchedule', 'rateLimit', 'ordering',
 ];
 
@@ -39,7 +40,7 @@ export function AdvancedFields({ form, errors: e, open, onToggle, set, setMethod
               <option value="GET">GET</option>
             </select>
           </Field>
-          <Field id="timeout" label="Timeout" hint="1 second to 5 minutes, e.g. 30s, 2m or PT30S" error={e.timeout}>
+          <Field id="timeout" label="Timeout" hint="100 ms to 15 minutes, e.g. 30s, 2m or PT30S" error={e.timeout}>
             <input {...controlProps('timeout', e.timeout, true)} class="mono" value={form.timeout} onInput={(ev) => set({ timeout: ev.currentTarget.value })} />
           </Field>
         </div>
@@ -71,6 +72,10 @@ export function AdvancedFields({ form, errors: e, open, onToggle, set, setMethod
             <option value="entity">One at a time per entity, in publish order</option>
           </select>
         </Field>
+        <label class="switch">
+          <input type="checkbox" role="switch" id="forward-trace-context" checked={form.forwardTraceContext} onChange={(ev) => set({ forwardTraceContext: ev.currentTarget.checked })} />
+          <span>Forward trace context: send the publisher's <code>traceparent</code> and <code>tracestate</code> with each attempt</span>
+        </label>
       </fieldset>
     </details>
   );

@@ -1,5 +1,6 @@
 import { controlProps, Field } from '../ui/field';
 import type { EndpointForm } from './form-state';
+import { Pkcs12FileField } from './pkcs12-file-field';
 
 interface Props {
   form: EndpointForm;
@@ -33,9 +34,30 @@ export function TlsFields({ form, errors, set }: Props) {
           : `Kept encrypted; never shown again. ${PEM_HINT}`,
         errors['tls.key'],
       )}
-      <Field id="tls-passphrase" label="Key passphrase" hint="Only for an encrypted private key." error={errors['tls.passphrase']}>
+      <Pkcs12FileField
+        id="tls-pkcs12"
+        label="Client certificate and key as PKCS#12 (.p12/.pfx)"
+        hint="Instead of the PEM certificate and key above; its password goes in Key passphrase. Stored as PEM, the key encrypted."
+        error={errors['tls.pkcs12']}
+        fileName={form.tlsPkcs12Name}
+        onFile={(tlsPkcs12, tlsPkcs12Name) => change({ tlsPkcs12, tlsPkcs12Name })}
+      />
+      <Field id="tls-passphrase" label="Key passphrase" hint="For an encrypted private key or a PKCS#12 file." error={errors['tls.passphrase']}>
         <input {...controlProps('tls-passphrase', errors['tls.passphrase'], true)} type="password" autocomplete="off" value={form.tlsPassphrase} onInput={(e) => change({ tlsPassphrase: e.currentTarget.value })} />
       </Field>
+      <Pkcs12FileField
+        id="tls-ca-pkcs12"
+        label="Trust store as PKCS#12 (.p12/.pfx)"
+        hint="Certificates to trust, added to the trusted CA certificates above."
+        error={errors['tls.caPkcs12']}
+        fileName={form.tlsCaPkcs12Name}
+        onFile={(tlsCaPkcs12, tlsCaPkcs12Name) => change({ tlsCaPkcs12, tlsCaPkcs12Name })}
+      />
+      {form.tlsCaPkcs12 && (
+        <Field id="tls-ca-passphrase" label="Trust store password" hint="Leave empty for a trust store without one." error={errors['tls.caPassphrase']}>
+          <input {...controlProps('tls-ca-passphrase', errors['tls.caPassphrase'], true)} type="password" autocomplete="off" value={form.tlsCaPassphrase} onInput={(e) => change({ tlsCaPassphrase: e.currentTarget.value })} />
+        </Field>
+      )}
       <label class="inline warning-option">
         <input type="checkbox" checked={form.tlsInsecure} onChange={(e) => change({ tlsInsecure: e.currentTarget.checked })} aria-describedby="tls-insecure-hint" />
         Skip certificate verification

@@ -12,6 +12,7 @@ import { useCan } from '../api/portal-scope';
 import { useState } from 'preact/hooks';
 import { AppSettingsPanel } from '../app-admin/app-settings-panel';
 import { AppTokensPanel } from '../app-admin/app-tokens-panel';
+import { TlsWarningBadge } from '../endpoint/tls-warning';
 
 /** One app: its endpoints, and for admins the portal link to hand to the tenant. */
 export function AppHome({ appId }: { appId: string }) {
@@ -49,6 +50,7 @@ export function AppHome({ appId }: { appId: string }) {
             {ep.name && <span class="mono small break">{ep.url}</span>}
             <span class="small">
               {ep.disabled ? <span class="badge badge-failed">disabled</span> : <span class="badge badge-success">enabled</span>}{' '}
+              <TlsWarningBadge endpoint={ep} />{ep.tls?.insecureSkipVerify ? ' ' : ''}
               {ep.method} · {ep.eventTypes.length ? ep.eventTypes.join(', ') : 'all events'}
             </span>
           </li>
