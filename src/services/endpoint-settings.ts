@@ -40,9 +40,12 @@ export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, n
     else delete next.transformation;
   }
   if (body.filter !== undefined) {
-    next.filter = checkedFilter(body.filter);
+    // Only when set, so an endpoint without one reads back (and compares, for a config file) as written.
+    const filter = checkedFilter(body.filter);
+    if (filter) next.filter = filter;
+    else delete next.filter;
     // Counts belong to the filter they happened under (the store starts a new filter at zero).
-    if (next.filter !== (base.filter ?? null)) delete next.filterErrors;
+    if (filter !== (base.filter ?? null)) delete next.filterErrors;
   }
   // Stored only when off (rows.ts), so an endpoint that forwards reads back as it was written.
   if (body.forwardTraceContext !== undefined) {
