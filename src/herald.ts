@@ -30,6 +30,7 @@ import type { Store } from './store/store.js';
 import { HERALD_VERSION } from './version.js';
 import { createMetrics } from './observability/metrics.js';
 import { startTracing } from './observability/tracing.js';
+import { leaderGauge } from './observability/leader-gauge.js';
 import { metricsRoute } from './api/routes/metrics.js';
 import { createOperations, type Operations } from './services/operations.js';
 
@@ -166,7 +167,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
   metricsRoute(server, metrics);
   if (role.listen !== false) await server.listen({ host: config.host, port: config.port });
   deliveryLoop?.start();
-  ops.start(deliveryLoop);
+  await ops.start(deliveryLoop);
+  leaderGauge(metrics.registry, () => ops.leading);
   // Work published by other processes sharing the store (PostgreSQL NOTIFY) wakes this delivery loop.
   const stopListening = deliveryLoop && store.onWork ? store.onWork(() => deliveryLoop.wake()) : null;
 

@@ -66,6 +66,29 @@ export class EndpointHealth {
     await this.events.publish(events);
   }
 
+  /**
+   * The failure-streak sweep (run by the background leader, failure-sweep.ts): disables endpoints
+   * failing for the whole failure period even when no attempt to them settles now (their next retry
+   * is hours away), and reports each. Answers how many it disabled.
+   */
+  async sweep(now: number): Promise<number> {
+    const period = this.options.failurePeriodMs;
+    if (period <= 0) return 0;
+    const disabled = await this.store.disableFailingEndpoints(now - period, now);
+    const events: OperationalEvent[] = [];
+    for (const d of disabled) {
+      const failingSince = new Date(d.failingSince).toISOString();
+      this.logger.warn({ appId: d.appId, endpointId: d.endpointId, failingSince }, 'endpoint disabled: failing continuously for the whole failure period');
+      this.reportedDisabled.set(d.endpointId, now);
+      events.push({
+        type: 'endpoint.disabled',
+        data: { appId: d.appId, endpointId: d.endpointId, failingSince, reason: `failing without a success since ${failingSince}` },
+      });
+    }
+    await this.events.publish(events);
+    return disabled.length;
+  }
+
   /** An endpoint was enabled or disabled through the API. */
   async toggled(before: Endpoint, after: Endpoint): Promise<void> {
     if (before.disabled === after.disabled) return;

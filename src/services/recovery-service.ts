@@ -9,14 +9,21 @@ import type { Store } from '../store/store.js';
 /** Messages resent per transaction: small, so a large recovery never holds the store for long. */
 const RECOVERY_BATCH = 100;
 
+/** How often the leader looks for running tasks it is not running yet (one a dead leader left, or one another process created). */
+const RUNNER_POLL_MS = 2000;
+
 /**
  * Bulk recovery: every failed delivery of an endpoint since a time is sent again, as a new delivery
- * of the same message (same id, so receivers can deduplicate). It runs in the background in the
- * process that accepted the request; progress is stored, so any process can report it.
+ * of the same message (same id, so receivers can deduplicate). Any process stores the task; the
+ * background leader (background-leader.ts) runs it, and a leader that takes over from a dead one
+ * resumes what it left: a recovery re-reads its scope, and messages already resent (a pending or
+ * delivered copy) are no longer in it. Progress is stored, so any process can report it.
  */
 export class RecoveryService {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
+  private runnerOn = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
@@ -25,7 +32,7 @@ export class RecoveryService {
     private readonly batchSize = RECOVERY_BATCH,
   ) {}
 
-  /** Counts what is to be resent, stores the task and starts it; resolves with the task as started. */
+  /** Counts what is to be resent, stores the task and has it started; resolves with the task as stored. */
   async recover(endpoint: Endpoint, since: Date): Promise<Task> {
     // Stored times are ISO 8601 in UTC and compared as text: normalise whatever offset was given.
     const scope: RecoveryScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString() };
@@ -35,10 +42,8 @@ export class RecoveryService {
       id: newId('tsk'), appId: endpoint.appId, kind: 'endpoint.recover', status: total === 0 ? 'finished' : 'running',
       params: { endpointId: endpoint.id, since: scope.since }, total, done: 0, error: null, createdAt: now, updatedAt: now,
     });
-    if (task.status === 'running') {
-      const run = this.run({ ...task }, scope).finally(() => this.running.delete(run));
-      this.running.add(run);
-    }
+    // Here when this process leads; otherwise the leader's next look finds it.
+    if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
     return task;
   }
 
@@ -48,17 +53,57 @@ export class RecoveryService {
     return task;
   }
 
-  /** Stops starting batches; running tasks end as failed (a new recovery picks up what is left). */
-  async close(): Promise<void> {
+  /** This process became the leader: run every running task, now and as new ones appear. */
+  startRunner(): void {
+    this.runnerOn = true;
+    this.stopping = false;
+    const look = () => {
+      if (!this.runnerOn) return;
+      void this.pickUp().finally(() => {
+        if (this.runnerOn) this.timer = setTimeout(look, RUNNER_POLL_MS).unref();
+      });
+    };
+    look();
+  }
+
+  /**
+   * Stops starting batches and waits for the running ones. The tasks stay `running` in the store,
+   * so the next leader (or this process, when it leads again) resumes them.
+   */
+  async stopRunner(): Promise<void> {
+    this.runnerOn = false;
+    if (this.timer) clearTimeout(this.timer);
     this.stopping = true;
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async close(): Promise<void> {
+    await this.stopRunner();
+  }
+
+  private async pickUp(): Promise<void> {
+    try {
+      for (const task of await this.store.listRunningTasks(50)) {
+        if (this.runnerOn && !this.running.has(task.id)) this.begin(task);
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'could not look for recovery tasks to run; looking again shortly');
+    }
+  }
+
+  private begin(task: Task): void {
+    if (this.running.has(task.id)) return;
+    const scope: RecoveryScope = { appId: task.appId, endpointId: task.params.endpointId, since: task.params.since };
+    const run = this.run(task, scope).finally(() => this.running.delete(task.id));
+    this.running.set(task.id, run);
   }
 
   private async run(task: Task, scope: RecoveryScope): Promise<void> {
     let after: string | null = null;
     try {
       for (;;) {
-        if (this.stopping) throw new Error('interrupted by shutdown; recover again to resend the rest');
+        // Handed over (leadership lost, or shutdown): the task stays running for the next leader.
+        if (this.stopping) return;
         const batch = await this.store.recoverBatch({ ...scope, afterMsgId: after, limit: this.batchSize, now: Date.now() });
         if (batch.created === 0) break;
         after = batch.lastMsgId;

@@ -4,6 +4,7 @@ import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from './insights.j
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
 import type { MigrationReport } from './migration-report.js';
 import type { Task } from '../domain/task.js';
+import type { LeaderLock } from './leader-lock.js';
 import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.js';
 import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
@@ -177,6 +178,11 @@ export interface Store {
    * (a hint only: the dispatcher keeps polling). Returns the function that stops listening.
    */
   onWork?(listener: () => void): () => void;
+  /**
+   * Stores shared by several processes: the lock electing the one process that runs background work
+   * (src/store/leader-lock.ts). Absent: the store has one process, which is always the leader.
+   */
+  leaderLock?(): LeaderLock;
 
   createToken(token: ApiToken): Promise<ApiToken>;
   findTokenByHash(tokenHash: string): Promise<ApiToken | null>;
@@ -202,6 +208,13 @@ export interface Store {
   getTask(appId: string, taskId: string): Promise<Task | null>;
   /** Saves a task's status, counts, error and updatedAt. */
   updateTask(task: Task): Promise<void>;
+  /** Tasks still running (the background leader resumes those a dead leader left), oldest first. */
+  listRunningTasks(limit: number): Promise<Task[]>;
+  /**
+   * The failure-streak sweep: disables every enabled endpoint failing without a success since
+   * `disableIfFailingSince` or earlier, forgets their streaks, and returns those it disabled.
+   */
+  disableFailingEndpoints(disableIfFailingSince: number, now: number): Promise<DisabledEndpoint[]>;
   /** Messages a recovery of this scope would send again (see RECOVERABLE, catalogue/operation-records.ts). */
   countRecoverable(scope: RecoveryScope): Promise<number>;
   /** Creates a new pending delivery for each of the next `limit` recoverable messages. */

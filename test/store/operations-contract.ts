@@ -182,6 +182,43 @@ export function defineOperationsContract(backend: string, factory: () => Promise
       });
     });
 
+    describe('background leader\'s work', () => {
+      it('lists running tasks oldest first, for a new leader to resume', async () => {
+        const { app, ep } = await appWithEndpoint();
+        const task = (id: string, status: 'running' | 'finished') => store.createTask({
+          id, appId: app.id, kind: 'endpoint.recover', status, params: { endpointId: ep.id, since: iso(T) },
+          total: 1, done: 0, error: null, createdAt: iso(T), updatedAt: iso(T),
+        });
+        const older = await task(idAt('tsk', T), 'running');
+        await task(idAt('tsk', T + 1), 'finished');
+        const newer = await task(idAt('tsk', T + 2), 'running');
+        expect((await store.listRunningTasks(10)).map((t) => t.id)).toEqual([older.id, newer.id]);
+        expect((await store.listRunningTasks(1)).map((t) => t.id)).toEqual([older.id]);
+      });
+
+      it('sweeps: disables the endpoints failing since the cutoff or earlier, once, and forgets their streaks', async () => {
+        const { app, ep: longFailing } = await appWithEndpoint();
+        const recentFailing = await store.createEndpoint(makeEndpoint(app.id));
+        const healthy = await store.createEndpoint(makeEndpoint(app.id));
+        await store.trackEndpointFailures({
+          outcomes: [
+            { endpointId: longFailing.id, ok: false, at: T - 10_000 },
+            { endpointId: recentFailing.id, ok: false, at: T - 1000 },
+            { endpointId: healthy.id, ok: true, at: T - 10_000 },
+          ],
+          disableIfFailingSince: Number.MIN_SAFE_INTEGER, now: T - 1000,
+        });
+        expect(await store.disableFailingEndpoints(T - 5000, T)).toEqual([{ endpointId: longFailing.id, appId: app.id, failingSince: T - 10_000 }]);
+        expect((await store.getEndpoint(app.id, longFailing.id))!.disabled).toBe(true);
+        expect((await store.getEndpoint(app.id, recentFailing.id))!.disabled).toBe(false);
+        expect((await store.getEndpoint(app.id, healthy.id))!.disabled).toBe(false);
+        // Reported once: a second sweep finds nothing new.
+        expect(await store.disableFailingEndpoints(T - 5000, T)).toEqual([]);
+        // The recent streak goes on, and is swept once it is old enough.
+        expect((await store.disableFailingEndpoints(T - 500, T)).map((d) => d.endpointId)).toEqual([recentFailing.id]);
+      });
+    });
+
     describe('resend after retention', () => {
       it('refuses a new delivery of a purged message (MessagePurgedError) and accepts one of a message that keeps its payload', async () => {
         const { app, ep } = await appWithEndpoint({ disabled: true });

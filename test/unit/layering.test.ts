@@ -38,6 +38,7 @@ const LAYERS: Layer[] = [
       // Spans of publishes, attempts, claims and settles (the delivery loop and the message service
       // take its hooks); it reads the store's shapes only.
       'observability/tracing', 'observability/otel-tracing', 'observability/otel-sampler',
+      'observability/leader-gauge',
     ],
   },
   { name: 'store', rank: 40, paths: ['store/'] },

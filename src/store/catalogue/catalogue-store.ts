@@ -71,6 +71,8 @@ export abstract class CatalogueStore {
   getTask(appId: string, taskId: string) { return this.operations.getTask(appId, taskId); }
   updateTask(task: Task) { return this.operations.updateTask(task); }
   countRecoverable(scope: RecoveryScope) { return this.operations.countRecoverable(scope); }
+  listRunningTasks(limit: number) { return this.operations.listRunningTasks(limit); }
+  disableFailingEndpoints(disableIfFailingSince: number, now: number) { return this.operations.disableFailingEndpoints(disableIfFailingSince, now); }
   clearEndpointFailures(endpointId: string) { return this.operations.clearEndpointFailures(endpointId); }
   keyFingerprint() { return this.operations.keyFingerprint(); }
   recordKeyFingerprint(fingerprint: string) { return this.operations.recordKeyFingerprint(fingerprint); }

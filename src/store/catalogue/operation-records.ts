@@ -1,6 +1,6 @@
 import type { Task } from '../../domain/task.js';
 import { KEY_FINGERPRINT_SETTING, type ProcessRecord } from '../key-records.js';
-import type { RecoveryScope } from '../operations.js';
+import type { DisabledEndpoint, RecoveryScope } from '../operations.js';
 import { rowToTask, taskToRow } from '../rows.js';
 import { insertInto, type SqlRunner } from '../sql-runner.js';
 
@@ -42,6 +42,27 @@ export class OperationRecords {
       'UPDATE tasks SET status = $2, total = $3, done = $4, error = $5, updated_at = $6 WHERE id = $1',
       [t.id, t.status, t.total, t.done, t.error, t.updatedAt],
     );
+  }
+
+  async listRunningTasks(limit: number): Promise<Task[]> {
+    const rows = await this.sql.rows(`SELECT * FROM tasks WHERE status = 'running' ORDER BY id LIMIT $1`, [limit]);
+    return rows.map(rowToTask);
+  }
+
+  /**
+   * Two statements, not one transaction: the settle path disables endpoints too, and both check
+   * `NOT disabled` in their UPDATE, so of two writers only one disables (and reports) an endpoint.
+   */
+  async disableFailingEndpoints(disableIfFailingSince: number, now: number): Promise<DisabledEndpoint[]> {
+    const rows = await this.sql.rows(
+      `UPDATE endpoints SET disabled = $3, updated_at = $2
+       WHERE NOT disabled AND id IN (SELECT endpoint_id FROM endpoint_failures WHERE failing_since <= $1)
+       RETURNING id, app_id, (SELECT failing_since FROM endpoint_failures f WHERE f.endpoint_id = endpoints.id) AS failing_since`,
+      [disableIfFailingSince, new Date(now).toISOString(), true],
+    );
+    const disabled = rows.map((r) => ({ endpointId: r.id as string, appId: r.app_id as string, failingSince: Number(r.failing_since) }));
+    for (const d of disabled) await this.clearEndpointFailures(d.endpointId);
+    return disabled.sort((a, b) => a.endpointId.localeCompare(b.endpointId));
   }
 
   async countRecoverable(scope: RecoveryScope): Promise<number> {

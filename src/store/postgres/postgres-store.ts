@@ -22,6 +22,8 @@ import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
 import { pgPurgeAttemptBodies, pgPurgeMessagePayloads } from './retention-queries.js';
 import { pgRecoverBatch } from './task-queries.js';
 import { WorkListener } from './work-listener.js';
+import { PgLeaderLock } from './leader-lock.js';
+import type { LeaderLock } from '../leader-lock.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://…`, optionally with `?schema=name` and `?pool_size=n`. */
@@ -44,6 +46,7 @@ export class PostgresStore extends CatalogueStore implements Store {
   private readonly pool: pg.Pool;
   private readonly codec: SecretCodec;
   private readonly listener: WorkListener;
+  private readonly logger: Logger | undefined;
   /** The schema the tables are in, resolved by migrate(); names this store's NOTIFYs. */
   private schemaKey = '';
 
@@ -59,6 +62,7 @@ export class PostgresStore extends CatalogueStore implements Store {
     this.pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection lost'));
     this.codec = codec;
     this.listener = new WorkListener(poolConfig(this.location), () => this.schemaKey, options.logger);
+    this.logger = options.logger;
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -83,6 +87,10 @@ export class PostgresStore extends CatalogueStore implements Store {
   async close(): Promise<void> {
     await this.listener.close();
     await this.pool.end();
+  }
+
+  leaderLock(): LeaderLock {
+    return new PgLeaderLock(poolConfig(this.location), `herald:leader:${this.location.schema ?? 'default'}`, this.logger);
   }
 
   onWork(listener: () => void): () => void {
