@@ -47,9 +47,10 @@ export function fanOutAccepts(target: FanOutTarget, message: Message, namedEndpo
   if (!namedEndpoint && !filterMatches(target.filter, { eventType: message.eventType, entityType: message.entity?.type ?? null })) {
     return false;
   }
-  // A test event names its endpoint and skips the payload filter too, like the subscription filters.
-  if (target.payloadFilter && !namedEndpoint && filters && !filters.matches(target, message)) return false;
-  return formatAccepts(target.payloadFormat, message);
+  if (!formatAccepts(target.payloadFormat, message)) return false;
+  // Last, being the dearest check. A test event names its endpoint and skips the payload filter too,
+  // like the subscription filters. A caller without a run of its own still gets the filter applied.
+  return !target.payloadFilter || namedEndpoint || (filters ?? new FilterRun()).matches(target, message);
 }
 
 /** The filter errors of one endpoint in a batch, recorded on it by the store after fan-out. */
