@@ -147,7 +147,7 @@ describe.each(stores)('the webHook section of the e-signing service ($store)', (
     return (await res.json()) as { id: string; deliveries: number };
   }
 
-  async function arrival(requests: Arrived[] | Receiver['requests'], before: number) {
+  async function arrival<T>(requests: T[], before: number): Promise<T> {
     await eventually(() => requests.length > before, 15_000);
     expect(requests).toHaveLength(before + 1);
     return requests[before]!;
