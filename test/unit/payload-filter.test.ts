@@ -64,6 +64,14 @@ describe('payload filters', () => {
     expect(compiled('data.items.exists(i, i == 1.0)').evaluate(subject({ items: items.slice(0, 100) }))).toEqual({ matches: false });
   });
 
+  it('gives each evaluation its own budget, also for the endpoints of one message sharing its views', () => {
+    const subjectOfOneMessage = subject({ items: Array.from({ length: Math.floor(FILTER_READ_BUDGET * 0.6) }, (_, i) => i) });
+    const walk = compiled('data.items.exists(i, i < 0.0)');
+    expect(walk.evaluate(subjectOfOneMessage)).toEqual({ matches: false });
+    expect(walk.evaluate(subjectOfOneMessage)).toEqual({ matches: false });
+    expect(compiled('data.items.all(i, i >= 0.0)').evaluate(subjectOfOneMessage)).toEqual({ matches: true });
+  });
+
   it('never changes the payload it reads', () => {
     const data = { items: [3, 1, 2], nested: { a: 1 } };
     compiled('data.items.map(x, x + 1.0).exists(y, y == 2.0) && data.nested.a == 1.0').evaluate(subject(data));
