@@ -10,6 +10,7 @@ import { dropSchema } from './lib/pg-schema.js';
 import { startReceiver } from './lib/processes.js';
 import * as scenarios from './lib/scenarios.js';
 import { fanoutFilter } from './lib/filter-scenario.js';
+import { deliveryTransform } from './lib/transform-scenario.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -62,6 +63,7 @@ try {
     if (wanted('latency')) r.latency = await withHerald((herald) => scenarios.latency({ herald, receiver, seconds }));
     if (wanted('fanout')) r.fanout = await withHerald((herald) => scenarios.fanout({ herald, receiver }));
     if (wanted('fanout-filter')) r.fanoutFilter = await withHerald((herald) => fanoutFilter({ herald, receiver, seconds }), ['--no-dispatcher']);
+    if (wanted('delivery-transform')) r.deliveryTransform = await withHerald((herald) => deliveryTransform({ herald, receiver }));
     if (wanted('isolation')) r.isolation = await withHerald((herald) => scenarios.isolation({ herald, receiver, seconds: Math.min(seconds, 6) }));
     if (wanted('backlog') && run === 1) {
       // Once: filling a million rows takes a while and its peak memory barely varies.
@@ -84,6 +86,10 @@ const summary = {
   latency: { p50: pick('latency.p50'), p95: pick('latency.p95'), p99: pick('latency.p99') },
   fanout: { deliveriesPerSec: pick('fanout.deliveriesPerSec') },
   fanoutFilter: { ratio: pick('fanoutFilter.ratio'), with: pick('fanoutFilter.with'), without: pick('fanoutFilter.without') },
+  deliveryTransform: {
+    ratio: pick('deliveryTransform.ratio'), with: pick('deliveryTransform.with'), without: pick('deliveryTransform.without'),
+    cpuRatio: pick('deliveryTransform.cpuRatio'), cpuUsWith: pick('deliveryTransform.cpuUsWith'), cpuUsWithout: pick('deliveryTransform.cpuUsWithout'),
+  },
   backlog: { peakRssMb: pick('backlog.peakRssMb'), pending: pick('backlog.pending') },
   isolation: { ratio: pick('isolation.ratio'), with: pick('isolation.with'), without: pick('isolation.without') },
   raw: results,
@@ -104,6 +110,8 @@ if (opts.json) {
     ['latency', 'publish → receipt at 1,000/s', `p50 ${summary.latency.p50 ?? '-'} ms, p95 ${summary.latency.p95 ?? '-'} ms, p99 ${summary.latency.p99 ?? '-'} ms`],
     ['fanout', '1 message → 100 endpoints', `${summary.fanout.deliveriesPerSec ?? '-'} deliveries/s`],
     ['fanout-filter', 'publish → 20 endpoints, CEL filter', `${summary.fanoutFilter.ratio ?? '-'} of no filter (${summary.fanoutFilter.with ?? '-'} vs ${summary.fanoutFilter.without ?? '-'} messages/s)`],
+    ['transform', 'deliver → 10 endpoints, transformation', `${summary.deliveryTransform.ratio ?? '-'} of none (${summary.deliveryTransform.with ?? '-'} vs ${summary.deliveryTransform.without ?? '-'} deliveries/s)`],
+    ['', 'Herald CPU per delivery, with vs none', `${summary.deliveryTransform.cpuUsWith ?? '-'} vs ${summary.deliveryTransform.cpuUsWithout ?? '-'} µs (×${summary.deliveryTransform.cpuRatio ?? '-'})`],
     ['backlog', `${summary.backlog.pending ?? '-'} pending deliveries`, `peak RSS ${summary.backlog.peakRssMb ?? '-'} MB`],
     ['isolation', 'healthy rate with a stalled endpoint', `${summary.isolation.ratio ?? '-'} (${summary.isolation.with ?? '-'} vs ${summary.isolation.without ?? '-'} /s)`],
   ];

@@ -58,15 +58,34 @@ const PRELUDE = `(() => {
   const now = globalThis.__heraldNow;
   delete globalThis.__heraldNow;
   const RealDate = Date;
-  const FixedDate = new Proxy(RealDate, {
-    construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now] : args, newTarget === FixedDate ? target : newTarget),
-    apply: () => new RealDate(now).toString(),
-  });
-  RealDate.now = () => now;
+  function FixedDate(...args) {
+    if (new.target === undefined) return new RealDate(now).toString();
+    return args.length === 0 ? new RealDate(now) : new RealDate(...args);
+  }
+  FixedDate.prototype = RealDate.prototype;
+  FixedDate.now = () => now;
+  FixedDate.UTC = RealDate.UTC;
+  FixedDate.parse = RealDate.parse;
+  RealDate.now = FixedDate.now;
   Object.defineProperty(RealDate.prototype, 'constructor', { value: FixedDate, writable: true, configurable: true });
   globalThis.Date = FixedDate;
   Math.random = () => { throw new Error('Math.random is not available in transformations: they must give the same result on every retry'); };
 })();`;
+
+/**
+ * The language a context gets: QuickJS's defaults without Proxy and typed arrays, which a
+ * transformation of JSON has no use for; a context without them is made in half the time (~0.2
+ * against ~0.4 ms), and a fresh context per call is most of a transformation's cost.
+ */
+const INTRINSICS = {
+  BaseObjects: true, Date: true, Eval: true, JSON: true, RegExp: true, MapSet: true, StringNormalize: true, Promise: true,
+} as const;
+
+/**
+ * The prelude on one line, put before the user's code in the same evaluation (one evaluation less
+ * per call, ~0.1 ms): the code's line numbers stay its own, and columns on line 1 are shifted back.
+ */
+const PRELUDE_LINE = PRELUDE.replace(/\n\s*/g, ' ');
 
 /** Calls `handler` on the parsed input and hands back its result as JSON text. */
 const CALL = `(() => {
@@ -153,7 +172,8 @@ function describeError(dump: unknown): TransformationError {
   const e = dump as ErrorDump;
   const where = new RegExp(`${SOURCE_NAME.replace('.', '\\.')}:(\\d+):(\\d+)`).exec(e.stack ?? '');
   const line = where ? Number(where[1]) : typeof e.lineNumber === 'number' ? e.lineNumber : null;
-  const column = where ? Number(where[2]) : null;
+  let column = where ? Number(where[2]) : null;
+  if (line === 1 && column !== null) column = Math.max(1, column - PRELUDE_LINE.length);
   const at = line === null ? '' : ` (line ${line}${column === null ? '' : `, column ${column}`})`;
   let text: string;
   if (e.name === 'InternalError' && e.message === 'interrupted') text = `ran longer than its ${TIME_LIMIT_MS} ms time limit`;
@@ -202,16 +222,15 @@ export function runInSandbox(module: QuickJSWASMModule, call: SandboxCall): stri
   let failure: TransformationError | null = null;
   runtime.setInterruptHandler(NEVER);
   try {
-    context = runtime.newContext();
+    context = runtime.newContext({ intrinsics: INTRINSICS });
     const setGlobal = (name: string, handle: QuickJSHandle) => {
       context!.setProp(context!.global, name, handle);
       handle.dispose();
     };
     setGlobal('__heraldNow', context.newNumber(call.now));
-    evaluate(context, PRELUDE, 'herald-prelude.js').dispose();
-    // The clock starts with the user's code: setting up the context is Herald's time, not theirs.
+    // The clock starts with the user's code (and the prelude, microseconds): the context is Herald's time.
     runtime.setInterruptHandler(deadlineFrom(TIME_LIMIT_MS));
-    evaluate(context, call.source, SOURCE_NAME).dispose();
+    evaluate(context, PRELUDE_LINE + call.source, SOURCE_NAME).dispose();
     setGlobal('__heraldInput', context.newString(call.inputJson));
     const handle = evaluate(context, CALL, 'herald-call.js');
     const output = context.getString(handle);
@@ -249,13 +268,12 @@ export function checkInSandbox(module: QuickJSWASMModule, source: string, timeLi
     runtime = module.newRuntime();
     runtime.setMemoryLimit(MEMORY_LIMIT_BYTES);
     runtime.setMaxStackSize(MAX_STACK_BYTES);
-    context = runtime.newContext();
+    context = runtime.newContext({ intrinsics: INTRINSICS });
     const now = context.newNumber(0);
     context.setProp(context.global, '__heraldNow', now);
     now.dispose();
-    evaluate(context, PRELUDE, 'herald-prelude.js').dispose();
     if (timeLimitMs !== Infinity) runtime.setInterruptHandler(deadlineFrom(timeLimitMs));
-    evaluate(context, source, SOURCE_NAME).dispose();
+    evaluate(context, PRELUDE_LINE + source, SOURCE_NAME).dispose();
     const kind = evaluate(context, 'typeof handler', 'herald-check.js');
     const type = context.getString(kind);
     kind.dispose();
