@@ -56,6 +56,8 @@ export class DeliveryLoop {
   /** The stop's grace period ran out and in-flight requests were cut off: give them back. */
   private cutOff = false;
   private lastPartialClaimAt = 0;
+  /** A claim failed: it may have committed all the same (its answer lost with the connection). */
+  private claimOutcomeUnknown = false;
   /** Ordered deliveries (ordering key) finished but not yet settled. */
   private readonly orderedSettling = new Set<string>();
 
@@ -87,9 +89,10 @@ export class DeliveryLoop {
       try {
         const hold = pauseMs({ phase: 'before-claim', now: Date.now(), inFlight: this.inFlight.size, lastPartialClaimAt: this.lastPartialClaimAt }, this.limits);
         if (hold > 0) await this.delay.pause(hold, false);
+        if (this.claimOutcomeUnknown) await this.recheckLostClaim();
         const limit = claimLimit(this.inFlight.size, this.limits);
         this.delay.clearWake();
-        const claimed = limit > 0 ? await this.claim(limit) : [];
+        const claimed = limit > 0 ? await this.claimOrRemember(limit) : [];
         for (const c of claimed) this.launch(c);
         if (limit > 0 && claimed.length === limit) continue;
         this.lastPartialClaimAt = Date.now();
@@ -100,6 +103,26 @@ export class DeliveryLoop {
         await this.delay.pause(pauseMs({ phase: 'after-error' }, this.limits), true);
       }
     }
+  }
+
+  private async claimOrRemember(limit: number): Promise<ClaimedDelivery[]> {
+    try {
+      return await this.claim(limit);
+    } catch (err) {
+      this.claimOutcomeUnknown = Boolean(this.store.releaseOrphanLeases);
+      throw err;
+    }
+  }
+
+  /**
+   * After a failed claim, once the store answers again: deliveries leased under this loop's token
+   * that it does not have in flight belong to a claim that committed unheard. They are made due
+   * now, instead of waiting for their lease to run out (two endpoint timeouts and the margin).
+   */
+  private async recheckLostClaim(): Promise<void> {
+    const released = await this.store.releaseOrphanLeases!(this.leaseToken, [...this.inFlight.keys(), ...this.settler.settlingIds()], Date.now());
+    this.claimOutcomeUnknown = false;
+    if (released > 0) this.logger.warn({ released }, 'a claim committed while its answer was lost with the database connection; its deliveries are due again now');
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {

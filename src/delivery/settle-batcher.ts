@@ -9,6 +9,8 @@ import { NO_TRACING, type Tracing } from '../observability/tracing.js';
  */
 export class SettleBatcher {
   private pending: Settlement[] = [];
+  /** The batch being written now. */
+  private writingBatch: Settlement[] = [];
   private writing: Promise<void> | null = null;
 
   /** `afterSettle` runs after each committed batch, before the next one is written (failure streaks keep their order). */
@@ -30,6 +32,7 @@ export class SettleBatcher {
     await new Promise((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
+      this.writingBatch = batch;
       try {
         await this.tracing.settle(batch.length, () => this.store.settle(batch));
       } catch (err) {
@@ -40,7 +43,13 @@ export class SettleBatcher {
       }
       await this.afterSettle?.(batch).catch((err: unknown) => this.logger.error({ err }, 'after-settle hook failed'));
     }
+    this.writingBatch = [];
     this.writing = null;
+  }
+
+  /** Deliveries whose settlement is queued or being written: still leased, and about to be settled. */
+  settlingIds(): string[] {
+    return [...this.writingBatch, ...this.pending].map((s) => s.deliveryId);
   }
 
   async flush(): Promise<void> {

@@ -167,6 +167,12 @@ export interface Store {
   settle(settlements: Settlement[]): Promise<void>;
   /** Gives claimed-but-unsent deliveries back (graceful shutdown). */
   releaseClaims(deliveryIds: string[], leaseToken: string, now: number): Promise<void>;
+  /**
+   * Stores whose claim can commit without the claimer hearing of it (a connection lost during the
+   * COMMIT): makes due now the deliveries leased under `leaseToken` that are not in `inFlight`, and
+   * answers how many. The delivery loop calls it after a failed claim, once the store answers again.
+   */
+  releaseOrphanLeases?(leaseToken: string, inFlight: string[], now: number): Promise<number>;
   /** Makes every leased delivery due now; only meaningful for single-process stores at start-up. */
   releaseAllLeases(now: number): Promise<number>;
   /** Epoch ms of the earliest pending delivery, for the dispatcher's sleep. */

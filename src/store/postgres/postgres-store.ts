@@ -11,7 +11,7 @@ import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settle
 import { claimDuePostgres } from './claim.js';
 import { parsePostgresLocation, poolConfig, type PostgresLocation } from './connection.js';
 import {
-  backlogStatsPostgres, nextDueAtPostgres, releaseAllLeasesPostgres, releaseClaimsPostgres, settlePostgres,
+  backlogStatsPostgres, nextDueAtPostgres, releaseAllLeasesPostgres, releaseClaimsPostgres, releaseOrphanLeasesPostgres, settlePostgres,
 } from './dispatch-queries.js';
 import { pgTrackEndpointFailures } from './endpoint-health-queries.js';
 import { pgResealAll } from './key-queries.js';
@@ -136,6 +136,10 @@ export class PostgresStore extends CatalogueStore implements Store {
 
   releaseClaims(deliveryIds: string[], leaseToken: string, now: number): Promise<void> {
     return releaseClaimsPostgres(this.pool, deliveryIds, leaseToken, now);
+  }
+
+  releaseOrphanLeases(leaseToken: string, inFlight: string[], now: number): Promise<number> {
+    return releaseOrphanLeasesPostgres(this.pool, leaseToken, inFlight, now);
   }
 
   releaseAllLeases(now: number): Promise<number> {
