@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
@@ -278,5 +281,32 @@ describe.each(stores)('transformations ($store)', ({ pg }) => {
     expect(set.body.transformation).toBe('function handler(w) { return w; }');
     expect((await herald.api('GET', `${base}/endpoints/${ep.id}`)).body.transformation).toBe('function handler(w) { return w; }');
     await herald.api('DELETE', `${base}/endpoints/${ep.id}`);
+  });
+
+  it('comes from a config file too: applied, unchanged on a restart, refused at start when it does not compile', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-trf-config-'));
+    const configFile = join(dataDir, 'herald.config.json');
+    const declare = (transformation: string) => writeFileSync(configFile, JSON.stringify({
+      apps: [{ uid: 'cfg', name: 'Config', endpoints: [{ uid: 'main', url: `${receiver.url}/cfg`, transformation }] }],
+    }));
+    const cfgSchema = pg ? testSchema('transformations-config') : null;
+    const options = { dataDir, configFile, ...(cfgSchema ? { database: cfgSchema.url } : {}) };
+    declare("function handler(w) { w.headers['x-from-file'] = 'yes'; return w; }");
+    let cfg = await startTestHerald(options);
+    try {
+      const ep = (await cfg.api('GET', '/api/v1/apps/cfg/endpoints')).body.data[0];
+      expect(ep.transformation).toContain('x-from-file');
+      const msg = (await cfg.api('POST', '/api/v1/apps/cfg/messages', { eventType: 'order.paid', data: { n: 1 } })).body;
+      await eventually(async () => arrivedFor(msg.id).some((r) => r.url === '/cfg' && r.headers['x-from-file'] === 'yes'));
+      await cfg.stop();
+      cfg = await startTestHerald(options);
+      expect((await cfg.api('GET', `/api/v1/apps/cfg/endpoints/${ep.id}`)).body.updatedAt).toBe(ep.updatedAt);
+      await cfg.stop();
+      declare('function handler(w) { return w +; }');
+      await expect(startTestHerald(options)).rejects.toThrow(/transformation: SyntaxError/);
+    } finally {
+      await cfg.stop().catch(() => undefined);
+      await cfgSchema?.drop();
+    }
   });
 });
