@@ -13,6 +13,7 @@ import { defineFrameOriginsContract } from './frame-origins-contract.js';
 import { defineDeliveryStateContract } from './delivery-state-contract.js';
 import { defineEventIdContract } from './event-id-contract.js';
 import { definePayloadFilterContract } from './payload-filter-contract.js';
+import { defineTransformationContract } from './transformation-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -31,6 +32,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineDeliveryStateContract(backend, factory);
   defineEventIdContract(backend, factory);
   definePayloadFilterContract(backend, factory);
+  defineTransformationContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;
