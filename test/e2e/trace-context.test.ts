@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -97,6 +100,29 @@ describe.each(stores)('trace context passed through ($store)', ({ pg }) => {
     } finally {
       await plain.close();
       await optedOut.close();
+    }
+  });
+
+  it('takes the switch from a config file too', async () => {
+    const receiver = await startReceiver();
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-trace-config-'));
+    const configFile = join(dataDir, 'herald.config.json');
+    writeFileSync(configFile, JSON.stringify({
+      apps: [{ uid: 'declared', name: 'Declared', endpoints: [{ uid: 'private', url: receiver.url, forwardTraceContext: false }] }],
+    }));
+    const ownSchema = pg ? testSchema('trace-config') : null;
+    const declared = await startTestHerald({ configFile, ...(ownSchema ? { database: ownSchema.url } : {}) });
+    try {
+      const [endpoint] = (await declared.api('GET', '/api/v1/apps/declared/endpoints')).body.data;
+      expect(endpoint.forwardTraceContext).toBe(false);
+      expect((await declared.api('POST', '/api/v1/apps/declared/messages', { eventType: 'x.y', data: {} }, { traceparent: TRACEPARENT })).status).toBe(202);
+      const [received] = await receiver.waitFor(1);
+      expect(received!.headers.traceparent).toBeUndefined();
+    } finally {
+      await declared.stop();
+      await receiver.close();
+      await ownSchema?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
