@@ -85,7 +85,10 @@ const summary = {
   ingest: { singlePerSec: pick('ingest.singlePerSec'), batchPerSec: pick('ingest.batchPerSec') },
   latency: { p50: pick('latency.p50'), p95: pick('latency.p95'), p99: pick('latency.p99') },
   fanout: { deliveriesPerSec: pick('fanout.deliveriesPerSec') },
-  fanoutFilter: { ratio: pick('fanoutFilter.ratio'), with: pick('fanoutFilter.with'), without: pick('fanoutFilter.without') },
+  fanoutFilter: {
+    ratio: pick('fanoutFilter.ratio'), with: pick('fanoutFilter.with'), without: pick('fanoutFilter.without'),
+    cpuUsWith: pick('fanoutFilter.cpuUsPerMessageWith'), cpuUsWithout: pick('fanoutFilter.cpuUsPerMessageWithout'),
+  },
   deliveryTransform: {
     ratio: pick('deliveryTransform.ratio'), with: pick('deliveryTransform.with'), without: pick('deliveryTransform.without'),
     cpuRatio: pick('deliveryTransform.cpuRatio'), cpuUsWith: pick('deliveryTransform.cpuUsWith'), cpuUsWithout: pick('deliveryTransform.cpuUsWithout'),
@@ -110,6 +113,7 @@ if (opts.json) {
     ['latency', 'publish → receipt at 1,000/s', `p50 ${summary.latency.p50 ?? '-'} ms, p95 ${summary.latency.p95 ?? '-'} ms, p99 ${summary.latency.p99 ?? '-'} ms`],
     ['fanout', '1 message → 100 endpoints', `${summary.fanout.deliveriesPerSec ?? '-'} deliveries/s`],
     ['fanout-filter', 'publish → 20 endpoints, CEL filter', `${summary.fanoutFilter.ratio ?? '-'} of no filter (${summary.fanoutFilter.with ?? '-'} vs ${summary.fanoutFilter.without ?? '-'} messages/s)`],
+    ['', 'Herald CPU per message, filter vs none', `${summary.fanoutFilter.cpuUsWith ?? '-'} vs ${summary.fanoutFilter.cpuUsWithout ?? '-'} µs`],
     ['transform', 'deliver → 10 endpoints, transformation', `${summary.deliveryTransform.ratio ?? '-'} of none (${summary.deliveryTransform.with ?? '-'} vs ${summary.deliveryTransform.without ?? '-'} deliveries/s)`],
     ['', 'Herald CPU per delivery, with vs none', `${summary.deliveryTransform.cpuUsWith ?? '-'} vs ${summary.deliveryTransform.cpuUsWithout ?? '-'} µs (×${summary.deliveryTransform.cpuRatio ?? '-'})`],
     ['backlog', `${summary.backlog.pending ?? '-'} pending deliveries`, `peak RSS ${summary.backlog.peakRssMb ?? '-'} MB`],

@@ -19,11 +19,14 @@ import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 //   JavaScript's backtracking RegExp, where "(a|a)*b" takes exponential time on a short literal);
 //   `data` may not be read inside a comprehension's body (a string's contains() or a list literal
 //   there would run once per element, unseen); comprehensions nest at most two deep and a nested
-//   one may not range over a list literal (64 × 64 iterations at most, over literals only).
+//   one may not range over a list literal (64 × 64 iterations at most, over literals only); list
+//   and map literals inside a comprehension's body are visited (`i in [..]`) or built (a map()
+//   making a list per element, walked afterwards) once per element, so the read budget is divided
+//   by 1 + their element count: the work per read stays bounded by the expression's size.
 
 /** The largest filter text accepted (characters). */
 export const FILTER_MAX_LENGTH = 1000;
-/** How many values of the payload one evaluation may read before it counts as failed. */
+/** How many values of the payload one evaluation may read (divided for literals in comprehension bodies). */
 export const FILTER_READ_BUDGET = 10_000;
 const MAX_COMPREHENSION_NESTING = 2;
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
@@ -101,10 +104,13 @@ function compile(text: string): CompiledFilter | { problem: FilterProblem } {
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     return { problem: at(text, 0, `a filter must give true or false, and this one gives a value of type ${checked.type}`) };
   }
+  // Reads allowed per evaluation: fewer when the comprehension bodies hold literals, whose elements
+  // are visited per element of the payload (`i in [..]`, or a map() building a list per element).
+  const reads = Math.floor(FILTER_READ_BUDGET / (1 + literalElementsInBodies(program.ast, 0)));
   return {
     text,
     evaluate(subject) {
-      const meter = meterOf(subject);
+      const meter = meterOf(subject, reads);
       try {
         const result = program(meter.context);
         // Over budget is a failure even where CEL's `||` or exists() absorbed the error into a result.
@@ -118,7 +124,7 @@ function compile(text: string): CompiledFilter | { problem: FilterProblem } {
   };
 }
 
-const OVER_BUDGET = `the filter ran over its evaluation budget: it read more than ${FILTER_READ_BUDGET} values of the payload`;
+const OVER_BUDGET = 'the filter ran over its evaluation budget (too many values of the payload read)';
 // One error object for every refused read: after the budget is spent cel-js may meet many reads
 // (each comprehension still starts), and capturing a stack for each would cost more than the reads.
 const overBudget = new Error(OVER_BUDGET);
@@ -126,10 +132,10 @@ const overBudget = new Error(OVER_BUDGET);
 // One meter per subject, so the endpoints of one message share its views (made once per message,
 // not once per endpoint: a tenth of a filtered fan-out's cost); each evaluation gets a full budget.
 const meters = new WeakMap<FilterInput, ReadMeter>();
-function meterOf(subject: FilterInput): ReadMeter {
+function meterOf(subject: FilterInput, reads: number): ReadMeter {
   let meter = meters.get(subject);
   if (!meter) meters.set(subject, (meter = new ReadMeter(subject)));
-  meter.reset(FILTER_READ_BUDGET);
+  meter.reset(reads);
   return meter;
 }
 
@@ -194,6 +200,22 @@ class ReadMeter {
       throw overBudget;
     }
   }
+}
+
+/**
+ * The list and map literal elements inside comprehension bodies: each is visited (or built) once per
+ * element the comprehension walks, work the read meter does not see, so the budget is divided by it.
+ */
+function literalElementsInBodies(node: ASTNode, nesting: number): number {
+  let own = 0;
+  if (nesting > 0 && (node.op === 'list' || node.op === 'map')) own = (node.args as unknown[]).length;
+  if (node.op === 'rcall' && COMPREHENSIONS.has((node.args as unknown[])[0] as string)) {
+    const [, receiver, args] = node.args as unknown as [string, ASTNode, ASTNode[]];
+    return literalElementsInBodies(receiver, nesting) + args.reduce((sum, a) => sum + literalElementsInBodies(a, nesting + 1), 0);
+  }
+  let sum = own;
+  for (const child of children(node.args)) sum += literalElementsInBodies(child, nesting);
+  return sum;
 }
 
 function refusedConstruct(node: ASTNode, nesting: number): { position: number; message: string } | null {

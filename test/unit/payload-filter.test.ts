@@ -56,8 +56,16 @@ describe('payload filters', () => {
       // `||` absorbs the error of its left side in CEL; over budget is a failure all the same.
       'data.items.exists(i, i == 1.0) || data.small == 1.0',
     ];
+    // Literals in a body cost per element what the meter cannot see: 64 comparisons per `in`, or a
+    // 64-element list built per element and walked. Each divides the budget by 65: 9,000 elements is over.
+    const literal = (make: (i: number) => string) => '[' + Array.from({ length: 64 }, (_, i) => make(i)).join(', ') + ']';
+    hostile.push(
+      `data.few.exists(i, i in ${literal((i) => `${i}.5`)})`,
+      `data.few.map(i, ${literal(() => 'i')}).exists(l, l.exists(x, x < 0.0))`,
+    );
+    expect(compiled('data.few.exists(i, i < 0.0)').evaluate(subject({ few: items.slice(0, 9000) }))).toEqual({ matches: false });
     for (const text of hostile) {
-      expect(compiled(text).evaluate(subject({ items, small: 1 })), text).toEqual({ matches: false, error: expect.stringMatching(/evaluation budget/) });
+      expect(compiled(text).evaluate(subject({ items, small: 1, few: items.slice(0, 9000) })), text).toEqual({ matches: false, error: expect.stringMatching(/evaluation budget/) });
     }
     // Reads, not sizes, are counted: a large list costs nothing until it is walked.
     expect(compiled('size(data.items) > 2 && data.items[3] == 6.0').evaluate(subject({ items }))).toEqual({ matches: true });
