@@ -14,7 +14,7 @@ export const Pagination = Type.Object(
   strict,
 );
 export const AttemptListQuery = Type.Object(
-  { ...Pagination.properties, status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failed')])) },
+  { ...Pagination.properties, status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('cancelled')])) },
   strict,
 );
 export const MessageListQuery = Type.Object(

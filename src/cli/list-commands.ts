@@ -100,13 +100,13 @@ function attemptsCommand(io: CliIo): Command {
   ])
     .option('--msg <id>', 'attempts for this message')
     .option('--endpoint <id>', 'attempts to this endpoint')
-    .option('--status <status>', 'success or failed');
+    .option('--status <status>', 'success, failed or cancelled');
   list.action(async (flags: ListFlags & { msg?: string; endpoint?: string; status?: string }) => {
     if (Boolean(flags.msg) === Boolean(flags.endpoint)) throw new Error('pass exactly one of --msg <id> or --endpoint <id>');
-    if (flags.status !== undefined && flags.status !== 'success' && flags.status !== 'failed') {
-      throw new Error(`--status must be success or failed, got "${flags.status}"`);
+    if (flags.status !== undefined && flags.status !== 'success' && flags.status !== 'failed' && flags.status !== 'cancelled') {
+      throw new Error(`--status must be success, failed or cancelled, got "${flags.status}"`);
     }
-    const query = { limit: limitOf(flags.limit), iterator: flags.iterator, status: flags.status as 'success' | 'failed' | undefined };
+    const query = { limit: limitOf(flags.limit), iterator: flags.iterator, status: flags.status as 'success' | 'failed' | 'cancelled' | undefined };
     const herald = connect(flags, io);
     const page = flags.msg
       ? await herald.attempts.listByMessage(flags.app, flags.msg, query)

@@ -58,7 +58,7 @@ export type MessageOut = ReturnType<typeof messageJson>;
 /** `deliveries` is absent when `duplicate` is true (an earlier message with the same idempotency key). */
 export type PublishedMessageOut = MessageOut & { deliveries?: number; duplicate: boolean };
 export type AttemptOut = ReturnType<typeof attemptJson>;
-/** One delivery: `state` is delivered | pending | failing | exhausted; `nextAttemptAt` is set while it is still to be sent. */
+/** One delivery: `state` is delivered | pending | failing | exhausted | cancelled; `nextAttemptAt` is set while it is still to be sent. */
 export type DeliveryOut = ReturnType<typeof deliveryJson>;
 /** A message's `delivery`: its overall state, the count per state and each endpoint's current delivery. */
 export type MessageDeliveryOut = ReturnType<typeof deliverySummary>;

@@ -97,7 +97,7 @@ export interface BacklogStats {
 }
 
 export interface AttemptQuery extends PageRequest {
-  status?: 'success' | 'failed';
+  status?: 'success' | 'failed' | 'cancelled';
   /** Only attempts of messages of these types (a scoped portal link); absent: every type. */
   eventTypes?: readonly string[];
 }

@@ -123,6 +123,8 @@ describe.each(stores)('transformations ($store)', ({ pg }) => {
     const attempts = (await attemptsOf(ep.id)).filter((a) => a.msgId === skipped.id);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status: 'cancelled', responseStatus: null });
+    const onlyCancelled = (await herald.api('GET', `${base}/endpoints/${ep.id}/attempts?status=cancelled`)).body.data;
+    expect(onlyCancelled.map((a: any) => a.msgId)).toEqual([skipped.id]);
     const endpointNow = (await herald.api('GET', `${base}/endpoints/${ep.id}`)).body;
     expect(endpointNow.disabled).toBe(false);
     await herald.api('DELETE', `${base}/endpoints/${ep.id}`);

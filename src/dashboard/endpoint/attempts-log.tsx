@@ -16,7 +16,7 @@ export const ATTEMPTS_POLL_MS = 2500;
 /** Every delivery attempt to this endpoint, newest first, refreshing by itself. */
 export function AttemptsLog({ appId, endpointId, onLatest }: { appId: string; endpointId: string; onLatest?: (attemptId: string) => void }) {
   const api = useApi();
-  const [status, setStatus] = useState<'' | 'success' | 'failed'>('');
+  const [status, setStatus] = useState<'' | 'success' | 'failed' | 'cancelled'>('');
   const [openId, setOpenId] = useState<string | null>(null);
   const list = usePaged(
     (iterator) => api.get<Page<Attempt>>(`/apps/${seg(appId)}/endpoints/${seg(endpointId)}/attempts`, { limit: 50, iterator, status: status || undefined }),
@@ -39,6 +39,7 @@ export function AttemptsLog({ appId, endpointId, onLatest }: { appId: string; en
             <option value="">All</option>
             <option value="success">Succeeded</option>
             <option value="failed">Failed</option>
+            <option value="cancelled">Cancelled by the transformation</option>
           </select>
         </div>
       </div>
