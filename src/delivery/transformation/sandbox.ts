@@ -111,6 +111,11 @@ export function loadSandbox(): Promise<QuickJSWASMModule> {
     checkInSandbox(m, 'function handler(webhook) { return JSON.parse(JSON.stringify(webhook)); }', Infinity);
     return (loadedModule = m);
   });
+  // A load that failed is tried again by the next call, rather than failing every call after it.
+  const loading = modulePromise;
+  loading.catch(() => {
+    if (modulePromise === loading) modulePromise = null;
+  });
   return modulePromise;
 }
 
