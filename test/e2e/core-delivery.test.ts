@@ -214,7 +214,7 @@ describe('API contract', () => {
       ['POST', '/api/v1/apps', {}, 400, 'validation_error'],
       ['POST', '/api/v1/apps', { name: 'x', extra: 1 }, 400, 'validation_error'],
       ['POST', `/api/v1/apps/${app.id}/endpoints`, { url: 'not a url' }, 400, 'invalid_url'],
-      ['POST', `/api/v1/apps/${app.id}/endpoints`, { url: 'http://example.com', timeout: 'PT10M' }, 400, 'validation_error'],
+      ['POST', `/api/v1/apps/${app.id}/endpoints`, { url: 'http://example.com', timeout: 'PT16M' }, 400, 'validation_error'],
       ['POST', `/api/v1/apps/${app.id}/endpoints`, { url: 'http://example.com', secret: 'whsec_short' }, 400, 'invalid_secret'],
       ['POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'has space', data: {} }, 400, 'validation_error'],
       ['POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'a.b' }, 400, 'validation_error'],
