@@ -40,7 +40,8 @@ declare module 'fastify' {
 }
 
 /** API paths anyone may read: the API description documents no tenant's data. */
-export const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
+// Svix's health check is open, as Herald's /healthz is.
+export const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json', '/api/v1/health']);
 
 /**
  * Bearer-token auth for everything under /api. The admin token is compared as a SHA-256 digest

@@ -39,6 +39,7 @@ import { installSecretRedaction } from './secret-redaction.js';
 import type { OperatorTokenService } from '../services/operator-tokens.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { ApiContext } from './routes/context.js';
+import { svixPlugin } from './svix/svix-plugin.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -165,6 +166,8 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
         return options.publicUrl();
       },
     });
+    // Svix's v1 API (src/api/svix): its own error shapes, only for its routes.
+    await svixPlugin(api, { ...ctx, publicUrl: () => options.publicUrl() });
   });
   return app;
 }

@@ -21,7 +21,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-interface ErrorBody {
+export interface ErrorBody {
   status: number;
   code: ApiErrorCode;
   message: string;
@@ -32,7 +32,7 @@ interface ErrorBody {
 const body = (code: ApiErrorCode, message: string, details?: unknown): ErrorBody =>
   ({ status: API_ERRORS[code], code, message, ...(details === undefined ? {} : { details }) });
 
-function toErrorBody(error: Error & { code?: string; statusCode?: number; validation?: unknown[]; validationContext?: string }): ErrorBody {
+export function toErrorBody(error: Error & { code?: string; statusCode?: number; validation?: unknown[]; validationContext?: string }): ErrorBody {
   if (error instanceof ApiError) return body(error.code, error.message, error.details);
   if (error instanceof StoreConflictError) return body('conflict', error.message);
   // A damaged endpoint row (a value that cannot be decrypted): a clear answer, not an internal error.

@@ -25,6 +25,7 @@ const TAGS = [
   { name: 'tokens', description: 'App-scoped API tokens and portal links, issued with the admin token.' },
   { name: 'operators', description: 'Named operator tokens with roles (admin, operator, viewer) and the audit log of every change.' },
   { name: 'tasks', description: 'Background tasks (bulk recovery) and their progress.' },
+  { name: 'svix', description: "Svix's v1 API, for Svix's SDKs: errors answer `{code, detail}` (docs/svix-compatibility.md)." },
   { name: 'meta', description: 'Health, readiness and this description; no token needed.' },
 ];
 

@@ -38,6 +38,8 @@ export const API_ERRORS = {
   rate_limited: 429,
   headers_too_large: 431,
   internal_error: 500,
+  /** A route of Svix's API for a feature Herald does not have (streams, connectors …): src/api/svix. */
+  not_implemented: 501,
   store_unavailable: 503,
 } as const;
 

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiContext } from '../routes/context.js';
+import { installSvixErrors } from './svix-errors.js';
+import { installSvixIdempotency } from './svix-idempotency.js';
+import { svixHealthRoutes } from './svix-health.js';
+import { svixNotImplementedRoutes } from './svix-not-implemented.js';
+
+/** What Svix route files get: Herald's services (no SQL here) and how to build portal links. */
+export interface SvixContext extends ApiContext {
+  /** Base URL for links Herald hands out (portal access). */
+  publicUrl: () => string;
+}
+
+/**
+ * Svix's v1 API beside Herald's own (docs/svix-compatibility.md), as one encapsulated plugin: its
+ * error handler ({code, detail} and 422 {detail: [...]}) and idempotency-key hooks apply to these
+ * routes only. Svix's paths are singular (/api/v1/app/…) and never collide with Herald's
+ * (/api/v1/apps/…). Register a route file here: `xxxRoutes(scope, ctx)`, `scope` typed as `Api`.
+ */
+export async function svixPlugin(app: FastifyInstance, ctx: SvixContext): Promise<void> {
+  await app.register(async (scope) => {
+    installSvixErrors(scope);
+    installSvixIdempotency(scope);
+    const api = scope.withTypeProvider<TypeBoxTypeProvider>();
+    svixHealthRoutes(api, ctx);
+    svixNotImplementedRoutes(api);
+  });
+}
