@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually, startTestHerald } from '../helpers/test-herald.js';
 import { startCluster, type Cluster, type HeraldProcess } from './scale-out-processes.js';
 
@@ -100,4 +101,39 @@ describe.skipIf(!TEST_PG_URL)('background work on PostgreSQL: one leader, failov
     await eventually(async () => (await cluster.call('GET', `/api/v1/apps/${app.id}/endpoints/${sweptAfter.id}`)).body.disabled === true, 20_000, 100);
     expect(await leads(second)).toBe(1);
   }, 120_000);
+});
+
+describe.skipIf(!TEST_PG_URL)('background work on PostgreSQL: a leader cut off from the database', () => {
+  it('stops leading at once; another Herald takes over, and the first leads again only once the lock is free', async () => {
+    const schema = testSchema('leader-cut');
+    const pgUrl = new URL(TEST_PG_URL!);
+    const proxy = await startTcpProxy(pgUrl.hostname, Number(pgUrl.port || 5432));
+    const viaProxy = new URL(schema.url);
+    viaProxy.port = String(proxy.port);
+    const first = await startTestHerald({ database: viaProxy.toString() });
+    // Same data folder: the two share the database's encryption key.
+    const second = await startTestHerald({ database: schema.url, dataDir: first.dataDir });
+    try {
+      expect(first.operations.leading).toBe(true);
+      expect(second.operations.leading).toBe(false);
+
+      proxy.cut();
+      await eventually(() => !first.operations.leading, 10_000, 50);
+      await eventually(() => second.operations.leading, 10_000, 50);
+      proxy.restore();
+      // Back in touch, the first finds the lock taken, and stays a follower.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(first.operations.leading).toBe(false);
+      expect(second.operations.leading).toBe(true);
+
+      // A leader that stops gracefully frees the lock: the first takes over.
+      await second.stop();
+      await eventually(() => first.operations.leading, 10_000, 50);
+    } finally {
+      await second.stop();
+      await first.stop();
+      await proxy.close();
+      await schema.drop();
+    }
+  }, 60_000);
 });
