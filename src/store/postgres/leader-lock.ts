@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { LeaderLock } from '../leader-lock.js';
 
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
 /**
  * The background-work leader on PostgreSQL: a session advisory lock on a connection of its own
  * (not the pool's, whose connections come and go). PostgreSQL releases it when that session ends,
@@ -20,7 +22,8 @@ export class PgLeaderLock implements LeaderLock {
 
   async tryAcquire(): Promise<boolean> {
     if (this.client) return true;
-    const client = new pg.Client(this.config);
+    // A silent network loss must not hold the heartbeat forever: it times out, and the leader resigns.
+    const client = new pg.Client({ ...this.config, keepAlive: true, query_timeout: HEARTBEAT_TIMEOUT_MS });
     // A broken connection also raises 'error' on an idle client: never an unhandled error.
     client.on('error', (err) => this.lost(client, err));
     try {
