@@ -11,6 +11,8 @@ import { startReceiver } from './lib/processes.js';
 import * as scenarios from './lib/scenarios.js';
 import { fanoutFilter } from './lib/filter-scenario.js';
 import { deliveryTransform } from './lib/transform-scenario.js';
+import { peerComparison, storeComparison } from './lib/peer-scenario.js';
+import { agedScenario } from './lib/aged-scenario.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -20,6 +22,10 @@ const { values: opts } = parseArgs({
     database: { type: 'string' },
     only: { type: 'string' },
     'backlog-size': { type: 'string', default: '1000000' },
+    // The peer (scenario `peer`), PostgreSQL for the side-by-side `stores` scenario, `aged`'s size.
+    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'pg-url': { type: 'string', default: process.env.HERALD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'aged-attempts': { type: 'string', default: '10000000' },
   },
 });
 const runs = Number(opts.runs);
@@ -30,12 +36,15 @@ const log = (...a) => (opts.json ? process.stderr.write(a.join(' ') + '\n') : co
 
 const TOKEN = 'bench-admin-token';
 
-/** A fresh Herald for one scenario: its own data folder, or its own PostgreSQL schema. */
-async function withHerald(fn, extraArgs = []) {
+/**
+ * A fresh Herald for one scenario: its own data folder, or its own PostgreSQL schema.
+ * `store`: a postgres:// URL, or null for SQLite; by default the store --database names.
+ */
+async function withHerald(fn, extraArgs = [], store = opts.database) {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
   let database;
-  if (opts.database) {
-    const url = new URL(opts.database);
+  if (store) {
+    const url = new URL(store);
     url.searchParams.set('schema', `bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`);
     database = url.toString();
   }
@@ -53,6 +62,7 @@ async function withHerald(fn, extraArgs = []) {
 
 const receiver = await startReceiver();
 const results = [];
+const aged = wanted('aged') ? agedScenario({ receiver, token: TOKEN, database: opts.database, attempts: Number(opts['aged-attempts']), log }) : null;
 try {
   for (let run = 1; run <= runs; run++) {
     const r = {};
@@ -65,6 +75,9 @@ try {
     if (wanted('fanout-filter')) r.fanoutFilter = await withHerald((herald) => fanoutFilter({ herald, receiver, seconds }), ['--no-dispatcher']);
     if (wanted('delivery-transform')) r.deliveryTransform = await withHerald((herald) => deliveryTransform({ herald, receiver }));
     if (wanted('isolation')) r.isolation = await withHerald((herald) => scenarios.isolation({ herald, receiver, seconds: Math.min(seconds, 6) }));
+    if (wanted('peer')) r.peer = await peerComparison({ withHerald, receiver, seconds, redis: opts.redis, log });
+    if (wanted('stores')) r.stores = await storeComparison({ withHerald, receiver, seconds, pgUrl: opts['pg-url'] }).catch((err) => ({ skipped: err.message }));
+    if (aged) r.aged = await aged.measure({ withHerald, seconds });
     if (wanted('backlog') && run === 1) {
       // Once: filling a million rows takes a while and its peak memory barely varies.
       r.backlog = await withHerald((herald) => scenarios.backlog({ herald, receiver, total: Number(opts['backlog-size']) }));
@@ -74,6 +87,7 @@ try {
   }
 } finally {
   receiver.stop();
+  await aged?.cleanup();
 }
 
 const pick = (path) => median(results.map((r) => path.split('.').reduce((o, k) => o?.[k], r)));
@@ -95,8 +109,23 @@ const summary = {
   },
   backlog: { peakRssMb: pick('backlog.peakRssMb'), pending: pick('backlog.pending') },
   isolation: { ratio: pick('isolation.ratio'), with: pick('isolation.with'), without: pick('isolation.without') },
+  peer: {
+    heraldSingle: pick('peer.herald.single.deliveriesPerSec'), peerSingle: pick('peer.peer.single.deliveriesPerSec'), singleRatio: pick('peer.singleRatio'),
+    heraldBatch: pick('peer.herald.batch.deliveriesPerSec'), peerBatch: pick('peer.peer.batch.deliveriesPerSec'), batchRatio: pick('peer.batchRatio'),
+    heraldCpuUs: pick('peer.herald.single.cpuUsPerDelivery'), peerCpuUs: pick('peer.peer.single.cpuUsPerDelivery'),
+    skipped: results.find((r) => r.peer?.skipped)?.peer.skipped,
+  },
+  stores: {
+    sqlite: pick('stores.sqlite.deliveriesPerSec'), postgres: pick('stores.postgres.deliveriesPerSec'), ratio: pick('stores.ratio'),
+    sqliteCpuUs: pick('stores.sqlite.cpuUsPerDelivery'), postgresCpuUs: pick('stores.postgres.cpuUsPerDelivery'),
+  },
+  aged: { attempts: results[0]?.aged?.attempts, empty: pick('aged.empty.deliveriesPerSec'), aged: pick('aged.aged.deliveriesPerSec'), ratio: pick('aged.ratio') },
   raw: results,
 };
+// The ratios issue #21's targets use, from the medians: Herald single-publish e2e against the ceiling.
+if (summary.peer.heraldSingle && summary.ceiling.deliveriesPerSec) {
+  summary.peer.heraldSingleToCeiling = Math.round((summary.peer.heraldSingle / summary.ceiling.deliveriesPerSec) * 100) / 100;
+}
 if (summary.e2e.deliveriesPerSec && summary.ceiling.deliveriesPerSec) {
   summary.e2e.ratioToCeiling = Math.round((summary.e2e.deliveriesPerSec / summary.ceiling.deliveriesPerSec) * 100) / 100;
 }
@@ -117,6 +146,12 @@ if (opts.json) {
     ['transform', 'deliver → 10 endpoints, transformation', `${summary.deliveryTransform.ratio ?? '-'} of none (${summary.deliveryTransform.with ?? '-'} vs ${summary.deliveryTransform.without ?? '-'} deliveries/s)`],
     ['', 'Herald CPU per delivery, with vs none', `${summary.deliveryTransform.cpuUsWith ?? '-'} vs ${summary.deliveryTransform.cpuUsWithout ?? '-'} µs (×${summary.deliveryTransform.cpuRatio ?? '-'})`],
     ['backlog', `${summary.backlog.pending ?? '-'} pending deliveries`, `peak RSS ${summary.backlog.peakRssMb ?? '-'} MB`],
+    ['peer', 'single publishes, 64 publishers', `Herald ${summary.peer.heraldSingle ?? '-'} vs BullMQ peer ${summary.peer.peerSingle ?? '-'} deliveries/s (×${summary.peer.singleRatio ?? '-'})`],
+    ['', 'batches of 500, 4 at a time', `Herald ${summary.peer.heraldBatch ?? '-'} vs BullMQ addBulk ${summary.peer.peerBatch ?? '-'} deliveries/s (×${summary.peer.batchRatio ?? '-'})`],
+    ['', 'single: of ceiling; CPU per delivery', `${summary.peer.heraldSingleToCeiling ?? '-'} of ceiling; Herald ${summary.peer.heraldCpuUs ?? '-'} µs, peer ${summary.peer.peerCpuUs ?? '-'} µs (without Redis)`],
+    ['stores', 'single publishes, PostgreSQL vs SQLite', `×${summary.stores.ratio ?? '-'} (${summary.stores.postgres ?? '-'} vs ${summary.stores.sqlite ?? '-'} deliveries/s)`],
+    ['', 'Herald CPU per delivery, PG vs SQLite', `${summary.stores.postgresCpuUs ?? '-'} vs ${summary.stores.sqliteCpuUs ?? '-'} µs`],
+    ['aged', `single publishes, ${summary.aged.attempts ?? '-'} old attempts`, `×${summary.aged.ratio ?? '-'} of empty (${summary.aged.aged ?? '-'} vs ${summary.aged.empty ?? '-'} deliveries/s)`],
     ['isolation', 'healthy rate with a stalled endpoint', `${summary.isolation.ratio ?? '-'} (${summary.isolation.with ?? '-'} vs ${summary.isolation.without ?? '-'} /s)`],
   ];
   console.log(`\nHerald benchmark — ${summary.machine.store}, ${summary.machine.cores} cores, Node ${summary.machine.node}, median of ${runs} run(s)\n`);
