@@ -55,6 +55,7 @@ export function endpointJson(ep: Endpoint) {
     /** The current filter's failures on messages (each counted as no match): how many, and the last one. */
     filterErrors: ep.filterErrors ?? { count: 0, lastError: null, lastErrorAt: null },
     forwardTraceContext: ep.forwardTraceContext ?? true,
+    channels: ep.channels ?? [],
     createdAt: ep.createdAt,
     updatedAt: ep.updatedAt,
   };
@@ -74,6 +75,7 @@ export function messageJson(msg: Message) {
     // The publisher's own event id and time (null when not given); bodies carry them, webhook-id stays `id`.
     eventId: msg.eventId ?? null,
     timestamp: msg.eventTime ?? null,
+    channels: msg.channels ?? [],
     createdAt: msg.createdAt,
   };
 }

@@ -80,6 +80,8 @@ export interface Endpoint {
   ordering?: EndpointOrdering;
   /** false: attempts do not send the publisher's `traceparent`/`tracestate` (docs/tracing.md). Absent: true. */
   forwardTraceContext?: boolean;
+  /** Only messages with one of these channels reach it (domain/channels.ts); null or absent: every message. */
+  channels?: string[] | null;
   /**
    * JavaScript defining `function handler(webhook)`, run in a sandbox before each attempt is signed
    * (docs/transformations.md); null or absent: none.
@@ -140,6 +142,8 @@ export interface Message {
   traceparent?: string | null;
   /** W3C `tracestate` sent with that traceparent, forwarded as is. */
   tracestate?: string | null;
+  /** Svix-style channels (domain/channels.ts): endpoints listing channels get it only on a match. Absent: none. */
+  channels?: string[] | null;
 }
 
 /** `cancelled`: the endpoint's transformation chose not to send it (not a failure). */

@@ -18,6 +18,9 @@ const StringMap = Type.Record(Type.String(), Type.String({ maxLength: 2048 }), {
   maxProperties: 50,
   description: 'header name (RFC 9110 token, at most 128 characters) to value (no CR, LF, NUL or other control characters but tab)',
 });
+/** Svix-style channels (domain/channels.ts), on endpoints and messages: Svix's names, at most 10 (as Svix). */
+export const CHANNEL_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
+const Channels = Type.Array(Type.String({ pattern: CHANNEL_PATTERN }), { maxItems: 10, uniqueItems: true });
 const QueryMap = Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 2048 }), { maxProperties: 50 });
 
 // Checked by parseSchedule (services/endpoint-settings.ts), which takes the --retry-schedule flag's forms too.
@@ -135,6 +138,9 @@ const endpointFields = {
   forwardTraceContext: Type.Optional(Type.Boolean({
     description: 'send the publisher\'s W3C traceparent (a child span of it) and tracestate with each attempt; default true',
   })),
+  channels: Type.Optional(Type.Union([Channels, Type.Null()], {
+    description: 'only messages published with one of these channels are delivered; empty or null: every message (docs/channels.md)',
+  })),
 };
 
 export const EndpointCreate = Type.Object(
@@ -171,6 +177,9 @@ export const MessageCreate = Type.Object(
     timestamp: Type.Optional(Type.String({
       format: 'date-time', maxLength: 64,
       description: "your own RFC 3339 time of the event, sent as given in bodies that carry a time (standard's timestamp, event's createdAt)",
+    })),
+    channels: Type.Optional(Type.Union([Channels, Type.Null()], {
+      description: 'endpoints that list channels receive this message only if it has one of theirs (docs/channels.md)',
     })),
   },
   { ...strict, required: ['eventType', 'data'] },

@@ -58,7 +58,7 @@ export function declaredBody(entry: ConfigEndpoint): EndpointCreateBody {
     payloadFormat: get ? 'entity-ref' : 'standard',
     signature: { scheme: get ? 'entity-path' : 'standard-webhooks' },
     headers: {}, query: {}, timeout: formatIsoDuration(DEFAULT_TIMEOUT_MS), tls: null, retrySchedule: null, rateLimit: null,
-    transformation: null, filter: null,
+    transformation: null, filter: null, channels: null,
     ...fields,
     disabled: enabled !== undefined ? !enabled : (disabled ?? false),
     ...(secret !== undefined ? { secret } : {}),

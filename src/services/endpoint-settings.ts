@@ -52,6 +52,11 @@ export function applyEndpointSettings(base: Endpoint, body: EndpointPatchBody, n
     if (body.forwardTraceContext) delete next.forwardTraceContext;
     else next.forwardTraceContext = false;
   }
+  // Stored only when set, like the filter, so an endpoint without any reads back as it was written.
+  if (body.channels !== undefined) {
+    if (body.channels?.length) next.channels = body.channels;
+    else delete next.channels;
+  }
   if (body.timeout !== undefined) next.timeoutMs = parseTimeout(body.timeout);
   if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;
   if (body.secret !== undefined) next.secrets = [{ secret: body.secret, expiresAt: null }];

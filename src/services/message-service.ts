@@ -93,6 +93,7 @@ export class MessageService {
     // Stored with the message, so retries, resends and recovers send the same values.
     if (body.eventId !== undefined) message.eventId = body.eventId;
     if (body.timestamp !== undefined) message.eventTime = body.timestamp;
+    if (body.channels?.length) message.channels = body.channels;
     return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
   }
 

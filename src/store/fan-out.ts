@@ -1,3 +1,4 @@
+import { channelsMatch } from '../domain/channels.js';
 import { filterMatches, type EndpointFilter } from '../domain/filters.js';
 import type { EndpointOrdering, Message } from '../domain/model.js';
 import { compileFilter, type CompiledFilter, type FilterInput } from '../domain/payload-filter.js';
@@ -14,6 +15,8 @@ export interface FanOutRow {
   ordering: EndpointOrdering;
   /** The endpoint's payload filter (CEL), if any. */
   filter?: string | null;
+  /** The endpoint's channels (JSON list), if any. */
+  channels?: string | null;
 }
 
 /** An endpoint as fan-out sees it: its filters parsed once per batch, not once per message. */
@@ -24,6 +27,8 @@ export interface FanOutTarget {
   ordering: EndpointOrdering;
   /** Compiled once per text (cached across batches); null when the endpoint has none. */
   payloadFilter: CompiledFilter | null;
+  /** Null when the endpoint lists none (it gets every message). */
+  channels: string[] | null;
 }
 
 export function toFanOutTarget(row: FanOutRow): FanOutTarget {
@@ -36,6 +41,7 @@ export function toFanOutTarget(row: FanOutRow): FanOutTarget {
     },
     payloadFormat: row.payload_format,
     ordering: row.ordering,
+    channels: row.channels ? JSON.parse(row.channels) : null,
   };
 }
 
@@ -47,6 +53,8 @@ export function fanOutAccepts(target: FanOutTarget, message: Message, namedEndpo
   if (!namedEndpoint && !filterMatches(target.filter, { eventType: message.eventType, entityType: message.entity?.type ?? null })) {
     return false;
   }
+  // Channels route like the subscription filters: a test event naming its endpoint skips them too.
+  if (!namedEndpoint && !channelsMatch(target.channels, message.channels)) return false;
   if (!formatAccepts(target.payloadFormat, message)) return false;
   // Last, being the dearest check. A test event names its endpoint and skips the payload filter too,
   // like the subscription filters. A caller without a run of its own still gets the filter applied.

@@ -48,6 +48,7 @@ export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
     ordering: e.ordering ?? 'unordered', created_at: e.createdAt, updated_at: e.updatedAt,
     transformation: e.transformation ?? null,
     forward_trace_context: e.forwardTraceContext ?? true,
+    channels: e.channels?.length ? JSON.stringify(e.channels) : null,
     // Not its failure counts: publishing adds to those while an update may be writing the row.
     filter: e.filter ?? null,
   };
@@ -89,6 +90,7 @@ export function rowToEndpoint(r: Row, codec: SecretCodec, prefix = ''): Endpoint
   }
   // Only when switched off, so an endpoint that forwards reads back as it was written.
   if (c('forward_trace_context') === 0 || c('forward_trace_context') === false) endpoint.forwardTraceContext = false;
+  if (c('channels') != null) endpoint.channels = JSON.parse(c('channels'));
   if (unreadable) endpoint.unreadable = unreadableReason(unreadable);
   return endpoint;
 }
@@ -110,6 +112,7 @@ export function messageToRow(m: Message): Row {
     // event_id (what the body carries) stays.
     event_id: m.eventId ?? null, event_time: m.eventTime ?? null, event_key: m.eventId ?? null,
     traceparent: m.traceparent ?? null, tracestate: m.tracestate ?? null,
+    channels: m.channels?.length ? JSON.stringify(m.channels) : null,
   };
 }
 
@@ -123,7 +126,7 @@ export function rowToMessage(r: Row, prefix = ''): Message {
  */
 export const MESSAGE_COLUMNS = [
   'id', 'app_id', 'event_type', 'data', 'entity_type', 'entity_id', 'idempotency_key', 'created_at', 'request_id', 'ordering_key',
-  'event_id', 'event_time', 'traceparent', 'tracestate',
+  'event_id', 'event_time', 'traceparent', 'tracestate', 'channels',
 ] as const;
 
 export function messageFromValues(v: unknown[]): Message {
@@ -138,6 +141,7 @@ export function messageFromValues(v: unknown[]): Message {
   if (v[11] != null) message.eventTime = v[11] as string;
   if (v[12] != null) message.traceparent = v[12] as string;
   if (v[13] != null) message.tracestate = v[13] as string;
+  if (v[14] != null) message.channels = JSON.parse(v[14] as string);
   return message;
 }
 

@@ -118,6 +118,11 @@ export interface MessageQuery extends PageRequest {
   eventType?: string;
   /** Only messages of these types (a scoped portal link); absent: every type. */
   eventTypes?: readonly string[];
+  /** Only messages published with this channel (exact, case-sensitive). */
+  channel?: string;
+  /** Only messages created before / after this ISO time (Date.toISOString's form: compared as text). */
+  before?: string;
+  after?: string;
 }
 
 export interface Store {

@@ -14,6 +14,7 @@ import { defineDeliveryStateContract } from './delivery-state-contract.js';
 import { defineEventIdContract } from './event-id-contract.js';
 import { definePayloadFilterContract } from './payload-filter-contract.js';
 import { defineTransformationContract } from './transformation-contract.js';
+import { defineChannelsContract } from './channels-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -33,6 +34,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineEventIdContract(backend, factory);
   definePayloadFilterContract(backend, factory);
   defineTransformationContract(backend, factory);
+  defineChannelsContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

@@ -94,6 +94,9 @@ export function EndpointFormView({ mode, initial, catalogue, cancelHref, transfo
         <Field id="entity-types" label="Entity types (optional)" hint="Comma-separated, e.g. Agreement, Member. Empty: every entity." error={e.entityTypes}>
           <input {...controlProps('entity-types', e.entityTypes, true)} class="mono" value={form.entityTypes} onInput={(ev) => set({ entityTypes: ev.currentTarget.value })} />
         </Field>
+        <Field id="channels" label="Channels (optional)" hint="Comma-separated, e.g. project-123. Only messages published with one of them arrive. Empty: every message." error={e.channels}>
+          <input {...controlProps('channels', e.channels, true)} class="mono" value={form.channels} onInput={(ev) => set({ channels: ev.currentTarget.value })} />
+        </Field>
         <FilterField value={form.filter} error={e.filter} catalogue={catalogue} subscribed={form.everything ? [] : form.eventTypes} onChange={(filter) => set({ filter })} />
       </fieldset>
 

@@ -2,7 +2,7 @@ import { capitalise, toFieldErrors, type FieldErrors } from '../ui/field-errors'
 
 /** Field keys errors can attach to; dotted ones are the API's nested fields. */
 export const ENDPOINT_FIELDS = [
-  'url', 'name', 'description', 'disabled', 'eventTypes', 'entityTypes', 'method', 'payloadFormat',
+  'url', 'name', 'description', 'disabled', 'eventTypes', 'entityTypes', 'channels', 'method', 'payloadFormat',
   'signature', 'signature.scheme', 'signature.header', 'signature.prefix', 'secret', 'timeout', 'headers',
   'query', 'tls', 'tls.ca', 'tls.cert', 'tls.key', 'tls.passphrase', 'tls.pkcs12', 'tls.caPkcs12', 'tls.caPassphrase', 'retrySchedule', 'rateLimit', 'ordering', 'filter',
   'transformation',
@@ -50,6 +50,8 @@ function sentence(field: string, rest: string, message: string): string | null {
       return null;
     case 'entityTypes':
       return /characters/.test(rest) ? 'Each entity type is 1 to 128 characters, separated by commas.' : null;
+    case 'channels':
+      return "Use at most 10 channels, each of letters, digits, '.', '_', ':' or '-' (at most 128 characters), listed once.";
     case 'signature.header':
       return /header name/.test(rest) && !/custom header/.test(message)
         ? "Use a header name of letters, digits and !#$%&'*+.^_`|~- only (at most 128 characters, no spaces)."
@@ -93,7 +95,7 @@ function sentence(field: string, rest: string, message: string): string | null {
 /** The error key each form value answers to, so editing a field clears its (now stale) error. */
 export const ERROR_KEY_OF: Record<string, string> = {
   url: 'url', name: 'name', description: 'description', enabled: 'enabled', everything: 'eventTypes', eventTypes: 'eventTypes',
-  entityTypes: 'entityTypes', method: 'method', payloadFormat: 'payloadFormat', scheme: 'signature.scheme',
+  entityTypes: 'entityTypes', channels: 'channels', method: 'method', payloadFormat: 'payloadFormat', scheme: 'signature.scheme',
   signatureHeader: 'signature.header', signaturePrefix: 'signature.prefix', secret: 'secret', timeout: 'timeout',
   headers: 'headers', query: 'query', tlsCa: 'tls.ca', tlsCert: 'tls.cert', tlsKey: 'tls.key', tlsPassphrase: 'tls.passphrase',
   tlsPkcs12: 'tls.pkcs12', tlsCaPkcs12: 'tls.caPkcs12', tlsCaPassphrase: 'tls.caPassphrase',

@@ -19,6 +19,8 @@ export interface EndpointForm {
   everything: boolean;
   eventTypes: string[];
   entityTypes: string;
+  /** Channels as typed, comma-separated; empty: every message. */
+  channels: string;
   method: 'POST' | 'GET';
   payloadFormat: PayloadFormat;
   scheme: Scheme;
@@ -58,7 +60,7 @@ export interface EndpointForm {
 }
 
 export const EMPTY_FORM: EndpointForm = {
-  url: '', name: '', description: '', enabled: true, everything: true, eventTypes: [], entityTypes: '',
+  url: '', name: '', description: '', enabled: true, everything: true, eventTypes: [], entityTypes: '', channels: '',
   method: 'POST', payloadFormat: 'standard', scheme: 'standard-webhooks', signatureHeader: '', signaturePrefix: '',
   secretMode: 'generate', secret: '', timeout: '30s', headers: [], query: [],
   tlsCa: '', tlsCert: '', tlsKey: '', tlsPassphrase: '', tlsInsecure: false, tlsHasKey: false, tlsTouched: false,
@@ -81,6 +83,7 @@ export function formFromEndpoint(ep: Endpoint): EndpointForm {
     everything: ep.eventTypes.length === 0,
     eventTypes: ep.eventTypes,
     entityTypes: ep.entityTypes.join(', '),
+    channels: ep.channels.join(', '),
     method: ep.method,
     payloadFormat: ep.payloadFormat as PayloadFormat,
     scheme: ep.signature.scheme as Scheme,
@@ -154,6 +157,7 @@ export function formToBody(form: EndpointForm, mode: 'create' | 'edit', configur
     disabled: !form.enabled,
     eventTypes: form.everything ? [] : form.eventTypes,
     entityTypes: list(form.entityTypes),
+    channels: list(form.channels),
     method: form.method,
     payloadFormat: form.payloadFormat,
     signature: {

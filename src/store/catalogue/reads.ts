@@ -54,12 +54,17 @@ export class CatalogueReads {
   }
 
   async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
-    const types = typesIn('event_type', query.eventTypes, 5);
+    const types = typesIn('event_type', query.eventTypes, 8);
+    // A channel is an element of the JSON list: quoted, it cannot match part of another name (names
+    // hold no quotes). replace() rather than LIKE: SQLite's LIKE ignores case, channels do not.
+    const channel = query.channel === undefined ? null : JSON.stringify(query.channel);
     const rows = await this.sql.rows(
       `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id < $2)
-         AND ($3::text IS NULL OR event_type = $3)${types.sql}
+         AND ($3::text IS NULL OR event_type = $3)
+         AND ($5::text IS NULL OR created_at < $5) AND ($6::text IS NULL OR created_at > $6)
+         AND ($7::text IS NULL OR (channels IS NOT NULL AND replace(channels, $7, '') <> channels))${types.sql}
        ORDER BY id DESC LIMIT $4`,
-      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, ...types.params],
+      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, query.before ?? null, query.after ?? null, channel, ...types.params],
     );
     return toPage(rows.map((r) => rowToMessage(r)), query.limit);
   }

@@ -354,6 +354,15 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       ALTER TABLE endpoints ADD COLUMN forward_trace_context BOOLEAN NOT NULL DEFAULT true;
     `,
   },
+  {
+    version: 18,
+    name: 'channels',
+    // Svix-style channels (domain/channels.ts) as JSON lists; NULL: none (an endpoint then gets every message).
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN channels TEXT;
+      ALTER TABLE messages ADD COLUMN channels TEXT;
+    `,
+  },
 ];
 
 /**

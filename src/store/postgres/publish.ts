@@ -201,7 +201,7 @@ async function endpointsFor(client: Pick<PoolClient, 'query'>, inputs: PublishIn
   if (inputs.length === 0) return byApp;
   const { rows } = await client.query<FanOutRow & { app_id: string; disabled: boolean }>({
     name: 'herald_fan_out_endpoints',
-    text: `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering, filter FROM endpoints
+    text: `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering, filter, channels FROM endpoints
      WHERE app_id = ANY($1::text[])`,
     values: [[...new Set(inputs.map((i) => i.message.appId))]],
   });

@@ -352,6 +352,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       ALTER TABLE endpoints ADD COLUMN forward_trace_context INTEGER NOT NULL DEFAULT 1;
     `,
   },
+  {
+    version: 18,
+    name: 'channels',
+    // Svix-style channels (domain/channels.ts) as JSON lists; NULL: none (an endpoint then gets every message).
+    sql: `
+      ALTER TABLE endpoints ADD COLUMN channels TEXT;
+      ALTER TABLE messages ADD COLUMN channels TEXT;
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {

@@ -15,14 +15,14 @@ function statements(db: Database.Database) {
     byEventKey: statement(db, 'SELECT * FROM messages WHERE app_id = ? AND event_key = ?'),
     forgetEventKey: statement(db, 'UPDATE messages SET event_key = NULL WHERE id = ?'),
     insertMessage: statement(db, 
-      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate)
-       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate)`,
+      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate, channels)
+       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate, @channels)`,
     ),
     enabledEndpoints: statement(db, 
-      'SELECT id, event_types, entity_types, payload_format, ordering, filter FROM endpoints WHERE app_id = ? AND disabled = 0',
+      'SELECT id, event_types, entity_types, payload_format, ordering, filter, channels FROM endpoints WHERE app_id = ? AND disabled = 0',
     ),
     oneEndpoint: statement(db, 
-      'SELECT id, event_types, entity_types, payload_format, ordering, filter FROM endpoints WHERE app_id = ? AND id = ?',
+      'SELECT id, event_types, entity_types, payload_format, ordering, filter, channels FROM endpoints WHERE app_id = ? AND id = ?',
     ),
     insertDelivery: statement(db, 
       `INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key)
