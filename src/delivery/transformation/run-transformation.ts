@@ -1,6 +1,12 @@
 import type { RenderedRequest, SignatureConfig } from '../../wire/index.js';
-import { loadedSandbox, loadSandbox, runInSandbox } from './sandbox.js';
+import type * as Sandbox from './sandbox.js';
 import { transformedRequest, webhookInput, type TransformResult } from './transform-request.js';
+
+/**
+ * The sandbox's code, imported on first use: a Herald none of whose endpoints has a transformation
+ * never loads quickjs-emscripten (its import alone took 20-50 ms and 4 MB).
+ */
+let sandboxCode: typeof Sandbox | null = null;
 
 export interface TransformationCall {
   /** The endpoint's `transformation` source. */
@@ -19,6 +25,7 @@ export interface TransformationCall {
  * The sandbox loads on the first call only: endpoints without a transformation never get here.
  */
 export async function runTransformation(call: TransformationCall): Promise<TransformResult> {
+  const { loadedSandbox, loadSandbox, runInSandbox } = sandboxCode ?? (sandboxCode = await import('./sandbox.js'));
   const sandbox = loadedSandbox() ?? (await loadSandbox());
   const { input, payloadJson } = webhookInput(call.draft, call.eventType);
   const output = runInSandbox(sandbox, { source: call.source, inputJson: JSON.stringify(input), now: call.now });

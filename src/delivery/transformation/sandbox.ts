@@ -2,6 +2,7 @@ import {
   newQuickJSWASMModule,
   type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule,
 } from 'quickjs-emscripten';
+import { TransformationError } from './transformation-error.js';
 
 // The sandbox transformations run in: QuickJS compiled to WebAssembly (quickjs-emscripten), never
 // node:vm or eval. Inside it there is nothing but the language: no require, import, process,
@@ -40,13 +41,7 @@ export const MAX_STACK_BYTES = 256 * 1024;
 export const MAX_OUTPUT_CHARS = 2 * 1024 * 1024;
 export const SOURCE_NAME = 'transformation.js';
 
-/** A transformation's code failed (threw, ran over a limit, returned something unusable). */
-export class TransformationError extends Error {
-  constructor(message: string, readonly line: number | null = null, readonly column: number | null = null) {
-    super(message);
-    this.name = 'TransformationError';
-  }
-}
+export { TransformationError };
 
 /**
  * Run before the user's code in every fresh context. `Date` answers the attempt's time (passed in

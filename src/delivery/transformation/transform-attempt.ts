@@ -1,7 +1,7 @@
 import type { Endpoint } from '../../domain/model.js';
 import type { RenderedRequest } from '../../wire/index.js';
 import { runTransformation } from './run-transformation.js';
-import { TransformationError } from './sandbox.js';
+import { TransformationError } from './transformation-error.js';
 import type { TransformResult } from './transform-request.js';
 
 /** The attempt log's `error` for a delivery its transformation cancelled (status `cancelled`). */

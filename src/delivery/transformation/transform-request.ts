@@ -1,6 +1,6 @@
 import type { HttpMethod, RenderedRequest, SignatureConfig } from '../../wire/index.js';
 import { customHeaderProblem, reservedHeaderNames } from '../../wire/reserved-headers.js';
-import { TransformationError } from './sandbox.js';
+import { TransformationError } from './transformation-error.js';
 
 // What a transformation sees and what it may change (docs/transformations.md). It gets the request
 // as drafted, before signing: method, URL, headers, payload (the parsed JSON body, or the body as a
