@@ -1,10 +1,10 @@
 # Herald's container image. Configured by HERALD_* environment variables only (README: Configuration).
 #   docker build -t herald .
 #   docker run -p 8080:8080 -v herald-data:/data herald                 # serve, SQLite in /data
-#   docker run herald worker --health-port 9091                          # see compose.yaml
+#   docker run -e HERALD_HEALTH_PORT=9091 herald worker                  # see compose.yaml
 # The base is an argument so that scripts/container-smoke.sh can build this very file on a stand-in
-# base where no registry can be reached; any image with Node.js 20.19+ and npm at the same places
-# as the official one (node at /usr/local/bin, user `node`, Debian's apt) fits.
+# base where no registry can be reached; any Debian-based image with Node.js 20.19+, npm and a user
+# `node`, as the official one has, fits.
 ARG BASE_IMAGE=node:20-bookworm-slim
 
 # --- build: compile better-sqlite3 and Herald (TypeScript and the dashboard) -------------------

@@ -36,6 +36,10 @@ cleanup() {
   [[ -n $MOUNTED_IMAGE ]] && podman image unmount "$IMAGE" > /dev/null 2>&1 || true
   if [[ ${KEEP:-0} != 1 ]]; then
     podman rmi -f "$IMAGE" > /dev/null 2>&1 || true
+    # The build stage's image, left untagged by the build (only those this build made).
+    for id in $(podman images -q --filter dangling=true); do
+      grep -qx "$id" "$WORK/dangling-before" 2> /dev/null || podman rmi -f "$id" > /dev/null 2>&1 || true
+    done
     [[ -z ${SMOKE_BASE:-} ]] && podman rmi -f "$BASE" > /dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
@@ -77,6 +81,7 @@ fi
 
 # --- 2. the real Dockerfile --------------------------------------------------------------------
 step "podman build --isolation chroot --format docker --build-arg BASE_IMAGE=$BASE (compiles better-sqlite3: minutes)"
+podman images -q --filter dangling=true > "$WORK/dangling-before"
 # This machine reaches the npm registry through a TLS-intercepting proxy whose CA Node.js is given
 # in NODE_EXTRA_CA_CERTS; the Dockerfile takes such a CA as the build secret npm_ca.
 SECRET=()
