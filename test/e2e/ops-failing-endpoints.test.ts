@@ -11,21 +11,24 @@ let herald: TestHerald;
 /** The operator's receiver: operational events arrive here as webhooks. */
 let ops: Receiver;
 let opsAppId: string;
-const logLines: Array<Record<string, unknown>> = [];
 
 const events = (type?: string) =>
   ops.requests
     .map((r: ReceivedRequest) => JSON.parse(r.body) as { type: string; data: Record<string, any> })
     .filter((e) => type === undefined || e.type === type);
 
-beforeAll(async () => {
-  const sink = new Writable({
+/** A log destination that keeps each JSON line Herald writes, parsed, in `lines`. */
+function lineSink(lines: Array<Record<string, unknown>>): Writable {
+  return new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
       done();
     },
   });
-  herald = await startTestHerald({ endpointFailurePeriod: 300, operatorApp: 'herald-ops', logLevel: 'debug' }, createLogger('debug', sink));
+}
+
+beforeAll(async () => {
+  herald = await startTestHerald({ endpointFailurePeriod: 300, operatorApp: 'herald-ops' });
   ops = await startReceiver();
   // Created after start: Herald looks the operator app up when it first has something to say.
   opsAppId = (await herald.api('POST', '/api/v1/apps', { name: 'Operations', uid: 'herald-ops' })).body.id;
@@ -108,43 +111,55 @@ describe('failing endpoints', () => {
   });
 
   it('reports exhausted deliveries, never about the operator app itself, and traces attempts to the publish request', async () => {
+    // Its own Herald that never disables endpoints: this test keeps two endpoints failing for as
+    // long as the machine takes, and with the shared 300 ms failure period a loaded machine disabled
+    // them (the background failure sweep included) before the events it waits for were exhausted.
+    const lines: Array<Record<string, unknown>> = [];
+    const patient = await startTestHerald({ endpointFailurePeriod: 0, operatorApp: 'patient-ops', logLevel: 'debug' }, createLogger('debug', lineSink(lines)));
+    const opsRx = await startReceiver();
     const receiver = await startReceiver(() => ({ status: 503 }));
+    const opsEvents = (type: string) =>
+      opsRx.requests.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> }).filter((e) => e.type === type);
     try {
-      const { appId, endpointId } = await tenantEndpoint(receiver.url, { retrySchedule: ['PT0.05S'] });
+      const opsApp = (await patient.api('POST', '/api/v1/apps', { name: 'Operations', uid: 'patient-ops' })).body;
+      await patient.api('POST', `/api/v1/apps/${opsApp.id}/endpoints`, { url: `${opsRx.url}/events` });
+      const app = (await patient.api('POST', '/api/v1/apps', { name: 'Tenant' })).body;
+      const ep = (await patient.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: receiver.url, retrySchedule: ['PT0.05S'] })).body;
       // An operator endpoint that fails too: its failures must not become events delivered to itself.
-      const broken = (await herald.api('POST', `/api/v1/apps/${opsAppId}/endpoints`, { url: `${receiver.url}/ops`, retrySchedule: ['PT0.05S'] })).body;
-      const msg = (await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 2 } })).body;
+      const broken = (await patient.api('POST', `/api/v1/apps/${opsApp.id}/endpoints`, { url: `${receiver.url}/ops`, retrySchedule: ['PT0.05S'] })).body;
+      const msg = (await patient.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'invoice.paid', data: { n: 2 } })).body;
 
-      const exhausted = await eventually(() => events('message.attempt.exhausted').find((e) => e.data.msgId === msg.id));
-      expect(exhausted.data).toMatchObject({ appId, endpointId, attempt: 2, lastResponseStatus: 503, reason: 'HTTP 503' });
+      const exhausted = await eventually(() => opsEvents('message.attempt.exhausted').find((e) => e.data.msgId === msg.id));
+      expect(exhausted.data).toMatchObject({ appId: app.id, endpointId: ep.id, attempt: 2, lastResponseStatus: 503, reason: 'HTTP 503' });
 
       // Positive control: the broken operator endpoint has itself given up on that event (its two
       // attempts are recorded), which is when an event about it would be published…
-      const eventMsgId = ops.requests.find((r) => r.body.includes(msg.id))!.headers['webhook-id']!;
+      const eventMsgId = opsRx.requests.find((r) => r.body.includes(msg.id))!.headers['webhook-id']!;
       await eventually(async () => {
-        const res = await herald.api('GET', `/api/v1/apps/${opsAppId}/messages/${eventMsgId}/attempts`);
+        const res = await patient.api('GET', `/api/v1/apps/${opsApp.id}/messages/${eventMsgId}/attempts`);
         return res.body.data.filter((x: any) => x.endpointId === broken.id).length === 2;
       });
       // …and a later event (a sentinel, exhausted after that) has been published and delivered since.
-      const sentinel = (await herald.api('POST', `/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', data: { n: 'sentinel' } })).body;
-      await eventually(() => events('message.attempt.exhausted').some((e) => e.data.msgId === sentinel.id));
-      await herald.api('DELETE', `/api/v1/apps/${opsAppId}/endpoints/${broken.id}`);
+      const sentinel = (await patient.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'invoice.paid', data: { n: 'sentinel' } })).body;
+      await eventually(() => opsEvents('message.attempt.exhausted').some((e) => e.data.msgId === sentinel.id));
+      await patient.api('DELETE', `/api/v1/apps/${opsApp.id}/endpoints/${broken.id}`);
       // Only now: no event about the operator app itself was published into it, nor delivered.
-      const published = (await herald.api('GET', `/api/v1/apps/${opsAppId}/messages?limit=250`)).body.data as Array<{ data: { appId: string } }>;
+      const published = (await patient.api('GET', `/api/v1/apps/${opsApp.id}/messages?limit=250`)).body.data as Array<{ data: { appId: string } }>;
       expect(published.length).toBeGreaterThanOrEqual(2);
-      expect(published.filter((m) => m.data.appId === opsAppId)).toEqual([]);
-      expect(events().filter((e) => e.data.appId === opsAppId)).toEqual([]);
+      expect(published.filter((m) => m.data.appId === opsApp.id)).toEqual([]);
+      expect(opsRx.requests.map((r) => JSON.parse(r.body)).filter((e) => e.data.appId === opsApp.id)).toEqual([]);
 
       // Both attempts carry the id of the API request that published the message, and so does the log.
-      const attempts = (await herald.api('GET', `/api/v1/apps/${appId}/messages/${msg.id}/attempts`)).body.data;
+      const attempts = (await patient.api('GET', `/api/v1/apps/${app.id}/messages/${msg.id}/attempts`)).body.data;
       expect(attempts).toHaveLength(2);
       const requestId = attempts[0].requestId as string;
       expect(requestId).toMatch(/^req_/);
       expect(attempts[1].requestId).toBe(requestId);
-      const logged = logLines.filter((l) => l.msg === 'delivery attempt' && l.msgId === msg.id);
+      const logged = lines.filter((l) => l.msg === 'delivery attempt' && l.msgId === msg.id);
       expect(logged.map((l) => l.requestId)).toEqual([requestId, requestId]);
     } finally {
-      await receiver.close();
+      await patient.stop();
+      await Promise.all([opsRx.close(), receiver.close()]);
     }
   });
 });
