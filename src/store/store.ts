@@ -100,6 +100,13 @@ export interface AttemptQuery extends PageRequest {
   status?: 'success' | 'failed' | 'cancelled';
   /** Only attempts of messages of these types (a scoped portal link); absent: every type. */
   eventTypes?: readonly string[];
+  /** Only attempts to this endpoint (for a message's attempts). */
+  endpointId?: string;
+  /** Only attempts made before / after this ISO time (Date.toISOString's form). */
+  before?: string;
+  after?: string;
+  /** Only attempts of messages published with this channel. */
+  channel?: string;
 }
 
 export interface EventTypeQuery extends PageRequest {

@@ -20,10 +20,15 @@ const RBRACKET = 0x5d;
 
 /** The text of the top-level member `data` of a JSON object, or undefined if there is none. */
 export function dataText(json: string): string | undefined {
+  return memberText(json, 'data');
+}
+
+/** The text of the top-level member `name` of a JSON object (Svix's `payload`), or undefined if there is none. */
+export function memberText(json: string, name: string): string | undefined {
   const scan = new Scan(json);
   const pos = scan.ws(0);
   if (json.charCodeAt(pos) !== LBRACE) return undefined;
-  scan.member(pos, 'data');
+  scan.member(pos, name);
   return scan.match();
 }
 

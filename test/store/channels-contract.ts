@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/domain/model.js';
 import type { Store } from '../../src/store/store.js';
-import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
+import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // Channels (migration 18): an endpoint listing channels gets only messages with one of them; an
 // endpoint without channels gets every message. Messages keep their channels for reads and claims,
@@ -86,6 +86,31 @@ export function defineChannelsContract(backend: string, factory: () => Promise<S
       expect(await ids({ after: iso(T) })).toEqual([third.id, second.id]);
       expect(await ids({ after: iso(T), before: iso(T + 2000) })).toEqual([second.id]);
       expect(await ids({})).toEqual([third.id, second.id, first.id]);
+    });
+
+    it('lists attempts by endpoint, by creation time and by their message\'s channel', async () => {
+      const app = await store.createApp(makeApp());
+      const a = await store.createEndpoint(makeEndpoint(app.id));
+      const b = await store.createEndpoint(makeEndpoint(app.id));
+      const tagged = (await store.publish(input(app.id, { channels: ['ops'] }))).message;
+      const plain = (await store.publish(input(app.id, {}))).message;
+      const claimed = await store.claimDue(claimRequest());
+      expect(claimed).toHaveLength(4);
+      // Settled one second apart, so each attempt has its own time.
+      const order = [...claimed].sort((x, y) => (x.message.id + x.endpoint.id < y.message.id + y.endpoint.id ? -1 : 1));
+      await store.settle(order.map((c, i) => settlement(c, 'token-a', { kind: 'success' }, T + i * 1000)));
+      const attempts = async (msgId: string, q: object) => (await store.listAttemptsForMessage(app.id, msgId, { limit: 50, ...q })).data;
+      const toB = await attempts(tagged.id, { endpointId: b.id });
+      expect(toB.map((x) => x.endpointId)).toEqual([b.id]);
+      expect((await attempts(tagged.id, {})).map((x) => x.endpointId).sort()).toEqual([a.id, b.id].sort());
+      const byEndpoint = async (q: object) => (await store.listAttemptsForEndpoint(app.id, a.id, { limit: 50, ...q })).data.map((x) => x.msgId);
+      expect(await byEndpoint({ channel: 'ops' })).toEqual([tagged.id]);
+      expect(await byEndpoint({ channel: 'op' })).toEqual([]);
+      const all = await store.listAttemptsForEndpoint(app.id, a.id, { limit: 50 });
+      expect(all.data.map((x) => x.msgId).sort()).toEqual([tagged.id, plain.id].sort());
+      const [newer, older] = [...all.data].sort((x, y) => (x.createdAt < y.createdAt ? 1 : -1));
+      expect(await byEndpoint({ before: newer!.createdAt })).toEqual([older!.msgId]);
+      expect(await byEndpoint({ after: older!.createdAt })).toEqual([newer!.msgId]);
     });
   });
 }

@@ -113,12 +113,18 @@ export class CatalogueReads {
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {
-    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 6);
+    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 11);
+    // The channel as one quoted element of the message's JSON list (see listMessages).
+    const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
     const rows = await this.sql.rows(
       `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
-         AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)${types.sql}
+         AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)
+         AND ($6::text IS NULL OR endpoint_id = $6)
+         AND ($7::text IS NULL OR created_at < $7) AND ($8::text IS NULL OR created_at > $8)
+         AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id
+           AND m.channels IS NOT NULL AND replace(m.channels, $10, '') <> m.channels))${types.sql}
        ORDER BY id DESC LIMIT $5`,
-      [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, ...types.params],
+      [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel, ...types.params],
     );
     return toPage(rows.map(rowToAttempt), q.limit);
   }
