@@ -78,7 +78,7 @@ describe.each(stores)('delivery states ($store)', ({ pg }) => {
     expect(list.status).toBe(200);
     const byId = Object.fromEntries(list.body.data.map((m: { id: string }) => [m.id, m]));
     const o = byId[order.id].delivery;
-    expect(o.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1 });
+    expect(o.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1, cancelled: 0 });
     // The state that most needs a person.
     expect(o.state).toBe('exhausted');
     const per = Object.fromEntries(o.endpoints.map((e: { endpointId: string }) => [e.endpointId, e]));
@@ -93,13 +93,13 @@ describe.each(stores)('delivery states ($store)', ({ pg }) => {
     expect(wait).toBeGreaterThanOrEqual(0.8 * 3_600_000);
     expect(wait).toBeLessThanOrEqual(1.2 * 3_600_000);
 
-    expect(byId[member.id].delivery).toMatchObject({ state: 'delivered', counts: { delivered: 1, pending: 0, failing: 0, exhausted: 0 } });
+    expect(byId[member.id].delivery).toMatchObject({ state: 'delivered', counts: { delivered: 1, pending: 0, failing: 0, exhausted: 0, cancelled: 0 } });
     expect(byId[member.id].delivery.endpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([ep.ok]);
   });
 
   it('answers the same in GET message and in the entity list', async () => {
     const one = (await herald.api('GET', `${base}/messages/${order.id}`)).body;
-    expect(one.delivery.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1 });
+    expect(one.delivery.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1, cancelled: 0 });
     const m = (await herald.api('POST', `${base}/messages`, { eventType: 'member.left', data: {}, entity: { type: 'Member', id: 7 } })).body;
     await eventually(async () => (await herald.api('GET', `${base}/entities/Member/7/messages`)).body.data[0]?.delivery.state === 'delivered');
     const entity = (await herald.api('GET', `${base}/entities/Member/7/messages`)).body.data;
@@ -168,7 +168,7 @@ describe.each(stores)('delivery states ($store)', ({ pg }) => {
   it('shows a portal link the same, within its scope', async () => {
     const full = (await herald.api('POST', `${base}/portal-link`, {})).body.token;
     const mine = (await call(full, `${base}/messages/${order.id}`)).body;
-    expect(mine.delivery.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1 });
+    expect(mine.delivery.counts).toEqual({ delivered: 2, pending: 1, failing: 1, exhausted: 1, cancelled: 0 });
     expect((await call(full, `${base}/endpoints/${ep.slow}/deliveries`)).body.data.length).toBeGreaterThan(0);
 
     const members = (await herald.api('POST', `${base}/portal-link`, { eventTypes: ['member.joined'] })).body.token;
