@@ -312,3 +312,20 @@ describe.each(stores)('transformations ($store)', ({ pg }) => {
     }
   });
 });
+
+// The suite above delivers from a delivery thread (the test default); here on the main thread.
+describe('transformations without delivery threads', () => {
+  it('transforms on the main thread too', async () => {
+    const herald = await startTestHerald({ deliveryThreads: 0 });
+    const receiver = await startReceiver();
+    try {
+      const app = (await herald.api('POST', '/api/v1/apps', { name: 'Main' })).body;
+      await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: `${receiver.url}/main`, transformation: "function handler(w) { w.url += '/x'; return w; }" });
+      await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'order.paid', data: { n: 1 } });
+      await eventually(async () => receiver.requests.some((r) => r.url === '/main/x'));
+    } finally {
+      await herald.stop();
+      await receiver.close();
+    }
+  });
+});
