@@ -72,6 +72,7 @@ export function EndpointDetails({ appId, endpointId }: { appId: string; endpoint
             <div><dt>Status</dt><dd>{ep.disabled ? <span class="badge badge-failed">disabled</span> : <span class="badge badge-success">enabled</span>}</dd></div>
             <div><dt>Events</dt><dd class="mono">{ep.eventTypes.length ? ep.eventTypes.join(', ') : 'everything'}</dd></div>
             {ep.entityTypes.length > 0 && <div><dt>Entity types</dt><dd class="mono">{ep.entityTypes.join(', ')}</dd></div>}
+            {ep.channels.length > 0 && <div><dt>Channels</dt><dd class="mono">{ep.channels.join(', ')}</dd></div>}
             <FilterSummary endpoint={ep} />
             <div><dt>Request</dt><dd>{ep.method} · {ep.payloadFormat} · timeout {ep.timeout}</dd></div>
             <div><dt>Signature</dt><dd>{ep.signature.scheme}{ep.signature.header ? ` (${ep.signature.header})` : ''}</dd></div>
