@@ -167,7 +167,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions): Prom
       },
     });
     // Svix's v1 API (src/api/svix): its own error shapes, only for its routes.
-    await svixPlugin(api, { ...ctx, publicUrl: () => options.publicUrl() });
+    await svixPlugin(api, { ...ctx, tokens: options.tokens, publicUrl: () => options.publicUrl() });
   });
   return app;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Herald, HeraldApiError } from '../../src/sdk/client.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { isSvixRoute } from '../../src/api/svix/svix-not-implemented.js';
 
 let herald: TestHerald;
 let receiver: Receiver;
@@ -126,8 +127,10 @@ describe('Herald client', () => {
   });
 
   it('has called every route of the API (add a client method for each new route)', () => {
+    // Svix's routes (src/api/svix) are served for Svix's own SDKs, in every language; herald/client
+    // stays Herald's typed client, so they need no method here (test/e2e/svix-*.test.ts drive them).
     const routes = (herald.server as unknown as { heraldRoutes: Array<{ method: string; url: string }> }).heraldRoutes
-      .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json');
+      .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && !isSvixRoute(r.url));
     const pattern = (url: string) => new RegExp(`^${url.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
     const staticSegments = (url: string) => url.split('/').filter((s) => s && !s.startsWith(':')).length;
     const reached = new Set<string>();

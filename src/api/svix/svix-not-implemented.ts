@@ -1,5 +1,6 @@
+import type { AccessConfig } from '../route-access.js';
 import type { Api } from '../routes/context.js';
-import { notImplemented, SVIX_TAG, svixRead } from './svix-wire.js';
+import { notImplemented, SVIX_TAG, svixRead, svixWrite } from './svix-wire.js';
 
 // Svix's routes for features Herald does not have answer 501 `not_implemented`, naming the route,
 // so a Svix SDK call fails loudly instead of seeming to work. Whole subsystems are matched by
@@ -87,24 +88,33 @@ const OPERATIONS = [
 ];
 
 export function svixNotImplementedRoutes(api: Api): void {
-  const answer501 = (method: string[] | string, url: string) => {
+  const answer501 = (method: string, url: string) => {
     api.route({
       method,
       url,
-      // Any caller with a token gets the 501 (nothing of any tenant is read or written).
-      config: svixRead,
-      schema: { tags: [SVIX_TAG], summary: 'Svix feature Herald does not have: answers 501 not_implemented', hide: true },
+      // Any caller whose token could call such a route gets the 501 (nothing of any tenant is read
+      // or written); roles as for every route: reads for viewers, changes for admins.
+      config: (method === 'GET' ? svixRead : svixWrite) as AccessConfig,
+      schema: { tags: [SVIX_TAG], summary: 'Svix feature Herald does not have: answers 501 not_implemented' },
       handler: async (req) => {
         throw notImplemented(req.method, req.routeOptions.url ?? url);
       },
     });
   };
   for (const prefix of PREFIXES) {
-    answer501(ALL_METHODS, prefix);
-    answer501(ALL_METHODS, `${prefix}/*`);
+    for (const method of ALL_METHODS) {
+      answer501(method, prefix);
+      answer501(method, `${prefix}/*`);
+    }
   }
   for (const op of OPERATIONS) {
     const [method, url] = op.split(' ') as [string, string];
     answer501(method, url);
   }
+}
+
+/** Whether a registered route is one of Svix's (served for Svix's SDKs, not Herald's own client). */
+export function isSvixRoute(url: string): boolean {
+  const svixResources = ['/api/v1/app', '/api/v1/event-type', '/api/v1/auth', '/api/v1/health', ...PREFIXES];
+  return svixResources.some((r) => url === r || url.startsWith(`${r}/`)) || OPERATIONS.some((op) => op.endsWith(` ${url}`));
 }

@@ -1,0 +1,89 @@
+import { EndpointUnreadableError } from '../../store/errors.js';
+import { rotateEndpointSecret } from '../../services/secret-rotation.js';
+import { tenantApp } from '../tenancy.js';
+import type { Api } from '../routes/context.js';
+import type { SvixContext } from './svix-plugin.js';
+import { SvixEventExampleIn, SvixHeadersIn, SvixHeadersPatchIn, SvixRecoverIn, SvixSecretRotateIn } from './svix-bodies.js';
+import { refuseUnsupported } from './svix-json.js';
+import { getSvixEndpoint } from './svix-endpoint-lookup.js';
+import { SvixEndpointParams } from './svix-endpoints.js';
+import { SVIX_TAG, svixOperate, svixRead, svixWrite, toSvixId } from './svix-wire.js';
+
+// An endpoint's secret, custom headers, recovery and example: Svix's sub-routes of
+// /app/{app_id}/endpoint/{endpoint_id}, over the same services as Herald's own routes.
+
+const tags = [SVIX_TAG];
+const base = '/api/v1/app/:appId/endpoint/:endpointId';
+const params = SvixEndpointParams;
+/** Reading a secret is an admin's (a secret lets its holder forge webhooks): as Herald's secret route. */
+const secretRead = { access: 'app', role: 'admin' } as const;
+
+export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
+  const endpointOf = (req: { params: { endpointId: string } } & Parameters<typeof tenantApp>[0]) =>
+    getSvixEndpoint(ctx, tenantApp(req).id, req.params.endpointId);
+
+  api.get(`${base}/secret`, { config: secretRead, schema: { tags, params } }, async (req) => {
+    const endpoint = await endpointOf(req);
+    if (endpoint.unreadable) throw new EndpointUnreadableError(endpoint.id, endpoint.unreadable);
+    return { key: endpoint.secrets[0]!.secret };
+  });
+
+  api.post(`${base}/secret/rotate`, { config: svixWrite, schema: { tags, params, body: SvixSecretRotateIn } }, async (req, reply) => {
+    const endpoint = await endpointOf(req);
+    await rotateEndpointSecret(ctx.store, endpoint, {
+      ...(req.body.key ? { secret: req.body.key } : {}),
+      ...(req.body.gracePeriodSeconds !== undefined && req.body.gracePeriodSeconds !== null ? { graceSeconds: req.body.gracePeriodSeconds } : {}),
+    });
+    return reply.status(204).send();
+  });
+
+  // Herald does not redact any custom header, so `sensitive` is always empty.
+  api.get(`${base}/headers`, { config: svixRead, schema: { tags, params } }, async (req) => ({ headers: (await endpointOf(req)).headers, sensitive: [] }));
+
+  api.put(`${base}/headers`, { config: svixWrite, schema: { tags, params, body: SvixHeadersIn } }, async (req, reply) => {
+    const endpoint = await endpointOf(req);
+    await ctx.endpoints.update(endpoint.appId, endpoint.id, { headers: req.body.headers });
+    return reply.status(204).send();
+  });
+
+  // PATCH: a null value, or a name in deleteHeaders, removes that header; others are set.
+  api.patch(`${base}/headers`, { config: svixWrite, schema: { tags, params, body: SvixHeadersPatchIn } }, async (req, reply) => {
+    const endpoint = await endpointOf(req);
+    const next: Record<string, string> = { ...endpoint.headers };
+    const drop = (name: string) => {
+      for (const key of Object.keys(next)) if (key.toLowerCase() === name.toLowerCase()) delete next[key];
+    };
+    for (const [name, value] of Object.entries(req.body.headers)) {
+      drop(name);
+      if (value !== null) next[name] = value;
+    }
+    for (const name of req.body.deleteHeaders ?? []) drop(name);
+    await ctx.endpoints.update(endpoint.appId, endpoint.id, { headers: next });
+    return reply.status(204).send();
+  });
+
+  // Recover: resend what failed since `since` (Herald's bulk recovery task). Herald recovers up to
+  // now, so an `until` is refused rather than ignored.
+  api.post(`${base}/recover`, { config: svixOperate, schema: { tags, params, body: SvixRecoverIn } }, async (req, reply) => {
+    refuseUnsupported('POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover', { until: req.body.until });
+    const task = await ctx.recovery.recover(await endpointOf(req), new Date(req.body.since));
+    reply.status(202);
+    return { id: toSvixId(task.id), status: task.status, task: 'endpoint.recover', updatedAt: task.updatedAt };
+  });
+
+  // Sends the event type's first example from the catalogue (Herald's test event), signed as usual.
+  api.post(`${base}/send-example`, { config: svixWrite, schema: { tags, params, body: SvixEventExampleIn } }, async (req, reply) => {
+    refuseUnsupported('POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example', { exampleIndex: req.body.exampleIndex || undefined });
+    const endpoint = await endpointOf(req);
+    const { message } = await ctx.messages.sendTest(endpoint, req.body.eventType);
+    reply.status(202);
+    return {
+      id: message.id,
+      eventType: message.eventType,
+      eventId: message.eventId ?? null,
+      payload: JSON.parse(message.dataJson) as unknown,
+      channels: null,
+      timestamp: message.createdAt,
+    };
+  });
+}

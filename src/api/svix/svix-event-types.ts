@@ -1,0 +1,111 @@
+import { Type } from 'typebox';
+import { ApiError } from '../../errors/api-errors.js';
+import type { EventTypeImportBody, EventTypePatchBody } from '../../schemas/bodies.js';
+import { page, type Api } from '../routes/context.js';
+import type { SvixContext } from './svix-plugin.js';
+import { SvixEventTypeImportIn, SvixEventTypeIn, SvixEventTypePatch, SvixEventTypeUpdate, type SvixEventTypePatchBody } from './svix-bodies.js';
+import { refuseUnsupported, svixEventTypeJson } from './svix-json.js';
+import { SVIX_TAG, svixAdminWrite, SvixListQuery, svixRead } from './svix-wire.js';
+
+// Svix's event types over Herald's event catalogue (services/event-catalogue.ts), environment-wide
+// as in Svix. Svix versions a type's schema (`schemas: {"1": {...}}`); Herald keeps one schema per
+// type, so a body with more than one version is refused rather than half kept.
+
+const tags = [SVIX_TAG];
+const NameParams = Type.Object({ event_type_name: Type.String({ maxLength: 256 }) });
+const ListQuery = Type.Object(
+  { ...SvixListQuery.properties, with_content: Type.Optional(Type.Boolean()), include_archived: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const DeleteQuery = Type.Object({ expunge: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+/** Svix's `schemas` → Herald's one schema: the single version given, or (a bare schema) itself. */
+function oneSchema(schemas: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+  if (schemas === undefined || schemas === null) return schemas;
+  const keys = Object.keys(schemas);
+  if (keys.length === 0) return null;
+  if (!keys.every((k) => /^\d+$/.test(k))) return schemas;
+  if (keys.length > 1) {
+    throw new ApiError('not_implemented', `Herald keeps one schema per event type; this body has versions ${keys.join(', ')}: send only one (docs/svix-compatibility.md)`);
+  }
+  const schema = schemas[keys[0]!];
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new ApiError('validation_error', `schemas["${keys[0]}"] must be a JSON Schema object`);
+  return schema as Record<string, unknown>;
+}
+
+function heraldFields(route: string, body: SvixEventTypePatchBody): EventTypePatchBody {
+  refuseUnsupported(route, { archived: body.archived, featureFlags: body.featureFlags, featureFlag: body.featureFlag });
+  const out: EventTypePatchBody = {};
+  if (body.description !== undefined) out.description = body.description;
+  if (body.deprecated !== undefined) out.deprecated = body.deprecated;
+  if (body.groupName !== undefined) out.group = body.groupName;
+  const schema = oneSchema(body.schemas);
+  if (schema !== undefined) out.schema = schema;
+  return out;
+}
+
+export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
+  api.get('/api/v1/event-type', { config: svixRead, schema: { tags, querystring: ListQuery } }, async (req) => {
+    const result = await ctx.eventTypes.list(page({ limit: req.query.limit, iterator: req.query.iterator ?? undefined }, 'event-type'));
+    // Without with_content Svix leaves the schemas out of a list.
+    const data = result.data.map((et) => ({ ...svixEventTypeJson(et), ...(req.query.with_content ? {} : { schemas: null }) }));
+    return { data, iterator: result.iterator, prevIterator: null, done: result.done };
+  });
+
+  api.post('/api/v1/event-type', { config: svixAdminWrite, schema: { tags, body: SvixEventTypeIn } }, async (req, reply) => {
+    const fields = heraldFields('POST /api/v1/event-type', req.body);
+    if (await ctx.store.getEventType(req.body.name)) throw new ApiError('conflict', `event type "${req.body.name}" already exists: PUT or PATCH /api/v1/event-type/${req.body.name} changes it`);
+    const { eventType } = await ctx.eventTypes.put({ name: req.body.name, ...fields });
+    reply.status(201);
+    return svixEventTypeJson(eventType);
+  });
+
+  api.post('/api/v1/event-type/import/openapi', { config: svixAdminWrite, bodyLimit: 4 * api.initialConfig.bodyLimit!, schema: { tags, body: SvixEventTypeImportIn } }, async (req) => {
+    refuseUnsupported('POST /api/v1/event-type/import/openapi', { dryRun: req.body.dryRun, replaceAll: req.body.replaceAll });
+    const doc = importedDocument(req.body.spec, req.body.specRaw);
+    const result = await ctx.eventTypes.import(doc);
+    // `modified`: the names created or changed. Svix has no field for entries that could not be
+    // imported; Herald adds `skipped` (name and reason) so they are not lost without a word.
+    return { data: { modified: [...result.created, ...result.updated], to_modify: null, skipped: result.skipped } };
+  });
+
+  api.get('/api/v1/event-type/:event_type_name', { config: svixRead, schema: { tags, params: NameParams } }, async (req) =>
+    svixEventTypeJson(await ctx.eventTypes.get(req.params.event_type_name)),
+  );
+
+  api.put('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, body: SvixEventTypeUpdate } }, async (req, reply) => {
+    const { eventType, created } = await ctx.eventTypes.put({ name: req.params.event_type_name, ...heraldFields('PUT /api/v1/event-type/{event_type_name}', req.body) });
+    if (created) reply.status(201);
+    return svixEventTypeJson(eventType);
+  });
+
+  api.patch('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, body: SvixEventTypePatch } }, async (req) =>
+    svixEventTypeJson(await ctx.eventTypes.update(req.params.event_type_name, heraldFields('PATCH /api/v1/event-type/{event_type_name}', req.body))),
+  );
+
+  // Svix archives unless `expunge`; Herald has no archive, so both remove the type from the catalogue.
+  api.delete('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, querystring: DeleteQuery } }, async (req, reply) => {
+    await ctx.eventTypes.delete(req.params.event_type_name);
+    return reply.status(204).send();
+  });
+}
+
+/** `spec` (parsed) or `specRaw` (JSON text; Herald does not read YAML): exactly one of them. */
+function importedDocument(spec: Record<string, unknown> | null | undefined, specRaw: string | null | undefined): EventTypeImportBody {
+  const given = [spec, specRaw].filter((v) => v !== undefined && v !== null);
+  if (given.length !== 1) throw new ApiError('bad_request', 'send exactly one of spec (the OpenAPI document as JSON) and specRaw (as text)');
+  let doc: unknown = spec;
+  if (typeof specRaw === 'string') {
+    try {
+      doc = JSON.parse(specRaw);
+    } catch {
+      throw new ApiError('validation_error', 'specRaw is not JSON; Herald reads OpenAPI documents as JSON only (convert YAML first)');
+    }
+  }
+  const d = doc as { openapi?: unknown; webhooks?: unknown };
+  if (typeof d !== 'object' || d === null || typeof d.openapi !== 'string' || !d.openapi.startsWith('3.1.')) {
+    throw new ApiError('validation_error', 'the spec must be an OpenAPI 3.1 document (openapi: "3.1.x") with webhooks');
+  }
+  if (typeof d.webhooks !== 'object' || d.webhooks === null) throw new ApiError('validation_error', 'the spec has no webhooks to import');
+  return doc as EventTypeImportBody;
+}

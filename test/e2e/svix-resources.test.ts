@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Svix, ApiException } from 'svix';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+
+// Svix's applications, event types, endpoints, portal access and health over HTTP, on both
+// stores: what a Svix SDK user relies on (get_if_exists, uid look-ups, PUT upsert, paging, 422 and
+// 501 shapes, idempotency-key), with plain fetch and with Svix's own JavaScript SDK.
+
+warnIfNoPostgres('the Svix API on PostgreSQL');
+const stores = [{ store: 'SQLite', pg: false }, ...(TEST_PG_URL ? [{ store: 'PostgreSQL', pg: true }] : [])];
+
+describe.each(stores)('Svix applications, event types and endpoints ($store)', ({ pg }) => {
+  let herald: TestHerald;
+  let schema: TestSchema | null = null;
+  let receiver: Receiver;
+  let svix: Svix;
+  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => herald.api(method, `/api/v1${path}`, body, headers);
+
+  beforeAll(async () => {
+    schema = pg ? testSchema('svix-resources') : null;
+    herald = await startTestHerald({ tokenRateLimit: 0, ...(schema ? { database: schema.url } : {}) });
+    receiver = await startReceiver();
+    svix = new Svix(herald.token, { serverUrl: herald.url });
+  });
+  afterAll(async () => {
+    await herald?.stop();
+    await receiver?.close();
+    await schema?.drop();
+  });
+
+  it('creates an application, finds it by uid, and get_if_exists returns it instead of a second one', async () => {
+    const created = await api('POST', '/app', { name: 'Acme', uid: 'acme' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^app_/), uid: 'acme', name: 'Acme', metadata: {} });
+    expect(typeof created.body.createdAt).toBe('string');
+    expect((await api('GET', '/app/acme')).body.id).toBe(created.body.id);
+    expect((await api('GET', `/app/${created.body.id}`)).body.uid).toBe('acme');
+    const again = await api('POST', '/app?get_if_exists=true', { name: 'Other name', uid: 'acme' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(created.body.id);
+    const conflict = await api('POST', '/app', { name: 'Acme', uid: 'acme' });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toEqual({ code: 'conflict', detail: expect.any(String) });
+    // The SDK's getOrCreate is the same call.
+    const viaSdk = await svix.application.getOrCreate({ name: 'Acme', uid: 'acme' });
+    expect(viaSdk.id).toBe(created.body.id);
+  });
+
+  it('PUT upserts an application by uid, PATCH changes it, DELETE removes it', async () => {
+    const made = await api('PUT', '/app/globex', { name: 'Globex' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ uid: 'globex', name: 'Globex' });
+    const replaced = await api('PUT', '/app/globex', { name: 'Globex Corp', uid: 'globex' });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id: made.body.id, name: 'Globex Corp' });
+    const patched = await svix.application.patch('globex', { name: 'Globex Inc' });
+    expect(patched.name).toBe('Globex Inc');
+    expect((await api('DELETE', '/app/globex')).status).toBe(204);
+    const gone = await api('GET', '/app/globex');
+    expect(gone.status).toBe(404);
+    expect(gone.body).toEqual({ code: 'not_found', detail: expect.stringContaining('globex') });
+  });
+
+  it('pages application lists with limit and iterator until done', async () => {
+    for (let i = 0; i < 5; i++) await api('POST', '/app', { name: `Page ${i}`, uid: `page-${i}` });
+    const seen: string[] = [];
+    let iterator: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res = await api('GET', `/app?limit=2${iterator ? `&iterator=${iterator}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['data', 'done', 'iterator', 'prevIterator']);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((a: { uid: string }) => a.uid));
+      pages++;
+      if (res.body.done) break;
+      iterator = res.body.iterator;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < 5; i++) expect(seen).toContain(`page-${i}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    const viaSdk = await svix.application.list({ limit: 250 });
+    expect(viaSdk.data.map((a) => a.uid)).toEqual(expect.arrayContaining(seen));
+    expect(viaSdk.done).toBe(true);
+  });
+
+  it('answers invalid bodies with 422 {detail: [{loc, msg, type}]} and unsupported fields with 501', async () => {
+    const missing = await api('POST', '/app', { uid: 'no-name' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.detail).toEqual([{ loc: ['body', 'name'], msg: expect.any(String), type: 'value_error.missing' }]);
+    const wrongType = await api('POST', '/app', { name: 5 });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.detail[0]).toMatchObject({ loc: ['body', 'name'], type: 'type_error' });
+    const meta = await api('POST', '/app', { name: 'Meta', metadata: { plan: 'gold' } });
+    expect(meta.status).toBe(501);
+    expect(meta.body).toEqual({ code: 'not_implemented', detail: expect.stringContaining('metadata') });
+    // The SDK surfaces both as ApiException with the status and Svix's body.
+    const err = await svix.application.create({ name: '' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiException);
+    expect((err as ApiException<{ detail: unknown[] }>).code).toBe(422);
+    expect((err as ApiException<{ detail: unknown[] }>).body.detail.length).toBeGreaterThan(0);
+  });
+
+  it('replays a POST with the same idempotency-key instead of acting twice', async () => {
+    const key = `key-${Date.now()}`;
+    const first = await api('POST', '/app', { name: 'Once' }, { 'idempotency-key': key });
+    const second = await api('POST', '/app', { name: 'Once' }, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.id).toBe(first.body.id);
+    const all = (await api('GET', '/app?limit=250')).body.data.filter((a: { name: string }) => a.name === 'Once');
+    expect(all).toHaveLength(1);
+    const reused = await api('POST', '/app', { name: 'Different' }, { 'idempotency-key': key });
+    expect(reused.status).toBe(409);
+    const fresh = await api('POST', '/app', { name: 'Once' }, { 'idempotency-key': `${key}-2` });
+    expect(fresh.body.id).not.toBe(first.body.id);
+  });
+
+  it('event types: create, conflict, get, PUT upsert, PATCH, list with content, delete, OpenAPI import', async () => {
+    const schemaV1 = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
+    const created = await api('POST', '/event-type', { name: 'invoice.paid', description: 'An invoice was paid', schemas: { '1': schemaV1 } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'invoice.paid', description: 'An invoice was paid', deprecated: false, schemas: { '1': schemaV1 } });
+    expect((await api('POST', '/event-type', { name: 'invoice.paid', description: 'again' })).status).toBe(409);
+    const put = await api('PUT', '/event-type/invoice.voided', { description: 'Voided' });
+    expect(put.status).toBe(201);
+    expect((await api('PUT', '/event-type/invoice.voided', { description: 'Voided!' })).status).toBe(200);
+    const patched = await svix.eventType.patch('invoice.voided', { deprecated: true, groupName: 'invoices' });
+    expect(patched).toMatchObject({ deprecated: true, groupName: 'invoices', description: 'Voided!' });
+    const list = await api('GET', '/event-type?with_content=true');
+    expect(list.body.data.find((e: { name: string }) => e.name === 'invoice.paid').schemas).toEqual({ '1': schemaV1 });
+    const two = await api('PATCH', '/event-type/invoice.paid', { schemas: { '1': schemaV1, '2': schemaV1 } });
+    expect(two.status).toBe(501);
+    expect((await api('DELETE', '/event-type/invoice.voided')).status).toBe(204);
+    expect((await api('GET', '/event-type/invoice.voided')).status).toBe(404);
+    const imported = await svix.eventType.importOpenapi({
+      spec: { openapi: '3.1.0', info: { title: 't', version: '1' }, webhooks: { 'pet.new': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } } } } } } },
+    });
+    expect(imported.data.modified).toEqual(['pet.new']);
+    expect((await svix.eventType.get('pet.new')).name).toBe('pet.new');
+  });
+
+  it('endpoints: create with filterTypes and channels, get by uid, PUT, PATCH, list, delete', async () => {
+    const app = (await api('POST', '/app', { name: 'Endpoints', uid: 'ep-app' })).body;
+    const ep = await svix.endpoint.create('ep-app', { url: `${receiver.url}/a`, uid: 'main', description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10 });
+    expect(ep).toMatchObject({ uid: 'main', url: `${receiver.url}/a`, description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10, version: 1, disabled: false });
+    expect(ep.id).toMatch(/^ep_/);
+    expect((await api('GET', `/app/${app.id}/endpoint/main`)).body.id).toBe(ep.id);
+    const updated = await api('PUT', `/app/ep-app/endpoint/${ep.id}`, { url: `${receiver.url}/b` });
+    expect(updated.status).toBe(200);
+    // PUT replaces: what the body leaves out is cleared.
+    expect(updated.body).toMatchObject({ url: `${receiver.url}/b`, description: '', filterTypes: null, channels: null, throttleRate: null });
+    const upserted = await api('PUT', '/app/ep-app/endpoint/second', { url: `${receiver.url}/c` });
+    expect(upserted.status).toBe(201);
+    expect(upserted.body.uid).toBe('second');
+    const patched = await svix.endpoint.patch('ep-app', 'second', { disabled: true });
+    expect(patched.disabled).toBe(true);
+    const list = await svix.endpoint.list('ep-app');
+    expect(list.data.map((e) => e.uid).sort()).toEqual(['main', 'second']);
+    await svix.endpoint.delete('ep-app', 'second');
+    expect((await api('GET', '/app/ep-app/endpoint/second')).status).toBe(404);
+  });
+
+  it('endpoint secret, rotation, headers, send-example and recover', async () => {
+    await api('POST', '/app', { name: 'Secrets', uid: 'sec-app' });
+    await api('PUT', '/event-type/order.made', { description: 'An order' });
+    const ep = await svix.endpoint.create('sec-app', { url: `${receiver.url}/sec`, uid: 'sec' });
+    const { key } = await svix.endpoint.getSecret('sec-app', 'sec');
+    expect(key).toMatch(/^whsec_/);
+    await svix.endpoint.rotateSecret('sec-app', 'sec', {});
+    const rotated = (await svix.endpoint.getSecret('sec-app', 'sec')).key;
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(key);
+
+    await svix.endpoint.updateHeaders('sec-app', 'sec', { headers: { 'X-Team': 'billing', 'X-Env': 'test' } });
+    await svix.endpoint.patchHeaders('sec-app', 'sec', { headers: { 'X-Env': null as unknown as string, 'X-New': '1' } });
+    expect(await svix.endpoint.getHeaders('sec-app', 'sec')).toEqual({ headers: { 'X-Team': 'billing', 'X-New': '1' }, sensitive: [] });
+
+    const sent = await api('POST', `/app/sec-app/endpoint/${ep.id}/send-example`, { eventType: 'order.made' });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ id: expect.stringMatching(/^msg_/), eventType: 'order.made' });
+    const arrived = await eventually(() => receiver.requests.find((r) => r.url === '/sec' && r.headers['webhook-id'] === sent.body.id));
+    expect(arrived.headers['x-team']).toBe('billing');
+    expect(arrived.headers['x-new']).toBe('1');
+    expect(arrived.headers['x-env']).toBeUndefined();
+
+    const recover = await svix.endpoint.recover('sec-app', 'sec', { since: new Date(Date.now() - 3600_000) });
+    expect(recover.id).toMatch(/^qtask_/);
+    expect(['running', 'finished']).toContain(recover.status);
+    const until = await api('POST', '/app/sec-app/endpoint/sec/recover', { since: new Date(Date.now() - 3600_000).toISOString(), until: new Date().toISOString() });
+    expect(until.status).toBe(501);
+  });
+
+  it('app portal access answers {url, token} that opens Herald\'s portal; expire-all revokes it', async () => {
+    const access = await svix.authentication.appPortalAccess('portal-app', { application: { name: 'Portal app', uid: 'portal-app' } });
+    expect(access.url).toContain('/portal');
+    expect(access.url).toContain(encodeURIComponent(access.token));
+    const app = (await api('GET', '/app/portal-app')).body;
+    const asPortal = await fetch(`${herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
+    expect(asPortal.status).toBe(200);
+    await svix.authentication.expireAll('portal-app', {});
+    const after = await fetch(`${herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
+    expect(after.status).toBe(401);
+  });
+
+  it('an app token sees only its own app through the Svix routes', async () => {
+    const mine = (await api('POST', '/app', { name: 'Mine', uid: 'mine' })).body;
+    await api('POST', '/app', { name: 'Theirs', uid: 'theirs' });
+    const token = (await herald.api('POST', `/api/v1/apps/${mine.id}/tokens`, { name: 'svix' })).body.token as string;
+    const asApp = new Svix(token, { serverUrl: herald.url });
+    expect((await asApp.endpoint.list('mine')).data).toEqual([]);
+    const other = await asApp.endpoint.list('theirs').catch((e: unknown) => e);
+    expect((other as ApiException<unknown>).code).toBe(404);
+    const listAll = await asApp.application.list().catch((e: unknown) => e);
+    expect((listAll as ApiException<unknown>).code).toBe(403);
+  });
+
+  it('health answers 204; a Svix feature Herald lacks answers 501 naming the route', async () => {
+    await svix.health.get();
+    const stream = await api('GET', '/stream');
+    expect(stream.status).toBe(501);
+    expect(stream.body.detail).toContain('GET /api/v1/stream');
+    const transformation = await api('GET', '/app/x/endpoint/y/transformation');
+    expect(transformation.status).toBe(501);
+    expect(transformation.body.detail).toContain('/transformation');
+  });
+});
