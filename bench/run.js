@@ -113,6 +113,7 @@ const summary = {
     heraldSingle: pick('peer.herald.single.deliveriesPerSec'), peerSingle: pick('peer.peer.single.deliveriesPerSec'), singleRatio: pick('peer.singleRatio'),
     heraldBatch: pick('peer.herald.batch.deliveriesPerSec'), peerBatch: pick('peer.peer.batch.deliveriesPerSec'), batchRatio: pick('peer.batchRatio'),
     heraldCpuUs: pick('peer.herald.single.cpuUsPerDelivery'), peerCpuUs: pick('peer.peer.single.cpuUsPerDelivery'),
+    peerWithRedisCpuUs: pick('peer.peer.single.totalCpuUsPerDelivery'),
     skipped: results.find((r) => r.peer?.skipped)?.peer.skipped,
   },
   stores: {
@@ -148,7 +149,7 @@ if (opts.json) {
     ['backlog', `${summary.backlog.pending ?? '-'} pending deliveries`, `peak RSS ${summary.backlog.peakRssMb ?? '-'} MB`],
     ['peer', 'single publishes, 64 publishers', `Herald ${summary.peer.heraldSingle ?? '-'} vs BullMQ peer ${summary.peer.peerSingle ?? '-'} deliveries/s (×${summary.peer.singleRatio ?? '-'})`],
     ['', 'batches of 500, 4 at a time', `Herald ${summary.peer.heraldBatch ?? '-'} vs BullMQ addBulk ${summary.peer.peerBatch ?? '-'} deliveries/s (×${summary.peer.batchRatio ?? '-'})`],
-    ['', 'single: of ceiling; CPU per delivery', `${summary.peer.heraldSingleToCeiling ?? '-'} of ceiling; Herald ${summary.peer.heraldCpuUs ?? '-'} µs, peer ${summary.peer.peerCpuUs ?? '-'} µs (without Redis)`],
+    ['', 'single: of ceiling; CPU per delivery', `${summary.peer.heraldSingleToCeiling ?? '-'} of ceiling; Herald ${summary.peer.heraldCpuUs ?? '-'} µs, peer ${summary.peer.peerCpuUs ?? '-'} µs (+ Redis: ${summary.peer.peerWithRedisCpuUs ?? '-'})`],
     ['stores', 'single publishes, PostgreSQL vs SQLite', `×${summary.stores.ratio ?? '-'} (${summary.stores.postgres ?? '-'} vs ${summary.stores.sqlite ?? '-'} deliveries/s)`],
     ['', 'Herald CPU per delivery, PG vs SQLite', `${summary.stores.postgresCpuUs ?? '-'} vs ${summary.stores.sqliteCpuUs ?? '-'} µs`],
     ['aged', `single publishes, ${summary.aged.attempts ?? '-'} old attempts`, `×${summary.aged.ratio ?? '-'} of empty (${summary.aged.aged ?? '-'} vs ${summary.aged.empty ?? '-'} deliveries/s)`],

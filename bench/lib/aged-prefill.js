@@ -86,12 +86,13 @@ export async function prefillPostgres(database, attempts, log) {
   }
 }
 
-/** Attempts whose bodies the purger has cleared so far (evidence that purging ran meanwhile). */
-export async function purgedAttempts(location) {
+/** Rows the purger has cleared so far (evidence that purging ran meanwhile): messages first, then attempts. */
+export async function purgedRows(location) {
+  const sql = (table) => `SELECT count(*) AS n FROM ${table} WHERE purged_at IS NOT NULL`;
   if (!location.startsWith('postgres')) {
     const db = new Database(location, { readonly: true });
     try {
-      return db.prepare('SELECT count(*) FROM attempts WHERE purged_at IS NOT NULL').pluck().get();
+      return { messages: db.prepare(sql('messages')).pluck().get(), attempts: db.prepare(sql('attempts')).pluck().get() };
     } finally {
       db.close();
     }
@@ -102,8 +103,9 @@ export async function purgedAttempts(location) {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${schema}.attempts WHERE purged_at IS NOT NULL`);
-    return rows[0].n;
+    await client.query(`SET search_path TO ${schema}`);
+    const count = async (table) => Number((await client.query(sql(table))).rows[0].n);
+    return { messages: await count('messages'), attempts: await count('attempts') };
   } finally {
     await client.end();
   }

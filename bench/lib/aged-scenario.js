@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient, makeApp } from './api.js';
-import { prefillPostgres, prefillSqlite, purgedAttempts } from './aged-prefill.js';
+import { prefillPostgres, prefillSqlite, purgedRows } from './aged-prefill.js';
 import { dropSchema } from './pg-schema.js';
 import { sleep, startHerald } from './processes.js';
 import { heraldSingle } from './shapes.js';
@@ -51,7 +51,7 @@ export function agedScenario({ receiver, token, database, attempts, log }) {
       const prefillSeconds = app ? undefined : await prepare();
       const empty = await withHerald((h) => heraldSingle({ herald: h, receiver, seconds }));
       const aged = await run((h) => heraldSingle({ herald: h, receiver, seconds, app }));
-      const purged = await purgedAttempts(location);
+      const purged = await purgedRows(location);
       return {
         attempts, prefillSeconds, purgedSoFar: purged, empty, aged,
         ratio: empty.deliveriesPerSec ? Math.round((aged.deliveriesPerSec / empty.deliveriesPerSec) * 100) / 100 : null,

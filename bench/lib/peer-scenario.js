@@ -2,7 +2,8 @@
 // the other in the same run and to the same receiver process, so the ratios compare like with like.
 // Skipped with a message when Redis does not answer.
 import { randomUUID } from 'node:crypto';
-import { redisAnswers, startPeer } from '../peer/peer-process.js';
+import { existsSync } from 'node:fs';
+import { redisAnswers, redisPid, startPeer } from '../peer/peer-process.js';
 import { heraldBatch, heraldSingle, peerBulk, peerSingle } from './shapes.js';
 
 const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
@@ -12,6 +13,9 @@ export async function peerComparison({ withHerald, receiver, seconds, redis, log
     log(`peer: skipped, Redis does not answer at ${redis}`);
     return { skipped: `Redis does not answer at ${redis}` };
   }
+  // Redis's CPU is the peer's too (Herald's store works inside Herald): counted when Redis is local.
+  const pid = await redisPid(redis);
+  const redisLocal = pid !== null && existsSync(`/proc/${pid}/stat`);
   const withPeer = async (shape, fn) => {
     const peer = await startPeer({ shape, target: `${receiver.url}/peer-${shape}/${randomUUID()}`, redis });
     try {
@@ -25,8 +29,8 @@ export async function peerComparison({ withHerald, receiver, seconds, redis, log
     batch: await withHerald((h) => heraldBatch({ herald: h, receiver, seconds })),
   };
   const peer = {
-    single: await withPeer('http', (p) => peerSingle({ peer: p, receiver, seconds })),
-    batch: await withPeer('bulk', (p) => peerBulk({ peer: p, receiver, seconds })),
+    single: await withPeer('http', (p) => peerSingle({ peer: p, receiver, seconds, redisPid: redisLocal ? pid : undefined })),
+    batch: await withPeer('bulk', (p) => peerBulk({ peer: p, receiver, seconds, redisPid: redisLocal ? pid : undefined })),
   };
   return {
     herald,

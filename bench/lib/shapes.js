@@ -16,7 +16,7 @@ export const MAX_OUTSTANDING = 5_000;
  * holding them back while more than MAX_OUTSTANDING are published but not delivered, so what is
  * measured is delivery rather than the growth of a backlog. `pid` is the process whose CPU counts.
  */
-export async function sustainedRate({ receiver, pid, seconds, warmup = 3, publishers, publishOne, start, stop }) {
+export async function sustainedRate({ receiver, pid, storePid, seconds, warmup = 3, publishers, publishOne, start, stop }) {
   await receiver.reset();
   let delivered = 0;
   let published = 0;
@@ -40,16 +40,21 @@ export async function sustainedRate({ receiver, pid, seconds, warmup = 3, publis
   await sleep(warmup * 1000);
   const first = (await receiver.stats()).count;
   const cpu0 = cpuMs(pid);
+  const storeCpu0 = storePid ? cpuMs(storePid) : 0;
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const last = (await receiver.stats()).count;
   const cpu = cpuMs(pid) - cpu0;
+  const storeCpu = storePid ? cpuMs(storePid) - storeCpu0 : null;
   const elapsed = (Date.now() - t0) / 1000;
   done = true;
   await stop?.();
   await Promise.all([...loops, poller]);
   const count = last - first;
-  return { deliveriesPerSec: Math.round(count / elapsed), cpuUsPerDelivery: count ? Math.round((cpu * 1000) / count) : null };
+  const perDelivery = (ms) => (count && ms !== null ? Math.round((ms * 1000) / count) : null);
+  // storePid: a store in a process of its own (the peer's Redis), counted apart and together.
+  const store = storePid ? { storeCpuUsPerDelivery: perDelivery(storeCpu), totalCpuUsPerDelivery: perDelivery(cpu + storeCpu) } : {};
+  return { deliveriesPerSec: Math.round(count / elapsed), cpuUsPerDelivery: perDelivery(cpu), ...store };
 }
 
 const message = (n) => ({ eventType: 'bench.event', data: { n, t: Date.now() } });
@@ -86,11 +91,11 @@ export async function heraldBatch({ herald, receiver, seconds }) {
 }
 
 /** The peer behind its node:http endpoint: 64 publishers, one message per POST /messages. */
-export async function peerSingle({ peer, receiver, seconds }) {
+export async function peerSingle({ peer, receiver, seconds, redisPid }) {
   const api = apiClient(peer.url, 'none', 64);
   try {
     return await sustainedRate({
-      receiver, pid: peer.pid, seconds, publishers: 64,
+      receiver, pid: peer.pid, storePid: redisPid, seconds, publishers: 64,
       publishOne: async (n) => (await api.call('POST', '/messages', message(n)), 1),
     });
   } finally {
@@ -99,9 +104,9 @@ export async function peerSingle({ peer, receiver, seconds }) {
 }
 
 /** The peer publishing in its own process: addBulk of 500, 4 at a time (it holds itself back). */
-export async function peerBulk({ peer, receiver, seconds }) {
+export async function peerBulk({ peer, receiver, seconds, redisPid }) {
   return sustainedRate({
-    receiver, pid: peer.pid, seconds, publishers: 0, publishOne: async () => 0,
+    receiver, pid: peer.pid, storePid: redisPid, seconds, publishers: 0, publishOne: async () => 0,
     start: () => peer.produce(), stop: () => peer.stopProducing(),
   });
 }

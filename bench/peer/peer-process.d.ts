@@ -1,6 +1,8 @@
 // Types of peer-process.js for the TypeScript test that runs the peer (test/bench/bench-peer.test.ts).
 export function redisAnswers(url?: string, timeoutMs?: number): Promise<boolean>;
 
+export function redisPid(url?: string): Promise<number | null>;
+
 export interface PeerProcess {
   pid: number;
   /** whsec_<base64>: the key the peer signs every delivery with. */

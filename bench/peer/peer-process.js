@@ -23,6 +23,26 @@ export function redisAnswers(url = 'redis://127.0.0.1:6379', timeoutMs = 1000) {
   });
 }
 
+/** Redis's process id (INFO server), so the bench can add Redis's CPU to the peer's: Herald's store works in Herald's process. */
+export function redisPid(url = 'redis://127.0.0.1:6379') {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 6379) });
+    let reply = '';
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(null)));
+    socket.once('error', () => resolve(null));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (d) => {
+      reply += d;
+      const pid = /process_id:(\d+)/.exec(reply)?.[1];
+      if (pid) {
+        socket.destroy();
+        resolve(Number(pid));
+      }
+    });
+  });
+}
+
 /**
  * `shape`: 'http' (a publish endpoint at `url`/messages) or 'bulk' (produce()/stopProducing()).
  * `secret` defaults to a fresh whsec_ key; the peer signs every delivery with it.
