@@ -11,9 +11,12 @@ import { startTestHerald } from '../helpers/test-herald.js';
 const OPERATOR_CHANGES = [
   'POST /api/v1/apps/:appId/endpoints/:endpointId/recover',
   'POST /api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend',
+  // The same operations in Svix's API (src/api/svix).
+  'POST /api/v1/app/:appId/endpoint/:endpointId/recover',
+  'POST /api/v1/app/:appId/msg/:msgId/endpoint/:endpointId/resend',
 ];
 /** Reads that show a secret: admin only. */
-const SECRET_READS = ['GET /api/v1/apps/:appId/endpoints/:endpointId/secret'];
+const SECRET_READS = ['GET /api/v1/apps/:appId/endpoints/:endpointId/secret', 'GET /api/v1/app/:appId/endpoint/:endpointId/secret'];
 
 describe('operator roles per route', () => {
   it('gives viewers every read but secrets, operators only their changes, admins the rest', async () => {

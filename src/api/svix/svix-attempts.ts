@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import type { Attempt, Message } from '../../domain/model.js';
+import { notFound } from '../../errors/api-errors.js';
+import type { AttemptQuery, Page } from '../../store/store.js';
+import { tenantApp } from '../tenancy.js';
+import { page, type Api } from '../routes/context.js';
+import type { SvixContext } from './svix-plugin.js';
+import { getSvixEndpoint } from './svix-endpoint-lookup.js';
+import { eventTypesOf, isoOf, SvixAttemptListQuery, type SvixAttemptListQueryValue } from './svix-message-bodies.js';
+import { svixAttemptJson } from './svix-message-json.js';
+import { fromSvixId, notImplemented, SVIX_TAG, svixList, svixOperate, svixRead, toSvixId } from './svix-wire.js';
+
+// Svix's message attempts over Herald's attempt log: by endpoint, by message, one attempt, and a
+// resend of a message to an endpoint (a new delivery of the same message id, as Herald's resend).
+
+const tags = [SVIX_TAG];
+const id = Type.String({ maxLength: 128 });
+const EndpointAttemptsParams = Type.Object({ appId: id, endpointId: id });
+const MessageAttemptsParams = Type.Object({ appId: id, msgId: id });
+const AttemptParams = Type.Object({ appId: id, msgId: id, attemptId: id });
+const ResendParams = Type.Object({ appId: id, msgId: id, endpointId: id });
+
+/** Svix's MessageStatus filter as Herald's attempt status; null: a status no attempt has (pending, sending). */
+const STATUS_OF: Record<number, AttemptQuery['status'] | null> = { 0: 'success', 1: null, 2: 'failed', 3: null, 4: 'cancelled' };
+
+const EMPTY = { data: [], iterator: null, prevIterator: null, done: true };
+
+/** The store query for Svix's list options; null when the answer is empty whatever is stored. */
+function attemptQuery(route: string, q: SvixAttemptListQueryValue): AttemptQuery | null {
+  // Herald records no status-code class per attempt it could filter on in the store.
+  if (q.status_code_class !== undefined) throw notImplemented('GET', `${route}?status_code_class`);
+  // Herald's attempts are settled records, never pending or sending; and no message carries a tag.
+  const status = q.status === undefined ? undefined : STATUS_OF[q.status];
+  if (status === null || q.tag !== undefined) return null;
+  return {
+    ...page({ limit: q.limit, iterator: q.iterator ? fromSvixId(q.iterator) : undefined }, 'atm'),
+    status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
+  };
+}
+
+export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
+  const withMessages = async (appId: string, result: Page<Attempt>, q: SvixAttemptListQueryValue) => {
+    const withContent = q.with_content ?? true;
+    const messages = new Map<string, Message>();
+    if (q.with_msg) {
+      for (const msgId of new Set(result.data.map((a) => a.msgId))) {
+        const message = await ctx.store.getMessage(appId, msgId);
+        if (message) messages.set(msgId, message);
+      }
+    }
+    return svixList(result, (a) => svixAttemptJson(a, withContent, messages.get(a.msgId)), toSvixId);
+  };
+
+  api.get('/api/v1/app/:appId/attempt/endpoint/:endpointId', { config: svixRead, schema: { tags, params: EndpointAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
+    const app = tenantApp(req);
+    const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
+    const query = attemptQuery('/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', req.query);
+    if (!query) return EMPTY;
+    return withMessages(app.id, await ctx.store.listAttemptsForEndpoint(app.id, endpoint.id, query), req.query);
+  });
+
+  api.get('/api/v1/app/:appId/attempt/msg/:msgId', { config: svixRead, schema: { tags, params: MessageAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
+    const app = tenantApp(req);
+    await ctx.messages.get(app.id, req.params.msgId);
+    const query = attemptQuery('/api/v1/app/{app_id}/attempt/msg/{msg_id}', req.query);
+    if (!query) return EMPTY;
+    if (req.query.endpoint_id !== undefined) query.endpointId = (await getSvixEndpoint(ctx, app.id, req.query.endpoint_id)).id;
+    return withMessages(app.id, await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, query), req.query);
+  });
+
+  api.get('/api/v1/app/:appId/msg/:msgId/attempt/:attemptId', { config: svixRead, schema: { tags, params: AttemptParams } }, async (req) => {
+    const app = tenantApp(req);
+    const { msgId } = req.params;
+    await ctx.messages.get(app.id, msgId);
+    const wanted = fromSvixId(req.params.attemptId);
+    // A message has a handful of attempts (its retries and resends): walked page by page.
+    let iterator: string | undefined;
+    for (;;) {
+      const found = await ctx.store.listAttemptsForMessage(app.id, msgId, { limit: 250, iterator });
+      const attempt = found.data.find((a) => a.id === wanted);
+      if (attempt) return svixAttemptJson(attempt);
+      if (found.done || found.iterator === null) throw notFound('attempt', req.params.attemptId);
+      iterator = found.iterator;
+    }
+  });
+
+  api.post('/api/v1/app/:appId/msg/:msgId/endpoint/:endpointId/resend', { config: svixOperate, schema: { tags, params: ResendParams } }, async (req, reply) => {
+    const app = tenantApp(req);
+    const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
+    await ctx.messages.resend(app.id, req.params.msgId, endpoint);
+    // Svix answers 202 with an empty object (its EmptyResponse).
+    reply.status(202);
+    return {};
+  });
+}

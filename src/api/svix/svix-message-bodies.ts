@@ -1,0 +1,71 @@
+import { Type, type Static } from 'typebox';
+import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
+
+// Svix's message and attempt request shapes (its OpenAPI document's MessageIn and the list
+// queries), for what Herald serves. Fields Herald cannot honour are accepted by the schema only
+// to be refused by name (501 via refuseUnsupported), never stored and forgotten.
+
+const strict = { additionalProperties: false } as const;
+const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+
+export const SvixMessageIn = Type.Object(
+  {
+    eventType: Type.String({ pattern: EVENT_TYPE_PATTERN }),
+    payload: Type.Unknown(),
+    eventId: Nullable(Type.String({ pattern: '^[A-Za-z0-9._-]{1,256}$' })),
+    channels: Nullable(Type.Array(Type.String({ pattern: CHANNEL_PATTERN }), { maxItems: 10, uniqueItems: true })),
+    payloadRetentionPeriod: Nullable(Type.Integer({ minimum: 1, maximum: 90 })),
+    payloadRetentionHours: Nullable(Type.Integer({ minimum: 1, maximum: 2160 })),
+    // Refused by name when set (Herald has no tags, scheduled sends, inline app creation or Svix transformations).
+    tags: Nullable(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 5 })),
+    deliverAt: Nullable(Type.String({ maxLength: 64 })),
+    application: Nullable(Type.Object({}, { additionalProperties: true })),
+    transformationsParams: Nullable(Type.Unknown()),
+  },
+  { ...strict, required: ['eventType', 'payload'] },
+);
+export type SvixMessageInBody = Static<typeof SvixMessageIn>;
+
+/** `?with_content=`: payloads in the answer (default true, as Svix). */
+export const SvixWithContentQuery = Type.Object({ with_content: Type.Optional(Type.Boolean()) }, strict);
+
+// Svix's SDKs send a list as one comma-joined value; other clients repeat the key. Both are taken.
+const TypeList = Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })]);
+const listFields = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
+  iterator: Nullable(Type.String({ maxLength: 128 })),
+  channel: Type.Optional(Type.String({ pattern: CHANNEL_PATTERN })),
+  before: Type.Optional(Type.String({ format: 'date-time' })),
+  after: Type.Optional(Type.String({ format: 'date-time' })),
+  with_content: Type.Optional(Type.Boolean()),
+  tag: Type.Optional(Type.String({ maxLength: 128 })),
+  event_types: Type.Optional(TypeList),
+};
+
+export const SvixMessageListQuery = Type.Object(listFields, strict);
+export type SvixMessageListQueryValue = Static<typeof SvixMessageListQuery>;
+
+export const SvixAttemptListQuery = Type.Object(
+  {
+    ...listFields,
+    status: Type.Optional(Type.Integer({ minimum: 0, maximum: 4 })),
+    status_code_class: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+    endpoint_id: Type.Optional(Type.String({ maxLength: 128 })),
+    with_msg: Type.Optional(Type.Boolean()),
+    expanded_statuses: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type SvixAttemptListQueryValue = Static<typeof SvixAttemptListQuery>;
+
+/** event_types as given (one comma-joined value or a repeated key) → the list; absent: undefined. */
+export function eventTypesOf(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}
+
+/** An RFC 3339 time from the query in the stores' form (toISOString), compared as text there. */
+export function isoOf(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
+}

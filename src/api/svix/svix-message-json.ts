@@ -1,0 +1,45 @@
+import type { Attempt, Message } from '../../domain/model.js';
+import { RawJson } from '../../wire/raw-json-text.js';
+import { toSvixId } from './svix-wire.js';
+
+// Herald's messages and attempts as Svix's SDKs read them (MessageOut, MessageAttemptOut): every
+// field their types mark required is always sent.
+
+/** `withContent` false: an empty payload, as Svix answers (its SDK fills in what it sent). */
+export function svixMessageJson(msg: Message, withContent = true) {
+  return {
+    id: msg.id,
+    eventType: msg.eventType,
+    eventId: msg.eventId ?? null,
+    // The stored text as published, spliced in by the reply serializer (never re-serialised).
+    payload: (withContent ? new RawJson(msg.dataJson) : {}) as unknown,
+    channels: msg.channels && msg.channels.length > 0 ? msg.channels : null,
+    tags: null,
+    deliverAt: null,
+    timestamp: msg.createdAt,
+  };
+}
+
+/** Svix's MessageStatus: 0 success, 1 pending, 2 fail, 3 sending, 4 canceled. */
+export const SVIX_STATUS = { success: 0, failed: 2, cancelled: 4 } as const;
+const STATUS_TEXT = { success: 'success', failed: 'fail', cancelled: 'canceled' } as const;
+
+/** An attempt; `message` is included when the caller asked for it (`with_msg`). */
+export function svixAttemptJson(a: Attempt, withContent = true, message?: Message) {
+  return {
+    id: toSvixId(a.id),
+    msgId: a.msgId,
+    endpointId: a.endpointId,
+    // The URL this attempt called (query parameters included), as Svix records it.
+    url: a.request.url,
+    response: withContent ? (a.response?.body ?? a.error ?? '') : '',
+    responseStatusCode: a.responseStatus ?? 0,
+    responseDurationMs: a.durationMs,
+    status: SVIX_STATUS[a.status],
+    statusText: STATUS_TEXT[a.status],
+    timestamp: a.createdAt,
+    // Herald does not record whether an attempt came from a resend: every attempt reads as scheduled.
+    triggerType: 0,
+    ...(message ? { msg: svixMessageJson(message, withContent) } : {}),
+  };
+}

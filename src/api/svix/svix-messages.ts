@@ -1,0 +1,60 @@
+import { Type } from 'typebox';
+import { ApiError } from '../../errors/api-errors.js';
+import type { MessageCreateBody } from '../../schemas/bodies.js';
+import { memberText } from '../../wire/raw-json.js';
+import { AppParams } from '../schemas.js';
+import { tenantApp } from '../tenancy.js';
+import { page, type Api } from '../routes/context.js';
+import type { SvixContext } from './svix-plugin.js';
+import { refuseUnsupported } from './svix-json.js';
+import { svixMessageJson } from './svix-message-json.js';
+import { eventTypesOf, isoOf, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
+import { SVIX_TAG, svixList, svixRead, svixWrite } from './svix-wire.js';
+
+// Svix's messages over Herald's publish (services/message-service.ts): `payload` is Herald's
+// `data` (its text stored and signed exactly as sent), `eventId` Herald's publisher event id,
+// `channels` Herald's channels (docs/channels.md). `payloadRetentionPeriod`/`Hours` are accepted
+// and the server-wide retention (--retention) applies: Herald keeps no per-message retention
+// (docs/svix-messages.md).
+
+const tags = [SVIX_TAG];
+const MessageParams = Type.Object({ appId: Type.String({ maxLength: 128 }), msgId: Type.String({ maxLength: 128 }) });
+
+export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
+  api.post('/api/v1/app/:appId/msg', { config: svixWrite, schema: { tags, params: AppParams, querystring: SvixWithContentQuery, body: SvixMessageIn } }, async (req, reply) => {
+    const body = req.body;
+    refuseUnsupported('POST /api/v1/app/{app_id}/msg', {
+      tags: body.tags, deliverAt: body.deliverAt, application: body.application, transformationsParams: body.transformationsParams,
+    });
+    const payloadText = req.jsonText === null ? undefined : memberText(req.jsonText, 'payload');
+    if (payloadText === undefined) throw new Error('the published text of "payload" was not found in a validated request body');
+    const header = req.headers['idempotency-key'];
+    if (Array.isArray(header) || (header !== undefined && (header.length < 1 || header.length > 256))) {
+      throw new ApiError('validation_error', 'idempotency-key header must be one value of 1 to 256 characters');
+    }
+    const herald: MessageCreateBody = { eventType: body.eventType, data: body.payload };
+    if (body.eventId) herald.eventId = body.eventId;
+    if (body.channels?.length) herald.channels = body.channels;
+    // The header also becomes the message's idempotency key, so a retry is answered by the same
+    // message on every process and store (the plugin's replay is per process).
+    const result = await ctx.messages.publish(tenantApp(req).id, herald, payloadText, header, req.id);
+    reply.status(202);
+    return svixMessageJson(result.message, req.query.with_content ?? true);
+  });
+
+  api.get('/api/v1/app/:appId/msg', { config: svixRead, schema: { tags, params: AppParams, querystring: SvixMessageListQuery } }, async (req) => {
+    const q = req.query;
+    const withContent = q.with_content ?? true;
+    // Herald has no tags: no message carries one, so a tag filter lists nothing (Svix's answer too).
+    if (q.tag !== undefined) return { data: [], iterator: null, prevIterator: null, done: true };
+    const result = await ctx.store.listMessages(tenantApp(req).id, {
+      ...page({ limit: q.limit, iterator: q.iterator ?? undefined }, 'msg'),
+      eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
+    });
+    return svixList(result, (m) => svixMessageJson(m, withContent));
+  });
+
+  api.get('/api/v1/app/:appId/msg/:msgId', { config: svixRead, schema: { tags, params: MessageParams, querystring: SvixWithContentQuery } }, async (req) =>
+    svixMessageJson(await ctx.messages.get(tenantApp(req).id, req.params.msgId), req.query.with_content ?? true),
+  );
+}
