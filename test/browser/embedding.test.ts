@@ -11,7 +11,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } 
 
 // The portal embedded in a product's own page (docs/embedding.md), in Chromium. The product is a
 // host page on another origin (another loopback port) with its own small backend: it asks Herald
-// for portal links with the admin token, server-side, exactly as README's snippet does. The page
+// for portal links with the admin token, server-side, exactly as docs/embedding.md's snippet does. The page
 // loads /portal/embed.js from Herald and uses <herald-portal> with a getLink callback.
 
 const SHOTS = 'test-results/embedding';
