@@ -1,4 +1,4 @@
-import type { ApiToken, App, Attempt, Delivery, Endpoint, EventType, Message } from '../domain/model.js';
+import type { ApiToken, App, Attempt, Delivery, DeliveryStatus, Endpoint, EventType, Message } from '../domain/model.js';
 import type { AppBranding, BrandLogo, BrandLogoInfo } from '../domain/branding.js';
 import type { DeliveryRecord, EntityRef, HourlyAttemptStats } from './insights.js';
 import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.js';
@@ -261,6 +261,8 @@ export interface Store {
   // Dashboard reads (src/store/insights.ts).
   /** Attempts to one endpoint since `since` (ISO), counted per UTC hour, oldest hour first. */
   hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
+  /** One endpoint's deliveries per status, created in [since, until) (ISO; null: unbounded). Svix's endpoint stats. */
+  deliveryStatusCounts(appId: string, endpointId: string, since: string | null, until: string | null): Promise<Record<DeliveryStatus, number>>;
   /** Messages whose entity matches `entity`, newest first. */
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>>;
   /** The newest delivery to each endpoint of each message (one query for a page of messages), with its latest attempt. */

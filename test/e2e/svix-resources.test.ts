@@ -186,6 +186,14 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(arrived.headers['x-new']).toBe('1');
     expect(arrived.headers['x-env']).toBeUndefined();
 
+    const stats = await eventually(async () => {
+      const s = await svix.endpoint.getStats('sec-app', 'sec');
+      return s.success === 1 ? s : null;
+    });
+    expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 });
+    const future = await api('GET', `/app/sec-app/endpoint/sec/stats?since=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`);
+    expect(future.body).toEqual({ success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 });
+
     const recover = await svix.endpoint.recover('sec-app', 'sec', { since: new Date(Date.now() - 3600_000) });
     expect(recover.id).toMatch(/^qtask_/);
     expect(['running', 'finished']).toContain(recover.status);

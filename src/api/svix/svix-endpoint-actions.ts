@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { EndpointUnreadableError } from '../../store/errors.js';
 import { rotateEndpointSecret } from '../../services/secret-rotation.js';
 import { tenantApp } from '../tenancy.js';
@@ -86,4 +87,21 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
       timestamp: message.createdAt,
     };
   });
+
+  // Deliveries to the endpoint per status, created in [since, until) (both optional). Herald does
+  // not tell "sending" (claimed, in flight) from "pending": both are counted as pending.
+  api.get(`${base}/stats`, { config: svixRead, schema: { tags, params, querystring: StatsQuery } }, async (req) => {
+    const endpoint = await endpointOf(req);
+    const iso = (t: string | null | undefined) => (t ? new Date(t).toISOString() : null);
+    const counts = await ctx.store.deliveryStatusCounts(endpoint.appId, endpoint.id, iso(req.query.since), iso(req.query.until));
+    return { success: counts.success, pending: counts.pending, sending: 0, fail: counts.failed, canceled: counts.cancelled };
+  });
 }
+
+const StatsQuery = Type.Object(
+  {
+    since: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+    until: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);

@@ -60,6 +60,7 @@ export abstract class CatalogueStore {
   listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>) { return this.reads.listMessagesByEntity(appId, entity, page); }
   hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }
+  deliveryStatusCounts(appId: string, endpointId: string, since: string | null, until: string | null) { return this.reads.deliveryStatusCounts(appId, endpointId, since, until); }
   currentDeliveries(appId: string, msgIds: readonly string[]) { return this.reads.currentDeliveries(appId, msgIds); }
   listPendingDeliveries(appId: string, endpointId: string, query: PendingDeliveryQuery) { return this.reads.listPendingDeliveries(appId, endpointId, query); }
   listAttemptsForMessage(appId: string, msgId: string, query: AttemptQuery) { return this.reads.listAttempts('msg_id', appId, msgId, query); }

@@ -1,5 +1,5 @@
 import { idFloorAt } from '../../domain/id-time.js';
-import type { Attempt, Message } from '../../domain/model.js';
+import type { Attempt, DeliveryStatus, Message } from '../../domain/model.js';
 import { pendingCursor, type DeliveryRecord, type EntityRef, type HourlyAttemptStats } from '../insights.js';
 import { toPage } from '../paginate.js';
 import { rowToAttempt, rowToMessage, type Row } from '../rows.js';
@@ -110,6 +110,25 @@ export class CatalogueReads {
       totalDurationMs: Number(r.total_ms),
       maxDurationMs: Number(r.max_ms),
     }));
+  }
+
+  /**
+   * Deliveries to one endpoint per status, created in [since, until), through the
+   * deliveries_by_endpoint (endpoint_id, status) index. No id floor as hourlyAttemptStats has: the
+   * range is often the endpoint's whole life (no since), and retention bounds the rows it keeps.
+   */
+  async deliveryStatusCounts(appId: string, endpointId: string, since: string | null, until: string | null): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.sql.rows(
+      `SELECT status, count(*) AS n FROM deliveries
+       WHERE endpoint_id = $1 AND app_id = $2
+         AND ($3::text IS NULL OR created_at >= $3) AND ($4::text IS NULL OR created_at < $4)
+       GROUP BY status`,
+      [endpointId, appId, since, until],
+    );
+    const counts: Record<DeliveryStatus, number> = { pending: 0, success: 0, failed: 0, cancelled: 0 };
+    // PostgreSQL returns count(*) (BIGINT) as text.
+    for (const r of rows) if (String(r.status) in counts) counts[r.status as DeliveryStatus] = Number(r.n);
+    return counts;
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {
