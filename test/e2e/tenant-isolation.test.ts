@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { isSvixRoute } from '../../src/api/svix/svix-not-implemented.js';
 
 interface Tenant {
@@ -9,6 +9,8 @@ interface Tenant {
   tokenId: string;
   endpointId: string;
   msgId: string;
+  /** The message's delivery attempt, as Svix's routes name it (atmpt_…). */
+  attemptId: string;
   taskId: string;
 }
 
@@ -23,7 +25,8 @@ async function makeTenant(uid: string): Promise<Tenant> {
   const ep = (await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: receiver.url })).body;
   const msg = (await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'a.b', data: { uid } })).body;
   const task = (await herald.api('POST', `/api/v1/apps/${app.id}/endpoints/${ep.id}/recover`, { since: new Date().toISOString() })).body;
-  return { app, token: tok.token, tokenId: tok.id, endpointId: ep.id, msgId: msg.id, taskId: task.id };
+  const attempt = await eventually(async () => (await herald.api('GET', `/api/v1/app/${app.id}/attempt/msg/${msg.id}`)).body.data[0]);
+  return { app, token: tok.token, tokenId: tok.id, endpointId: ep.id, msgId: msg.id, attemptId: attempt.id, taskId: task.id };
 }
 
 const CATALOGUED_TYPE = 'tenant.catalogued';
@@ -34,6 +37,7 @@ function pathFor(url: string, appRef: string, ids: Tenant): string {
     .replace(':appId', appRef)
     .replace(':endpointId', ids.endpointId)
     .replace(':msgId', ids.msgId)
+    .replace(':attemptId', ids.attemptId)
     .replace(':tokenId', ids.tokenId)
     .replace(':taskId', ids.taskId)
     // The event catalogue is shared by all apps; this type exists (beforeAll).
