@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Svix, ApiException } from 'svix';
+import { Svix, ApiException, Webhook } from 'svix';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
@@ -165,7 +165,9 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
 
   it('endpoint secret, rotation, headers, send-example and recover', async () => {
     await api('POST', '/app', { name: 'Secrets', uid: 'sec-app' });
-    await api('PUT', '/event-type/order.made', { description: 'An order' });
+    // Svix keeps examples in the schema; send-example sends the first.
+    const example = { order: 'ord_1', total: 12.5 };
+    await api('PUT', '/event-type/order.made', { description: 'An order', schemas: { '1': { type: 'object', examples: [example] } } });
     const ep = await svix.endpoint.create('sec-app', { url: `${receiver.url}/sec`, uid: 'sec' });
     const { key } = await svix.endpoint.getSecret('sec-app', 'sec');
     expect(key).toMatch(/^whsec_/);
@@ -185,6 +187,10 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(arrived.headers['x-team']).toBe('billing');
     expect(arrived.headers['x-new']).toBe('1');
     expect(arrived.headers['x-env']).toBeUndefined();
+    // As Svix sends it: the body is the payload itself, signed with Standard Webhooks.
+    expect(sent.body.payload).toEqual(example);
+    expect(JSON.parse(arrived.body)).toEqual(example);
+    expect(new Webhook(rotated).verify(arrived.body, arrived.headers)).toEqual(sent.body.payload);
 
     const stats = await eventually(async () => {
       const s = await svix.endpoint.getStats('sec-app', 'sec');

@@ -38,13 +38,22 @@ export function heraldEndpointFields(route: string, body: SvixEndpointPatchBody,
   return out as EndpointPatchBody;
 }
 
+/**
+ * A new endpoint made through Svix's API receives what Svix sends: the message's payload as the
+ * body, byte for byte (Herald's `raw` format), signed with Standard Webhooks (Herald's default).
+ * Herald's own API can still switch it to another format.
+ */
+function svixCreateFields(fields: EndpointPatchBody): EndpointCreateBody {
+  return { ...fields, payloadFormat: 'raw' } as EndpointCreateBody;
+}
+
 export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/app/:appId/endpoint', { config: svixRead, schema: { tags, params: AppParams, querystring: SvixListQuery } }, async (req) =>
     svixList(await ctx.store.listEndpoints(tenantApp(req).id, page({ ...req.query, iterator: req.query.iterator ?? undefined }, 'ep')), svixEndpointJson),
   );
 
   api.post('/api/v1/app/:appId/endpoint', { config: svixWrite, schema: { tags, params: AppParams, body: SvixEndpointIn } }, async (req, reply) => {
-    const fields = heraldEndpointFields('POST /api/v1/app/{app_id}/endpoint', req.body, false) as EndpointCreateBody;
+    const fields = svixCreateFields(heraldEndpointFields('POST /api/v1/app/{app_id}/endpoint', req.body, false));
     const endpoint = await ctx.endpoints.create(tenantApp(req).id, fields, req.body.uid ?? null);
     reply.status(201);
     return svixEndpointJson(endpoint);
@@ -63,7 +72,7 @@ export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {
     const uid = req.body.uid ?? (req.params.endpointId.startsWith('ep_') ? null : req.params.endpointId);
     if (uid === null) return getSvixEndpoint(ctx, app.id, req.params.endpointId);
     reply.status(201);
-    return svixEndpointJson(await ctx.endpoints.create(app.id, heraldEndpointFields(route, req.body, false) as EndpointCreateBody, uid));
+    return svixEndpointJson(await ctx.endpoints.create(app.id, svixCreateFields(heraldEndpointFields(route, req.body, false)), uid));
   });
 
   api.patch('/api/v1/app/:appId/endpoint/:endpointId', { config: { ...svixWrite, operatorFields: ['disabled'] }, schema: { tags, params: SvixEndpointParams, body: SvixEndpointPatch } }, async (req) => {

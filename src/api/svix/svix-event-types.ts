@@ -41,6 +41,9 @@ function heraldFields(route: string, body: SvixEventTypePatchBody): EventTypePat
   if (body.groupName !== undefined) out.group = body.groupName;
   const schema = oneSchema(body.schemas);
   if (schema !== undefined) out.schema = schema;
+  // Svix keeps a type's examples in its schema (`examples`, which send-example sends); Herald's
+  // catalogue keeps them beside it, where the test event and the portal find them.
+  if (schema && Array.isArray(schema.examples)) out.examples = schema.examples as unknown[];
   return out;
 }
 
