@@ -116,6 +116,10 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(reused.status).toBe(409);
     const fresh = await api('POST', '/app', { name: 'Once' }, { 'idempotency-key': `${key}-2` });
     expect(fresh.body.id).not.toBe(first.body.id);
+    // Concurrent retries with one key: the later ones wait for the first answer instead of acting.
+    const racing = await Promise.all([1, 2, 3].map(() => api('POST', '/app', { name: 'Racing' }, { 'idempotency-key': `${key}-race` })));
+    expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
+    expect((await api('GET', '/app?limit=250')).body.data.filter((a: { name: string }) => a.name === 'Racing')).toHaveLength(1);
   });
 
   it('event types: create, conflict, get, PUT upsert, PATCH, list with content, delete, OpenAPI import', async () => {
