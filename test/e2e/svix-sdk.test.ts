@@ -162,6 +162,13 @@ describe.each(stores)('Svix SDK against Herald ($store)', ({ pg }) => {
     const classFilter = await herald.api('GET', `/api/v1/app/${app.id}/attempt/msg/${a.body.id}?status_code_class=500`);
     expect(classFilter.status).toBe(501);
     expect(classFilter.body.detail).toContain('status_code_class');
+    // Svix's own rules: the payload is an object; a repeated eventId is a conflict, a repeated idempotency key a retry.
+    const notObject = await herald.api('POST', `/api/v1/app/${app.id}/msg`, { eventType: 'a.b', payload: [1] });
+    expect(notObject).toMatchObject({ status: 422, body: { detail: [{ loc: ['body'], msg: expect.stringContaining('payload must be a JSON object') }] } });
+    const first = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, eventId: 'evt-once' }, { idempotencyKey: 'key-1' });
+    expect((await svix.message.create(app.id, { eventType: 'a.b', payload: {}, eventId: 'evt-once' }, { idempotencyKey: 'key-1' })).id).toBe(first.id);
+    const repeated = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, eventId: 'evt-once' }).catch((err: unknown) => err as { code: number; body: any });
+    expect(repeated).toMatchObject({ code: 409, body: { code: 'conflict', detail: expect.stringContaining(first.id) } });
     // A 5xx reaches the SDK's caller as text (after its retries).
     const tags = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, tags: ['x'] }).catch((err: unknown) => err as { code: number; body: string });
     expect(tags).toMatchObject({ code: 501 });

@@ -26,6 +26,10 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     refuseUnsupported('POST /api/v1/app/{app_id}/msg', {
       tags: body.tags, deliverAt: body.deliverAt, application: body.application, transformationsParams: body.transformationsParams,
     });
+    // As Svix: the payload is a JSON object (it is the webhook's body).
+    if (typeof body.payload !== 'object' || body.payload === null || Array.isArray(body.payload)) {
+      throw new ApiError('validation_error', 'payload must be a JSON object: it is sent as the webhook\'s body');
+    }
     const payloadText = req.jsonText === null ? undefined : memberText(req.jsonText, 'payload');
     if (payloadText === undefined) throw new Error('the published text of "payload" was not found in a validated request body');
     const header = req.headers['idempotency-key'];
@@ -38,6 +42,11 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     // The header also becomes the message's idempotency key, so a retry is answered by the same
     // message on every process and store (the plugin's replay is per process).
     const result = await ctx.messages.publish(tenantApp(req).id, herald, payloadText, header, req.id);
+    // Svix answers a repeated eventId (within a day) with 409; a repeated idempotency-key is a retry
+    // of the same request and gets the same message back.
+    if (!result.created && body.eventId && (header === undefined || result.message.idempotencyKey !== header)) {
+      throw new ApiError('conflict', `a message with eventId "${body.eventId}" was created in the last 24 hours (${result.message.id}); eventIds are unique per app for a day`);
+    }
     reply.status(202);
     return svixMessageJson(result.message, req.query.with_content ?? true);
   });
