@@ -12,6 +12,8 @@ export interface App {
   allowedOrigins: string[];
   /** Endpoints must use https:// URLs (OfficeRnD refuses to save an http:// one); absent: false. */
   requireHttps?: boolean;
+  /** Svix's free-form string pairs about the app (src/api/svix); absent when none. */
+  metadata?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -82,6 +84,8 @@ export interface Endpoint {
   forwardTraceContext?: boolean;
   /** Only messages with one of these channels reach it (domain/channels.ts); null or absent: every message. */
   channels?: string[] | null;
+  /** Svix's free-form string pairs about the endpoint (src/api/svix); absent when none. */
+  metadata?: Record<string, string>;
   /**
    * JavaScript defining `function handler(webhook)`, run in a sandbox before each attempt is signed
    * (docs/transformations.md); null or absent: none.

@@ -10,7 +10,8 @@ import { refuseIfHttpEndpoints } from './https-only.js';
 export class AppService {
   constructor(private readonly store: Store) {}
 
-  async create(body: AppCreateBody): Promise<App> {
+  /** `metadata`: Svix's free-form pairs (src/api/svix); Herald's own API has none. */
+  async create(body: AppCreateBody, metadata?: Record<string, string>): Promise<App> {
     const now = new Date().toISOString();
     return this.store.createApp({
       id: newId('app'),
@@ -19,6 +20,7 @@ export class AppService {
       retrySchedule: body.retrySchedule ? parseSchedule(body.retrySchedule) : null,
       allowedOrigins: checkFrameOrigins(body.allowedOrigins ?? []),
       ...(body.requireHttps ? { requireHttps: true } : {}),
+      ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
       createdAt: now,
       updatedAt: now,
     });
@@ -35,9 +37,11 @@ export class AppService {
     return this.store.getApp(idOrUid);
   }
 
-  async update(idOrUid: string, body: AppPatchBody): Promise<App> {
+  /** `metadata` (Svix's) replaces the app's when given; `{}` clears it. */
+  async update(idOrUid: string, body: AppPatchBody, metadata?: Record<string, string>): Promise<App> {
     const app = await this.get(idOrUid);
     const next: App = { ...app, updatedAt: new Date().toISOString() };
+    if (metadata !== undefined) next.metadata = metadata;
     if (body.name !== undefined) next.name = body.name;
     if (body.uid !== undefined) next.uid = this.checkUid(body.uid);
     if (body.retrySchedule !== undefined) next.retrySchedule = body.retrySchedule ? parseSchedule(body.retrySchedule) : null;

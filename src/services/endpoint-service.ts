@@ -24,8 +24,8 @@ export class EndpointService {
     private readonly options: EndpointServiceOptions = { requireHttps: false },
   ) {}
 
-  /** `uid` is the key a config file declares for the endpoint (see config-file.ts). */
-  async create(appId: string, body: EndpointCreateBody, uid: string | null = null): Promise<Endpoint> {
+  /** `uid` is the key a config file declares for the endpoint (see config-file.ts); `metadata` is Svix's (src/api/svix). */
+  async create(appId: string, body: EndpointCreateBody, uid: string | null = null, metadata?: Record<string, string>): Promise<Endpoint> {
     await prepareTransformationCheck(body);
     checkAppAllowsUrl(await this.store.getApp(appId), body.url);
     await this.checkUrl(body.url);
@@ -43,6 +43,7 @@ export class EndpointService {
       blank.payloadFormat = 'entity-ref';
       blank.signature = { scheme: 'entity-path' };
     }
+    if (metadata && Object.keys(metadata).length > 0) blank.metadata = metadata;
     const created = await this.store.createEndpoint(applyEndpointSettings(blank, body, now));
     this.warnIfVerificationSkipped(null, created);
     return created;
@@ -54,14 +55,17 @@ export class EndpointService {
     return endpoint;
   }
 
-  async update(appId: string, endpointId: string, body: EndpointPatchBody): Promise<Endpoint> {
+  /** `metadata` (Svix's, src/api/svix) replaces the endpoint's when given; `{}` clears it. */
+  async update(appId: string, endpointId: string, body: EndpointPatchBody, metadata?: Record<string, string>): Promise<Endpoint> {
     await prepareTransformationCheck(body);
     const current = await this.get(appId, endpointId);
     if (body.url !== undefined && body.url !== current.url) {
       checkAppAllowsUrl(await this.store.getApp(appId), body.url);
       await this.checkUrl(body.url);
     }
-    const updated = await this.store.updateEndpoint(applyEndpointSettings(current, body, new Date().toISOString()));
+    const next = applyEndpointSettings(current, body, new Date().toISOString());
+    if (metadata !== undefined) next.metadata = metadata;
+    const updated = await this.store.updateEndpoint(next);
     this.warnIfVerificationSkipped(current, updated);
     if (current.disabled !== updated.disabled) await this.options.onToggle?.(current, updated);
     return updated;

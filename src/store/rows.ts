@@ -19,6 +19,7 @@ export function appToRow(a: App): Row {
     id: a.id, uid: a.uid, name: a.name, retry_schedule: json(a.retrySchedule),
     allowed_origins: json(a.allowedOrigins ?? []),
     require_https: a.requireHttps ?? false,
+    metadata: metadataText(a.metadata),
     created_at: a.createdAt, updated_at: a.updatedAt,
   };
 }
@@ -31,8 +32,12 @@ export function rowToApp(r: Row): App {
   };
   // Only when set, like the other optional settings, so an app record reads back as it was written.
   if (r.require_https === 1 || r.require_https === true) app.requireHttps = true;
+  if (r.metadata != null) app.metadata = JSON.parse(r.metadata);
   return app;
 }
+
+/** Svix's metadata as JSON text; NULL when empty, so a record without any reads back without the field. */
+const metadataText = (m: Record<string, string> | undefined): string | null => (m && Object.keys(m).length > 0 ? JSON.stringify(m) : null);
 
 export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
   // Its unreadable values were replaced by empty ones when read: writing them back would lose them.
@@ -49,6 +54,7 @@ export function endpointToRow(e: Endpoint, codec: SecretCodec): Row {
     transformation: e.transformation ?? null,
     forward_trace_context: e.forwardTraceContext ?? true,
     channels: e.channels?.length ? JSON.stringify(e.channels) : null,
+    metadata: metadataText(e.metadata),
     // Not its failure counts: publishing adds to those while an update may be writing the row.
     filter: e.filter ?? null,
   };
@@ -91,6 +97,7 @@ export function rowToEndpoint(r: Row, codec: SecretCodec, prefix = ''): Endpoint
   // Only when switched off, so an endpoint that forwards reads back as it was written.
   if (c('forward_trace_context') === 0 || c('forward_trace_context') === false) endpoint.forwardTraceContext = false;
   if (c('channels') != null) endpoint.channels = JSON.parse(c('channels'));
+  if (c('metadata') != null) endpoint.metadata = JSON.parse(c('metadata'));
   if (unreadable) endpoint.unreadable = unreadableReason(unreadable);
   return endpoint;
 }

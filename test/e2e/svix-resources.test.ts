@@ -48,6 +48,20 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(viaSdk.id).toBe(created.body.id);
   });
 
+  it('keeps metadata on applications and endpoints: set, replaced by PUT, changed by PATCH', async () => {
+    const app = await svix.application.create({ name: 'Meta', uid: 'meta', metadata: { plan: 'gold' } });
+    expect(app.metadata).toEqual({ plan: 'gold' });
+    expect((await svix.application.get('meta')).metadata).toEqual({ plan: 'gold' });
+    expect((await svix.application.patch('meta', { metadata: { plan: 'silver', region: 'eu' } })).metadata).toEqual({ plan: 'silver', region: 'eu' });
+    expect((await svix.application.patch('meta', { name: 'Meta 2' })).metadata).toEqual({ plan: 'silver', region: 'eu' });
+    // PUT replaces the whole application: no metadata in the body, none kept.
+    expect((await api('PUT', '/app/meta', { name: 'Meta 3' })).body.metadata).toEqual({});
+    const ep = await svix.endpoint.create('meta', { url: `${receiver.url}/meta`, metadata: { owner: 'billing' } });
+    expect((await svix.endpoint.get('meta', ep.id)).metadata).toEqual({ owner: 'billing' });
+    expect((await svix.endpoint.patch('meta', ep.id, { disabled: true })).metadata).toEqual({ owner: 'billing' });
+    expect((await svix.endpoint.patch('meta', ep.id, { metadata: {} })).metadata).toEqual({});
+  });
+
   it('PUT upserts an application by uid, PATCH changes it, DELETE removes it', async () => {
     const made = await api('PUT', '/app/globex', { name: 'Globex' });
     expect(made.status).toBe(201);
@@ -93,9 +107,9 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     const wrongType = await api('POST', '/app', { name: 5 });
     expect(wrongType.status).toBe(422);
     expect(wrongType.body.detail[0]).toMatchObject({ loc: ['body', 'name'], type: 'type_error' });
-    const meta = await api('POST', '/app', { name: 'Meta', metadata: { plan: 'gold' } });
-    expect(meta.status).toBe(501);
-    expect(meta.body).toEqual({ code: 'not_implemented', detail: expect.stringContaining('metadata') });
+    const throttled = await api('POST', '/app', { name: 'Throttled', throttleRate: 5 });
+    expect(throttled.status).toBe(501);
+    expect(throttled.body).toEqual({ code: 'not_implemented', detail: expect.stringContaining('throttleRate') });
     // The SDK surfaces both as ApiException with the status and Svix's body.
     const err = await svix.application.create({ name: '' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiException);

@@ -15,7 +15,7 @@ const tags = [SVIX_TAG];
 const CreateQuery = Type.Object({ get_if_exists: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 function checkSupported(route: string, body: Partial<SvixAppInBody>): void {
-  refuseUnsupported(route, { metadata: body.metadata, throttleRate: body.throttleRate, rateLimit: body.rateLimit });
+  refuseUnsupported(route, { throttleRate: body.throttleRate, rateLimit: body.rateLimit });
 }
 
 export function svixAppRoutes(api: Api, ctx: SvixContext): void {
@@ -31,7 +31,7 @@ export function svixAppRoutes(api: Api, ctx: SvixContext): void {
       if (existing) return svixAppJson(existing);
     }
     reply.status(201);
-    return svixAppJson(await ctx.apps.create({ name: req.body.name, uid: req.body.uid ?? null }));
+    return svixAppJson(await ctx.apps.create({ name: req.body.name, uid: req.body.uid ?? null }, req.body.metadata));
   });
 
   api.get('/api/v1/app/:appId', { config: svixRead, schema: { tags, params: AppParams } }, async (req) => svixAppJson(tenantApp(req)));
@@ -41,16 +41,18 @@ export function svixAppRoutes(api: Api, ctx: SvixContext): void {
   api.put('/api/v1/app/:app_id', { config: svixAdminWrite, schema: { tags, params: Type.Object({ app_id: Type.String({ maxLength: 128 }) }), body: SvixAppIn } }, async (req, reply) => {
     checkSupported('PUT /api/v1/app/{app_id}', req.body);
     const existing: App | null = await ctx.apps.find(req.params.app_id);
-    if (existing) return svixAppJson(await ctx.apps.update(existing.id, { name: req.body.name, uid: req.body.uid ?? existing.uid }));
+    // PUT replaces: metadata left out is cleared.
+    if (existing) return svixAppJson(await ctx.apps.update(existing.id, { name: req.body.name, uid: req.body.uid ?? existing.uid }, req.body.metadata ?? {}));
     if (req.params.app_id.startsWith('app_')) throw notFound('app', req.params.app_id);
     reply.status(201);
-    return svixAppJson(await ctx.apps.create({ name: req.body.name, uid: req.body.uid ?? req.params.app_id }));
+    return svixAppJson(await ctx.apps.create({ name: req.body.name, uid: req.body.uid ?? req.params.app_id }, req.body.metadata));
   });
 
   api.patch('/api/v1/app/:appId', { config: svixAdminWrite, schema: { tags, params: AppParams, body: SvixAppPatch } }, async (req) => {
     checkSupported('PATCH /api/v1/app/{app_id}', req.body);
     const app = tenantApp(req);
-    return svixAppJson(await ctx.apps.update(app.id, { ...(req.body.name !== undefined ? { name: req.body.name } : {}), ...(req.body.uid !== undefined ? { uid: req.body.uid } : {}) }));
+    const change = { ...(req.body.name !== undefined ? { name: req.body.name } : {}), ...(req.body.uid !== undefined ? { uid: req.body.uid } : {}) };
+    return svixAppJson(await ctx.apps.update(app.id, change, req.body.metadata));
   });
 
   api.delete('/api/v1/app/:appId', { config: svixAdminWrite, schema: { tags, params: AppParams } }, async (req, reply) => {

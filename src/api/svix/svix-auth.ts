@@ -51,8 +51,8 @@ export function svixAuthRoutes(api: Api, ctx: SvixContext): void {
     if (!app) {
       const asked = req.body.application;
       if (!asked || req.params.app_id.startsWith('app_')) throw notFound('app', req.params.app_id);
-      refuseUnsupported(route, { metadata: asked.metadata, throttleRate: asked.throttleRate, rateLimit: asked.rateLimit });
-      app = await ctx.apps.create({ name: asked.name, uid: asked.uid ?? req.params.app_id });
+      refuseUnsupported(route, { throttleRate: asked.throttleRate, rateLimit: asked.rateLimit });
+      app = await ctx.apps.create({ name: asked.name, uid: asked.uid ?? req.params.app_id }, asked.metadata);
     }
     const ttl = req.body.expiry ?? PORTAL_TTL_DEFAULT_S;
     if (ttl > PORTAL_TTL_MAX_S) throw new ApiError('validation_error', `expiry must be at most ${PORTAL_TTL_MAX_S} seconds: Herald's portal links live a day at most`);

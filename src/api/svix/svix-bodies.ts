@@ -8,7 +8,7 @@ import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
 const strict = { additionalProperties: false } as const;
 const Uid = Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' });
 const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
-const Metadata = Type.Record(Type.String(), Type.String());
+const Metadata = Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 1024 }), { maxProperties: 50 });
 const EventTypes = Type.Array(Type.String({ pattern: EVENT_TYPE_PATTERN }), { maxItems: 1000, uniqueItems: true });
 const Channels = Type.Array(Type.String({ pattern: CHANNEL_PATTERN }), { maxItems: 10, uniqueItems: true });
 const Headers = Type.Record(Type.String(), Type.String({ maxLength: 2048 }), { maxProperties: 50 });

@@ -5,7 +5,7 @@ import { tenantApp } from '../tenancy.js';
 import { page, type Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { SvixEndpointIn, SvixEndpointPatch, type SvixEndpointPatchBody } from './svix-bodies.js';
-import { refuseUnsupported, svixEndpointJson } from './svix-json.js';
+import { svixEndpointJson } from './svix-json.js';
 import { findSvixEndpoint, getSvixEndpoint } from './svix-endpoint-lookup.js';
 import { SVIX_TAG, svixList, SvixListQuery, svixRead, svixWrite } from './svix-wire.js';
 
@@ -17,8 +17,7 @@ const tags = [SVIX_TAG];
 export const SvixEndpointParams = Type.Object({ appId: Type.String({ maxLength: 128 }), endpointId: Type.String({ maxLength: 128 }) });
 
 /** The Herald fields a Svix body sets; `replace` (PUT) clears what the body leaves out. */
-export function heraldEndpointFields(route: string, body: SvixEndpointPatchBody, replace: boolean): EndpointPatchBody {
-  refuseUnsupported(route, { metadata: body.metadata });
+export function heraldEndpointFields(body: SvixEndpointPatchBody, replace: boolean): EndpointPatchBody {
   const types = body.filterTypes !== undefined ? body.filterTypes : body.eventTypes;
   const rate = body.throttleRate !== undefined ? body.throttleRate : body.rateLimit;
   const out: Record<string, unknown> = {};
@@ -53,8 +52,8 @@ export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {
   );
 
   api.post('/api/v1/app/:appId/endpoint', { config: svixWrite, schema: { tags, params: AppParams, body: SvixEndpointIn } }, async (req, reply) => {
-    const fields = svixCreateFields(heraldEndpointFields('POST /api/v1/app/{app_id}/endpoint', req.body, false));
-    const endpoint = await ctx.endpoints.create(tenantApp(req).id, fields, req.body.uid ?? null);
+    const fields = svixCreateFields(heraldEndpointFields(req.body, false));
+    const endpoint = await ctx.endpoints.create(tenantApp(req).id, fields, req.body.uid ?? null, req.body.metadata);
     reply.status(201);
     return svixEndpointJson(endpoint);
   });
@@ -66,19 +65,18 @@ export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {
   // PUT: Svix's upsert; an endpoint the path names by a uid that does not exist yet is created with it.
   api.put('/api/v1/app/:appId/endpoint/:endpointId', { config: svixWrite, schema: { tags, params: SvixEndpointParams, body: SvixEndpointIn } }, async (req, reply) => {
     const app = tenantApp(req);
-    const route = 'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}';
     const existing = await findSvixEndpoint(ctx, app.id, req.params.endpointId);
-    if (existing) return svixEndpointJson(await ctx.endpoints.update(app.id, existing.id, heraldEndpointFields(route, req.body, true)));
+    if (existing) return svixEndpointJson(await ctx.endpoints.update(app.id, existing.id, heraldEndpointFields(req.body, true), req.body.metadata ?? {}));
     const uid = req.body.uid ?? (req.params.endpointId.startsWith('ep_') ? null : req.params.endpointId);
     if (uid === null) return getSvixEndpoint(ctx, app.id, req.params.endpointId);
     reply.status(201);
-    return svixEndpointJson(await ctx.endpoints.create(app.id, svixCreateFields(heraldEndpointFields(route, req.body, false)), uid));
+    return svixEndpointJson(await ctx.endpoints.create(app.id, svixCreateFields(heraldEndpointFields(req.body, false)), uid, req.body.metadata));
   });
 
   api.patch('/api/v1/app/:appId/endpoint/:endpointId', { config: { ...svixWrite, operatorFields: ['disabled'] }, schema: { tags, params: SvixEndpointParams, body: SvixEndpointPatch } }, async (req) => {
     const app = tenantApp(req);
     const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
-    return svixEndpointJson(await ctx.endpoints.update(app.id, endpoint.id, heraldEndpointFields('PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}', req.body, false)));
+    return svixEndpointJson(await ctx.endpoints.update(app.id, endpoint.id, heraldEndpointFields(req.body, false), req.body.metadata));
   });
 
   api.delete('/api/v1/app/:appId/endpoint/:endpointId', { config: svixWrite, schema: { tags, params: SvixEndpointParams } }, async (req, reply) => {

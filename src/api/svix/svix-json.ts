@@ -5,8 +5,8 @@ import { ApiError } from '../../errors/api-errors.js';
 // field the SDK's types mark required is always sent.
 
 export function svixAppJson(app: App) {
-  // Herald keeps no per-app metadata or app-wide rate: both are refused on input (unsupported()).
-  return { id: app.id, uid: app.uid, name: app.name, metadata: {}, throttleRate: null, rateLimit: null, createdAt: app.createdAt, updatedAt: app.updatedAt };
+  // Herald has no app-wide rate: a throttleRate is refused on input (refuseUnsupported).
+  return { id: app.id, uid: app.uid, name: app.name, metadata: app.metadata ?? {}, throttleRate: null, rateLimit: null, createdAt: app.createdAt, updatedAt: app.updatedAt };
 }
 
 export function svixEndpointJson(ep: Endpoint) {
@@ -24,7 +24,7 @@ export function svixEndpointJson(ep: Endpoint) {
     channels: channels && channels.length > 0 ? channels : null,
     throttleRate: ep.rateLimit === null ? null : Math.round(ep.rateLimit),
     rateLimit: ep.rateLimit === null ? null : Math.round(ep.rateLimit),
-    metadata: {},
+    metadata: ep.metadata ?? {},
     version: 1,
     createdAt: ep.createdAt,
     updatedAt: ep.updatedAt,
@@ -48,7 +48,7 @@ export function svixEventTypeJson(et: EventType) {
 }
 
 /**
- * Svix fields Herald has no place for (metadata, an app-wide throttle, feature flags …): refused
+ * Svix fields Herald has no place for (an app-wide throttle, feature flags …): refused
  * with 501 naming the field when set to anything but empty, never stored-and-forgotten.
  */
 export function refuseUnsupported(route: string, fields: Record<string, unknown>): void {

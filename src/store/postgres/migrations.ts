@@ -363,6 +363,15 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       ALTER TABLE messages ADD COLUMN channels TEXT;
     `,
   },
+  {
+    version: 19,
+    name: 'metadata',
+    // Svix's free-form string pairs on apps and endpoints (src/api/svix), as JSON; NULL: none.
+    sql: `
+      ALTER TABLE apps ADD COLUMN metadata TEXT;
+      ALTER TABLE endpoints ADD COLUMN metadata TEXT;
+    `,
+  },
 ];
 
 /**

@@ -361,6 +361,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       ALTER TABLE messages ADD COLUMN channels TEXT;
     `,
   },
+  {
+    version: 19,
+    name: 'metadata',
+    // Svix's free-form string pairs on apps and endpoints (src/api/svix), as JSON; NULL: none.
+    sql: `
+      ALTER TABLE apps ADD COLUMN metadata TEXT;
+      ALTER TABLE endpoints ADD COLUMN metadata TEXT;
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {
