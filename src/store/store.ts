@@ -166,6 +166,8 @@ export interface Store {
   /** Several publishes in one transaction, results in input order (batch API and group commit). */
   publishMany(inputs: PublishInput[]): Promise<PublishResult[]>;
   getMessage(appId: string, msgId: string): Promise<Message | null>;
+  /** The message holding this publisher event id's claim (unique per app; see messageToRow's event_key). */
+  getMessageByEventId(appId: string, eventId: string): Promise<Message | null>;
   listMessages(appId: string, query: MessageQuery): Promise<Page<Message>>;
   /**
    * A fresh delivery of an existing message to one endpoint (resend). Throws MessagePurgedError when

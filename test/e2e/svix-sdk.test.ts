@@ -95,6 +95,8 @@ describe.each(stores)('Svix SDK against Herald ($store)', ({ pg }) => {
     const got = await svix.message.get(app.id, message.id);
     expect(got).toMatchObject({ id: message.id, payload, channels: ['project-1', 'ops'], eventId: 'evt-inv-1' });
     expectComplete('MessageOut', 'GET', `/api/v1/app/${app.id}/msg/${message.id}`);
+    // {msg_id} also takes the publisher's eventId, as Svix's does.
+    expect((await svix.message.get(app.id, 'evt-inv-1')).id).toBe(message.id);
 
     // 5. Attempts: by message, by endpoint, one attempt.
     const byMsg = await eventually(async () => {
@@ -108,6 +110,7 @@ describe.each(stores)('Svix SDK against Herald ($store)', ({ pg }) => {
     const byEndpoint = await svix.messageAttempt.listByEndpoint(app.id, endpoint.id, { withMsg: true });
     expectCompleteList('MessageAttemptOut', 'GET', `/api/v1/app/${app.id}/attempt/endpoint/${endpoint.id}`);
     expect(byEndpoint.data.map((a) => a.id)).toEqual([attempt.id]);
+    expect((await svix.messageAttempt.listByMsg(app.id, 'evt-inv-1')).data.map((a) => a.id)).toEqual([attempt.id]);
     expect(byEndpoint.data[0]!.msg).toMatchObject({ id: message.id, eventType: 'invoice.paid' });
     expect((await svix.messageAttempt.listByEndpoint(app.id, endpoint.id, { status: MessageStatus.Fail })).data).toEqual([]);
     const one = await svix.messageAttempt.get(app.id, message.id, attempt.id);

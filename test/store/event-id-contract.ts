@@ -57,6 +57,16 @@ export function defineEventIdContract(backend: string, factory: () => Promise<St
       expect((await publish(store, app.id, { eventId: 'evt-1' }, T + DAY + 2)).message.id).toBe(later.message.id);
     });
 
+    it('finds a message by its event id, in its own app only', async () => {
+      const app = await appWithEndpoint();
+      const published = (await publish(store, app.id, { eventId: 'evt-find-me' })).message;
+      await publish(store, app.id, { eventId: 'evt-other' });
+      expect((await store.getMessageByEventId(app.id, 'evt-find-me'))?.id).toBe(published.id);
+      expect(await store.getMessageByEventId(app.id, 'evt-missing')).toBeNull();
+      const other = await store.createApp(makeApp());
+      expect(await store.getMessageByEventId(other.id, 'evt-find-me')).toBeNull();
+    });
+
     it('a repeat matches on either claim: same idempotency key or same event id', async () => {
       const app = await appWithEndpoint();
       const first = await publish(store, app.id, { idempotencyKey: 'k', eventId: 'e' });

@@ -8,6 +8,7 @@ import type { SvixContext } from './svix-plugin.js';
 import { getSvixEndpoint } from './svix-endpoint-lookup.js';
 import { eventTypesOf, isoOf, SvixAttemptListQuery, type SvixAttemptListQueryValue } from './svix-message-bodies.js';
 import { svixAttemptJson } from './svix-message-json.js';
+import { getSvixMessage } from './svix-message-lookup.js';
 import { fromSvixId, notImplemented, SVIX_TAG, svixList, svixOperate, svixRead, toSvixId } from './svix-wire.js';
 
 // Svix's message attempts over Herald's attempt log: by endpoint, by message, one attempt, and a
@@ -61,17 +62,16 @@ export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
 
   api.get('/api/v1/app/:appId/attempt/msg/:msgId', { config: svixRead, schema: { tags, params: MessageAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
     const app = tenantApp(req);
-    await ctx.messages.get(app.id, req.params.msgId);
+    const message = await getSvixMessage(ctx, app.id, req.params.msgId);
     const query = attemptQuery('/api/v1/app/{app_id}/attempt/msg/{msg_id}', req.query);
     if (!query) return EMPTY;
     if (req.query.endpoint_id !== undefined) query.endpointId = (await getSvixEndpoint(ctx, app.id, req.query.endpoint_id)).id;
-    return withMessages(app.id, await ctx.store.listAttemptsForMessage(app.id, req.params.msgId, query), req.query);
+    return withMessages(app.id, await ctx.store.listAttemptsForMessage(app.id, message.id, query), req.query);
   });
 
   api.get('/api/v1/app/:appId/msg/:msgId/attempt/:attemptId', { config: svixRead, schema: { tags, params: AttemptParams } }, async (req) => {
     const app = tenantApp(req);
-    const { msgId } = req.params;
-    await ctx.messages.get(app.id, msgId);
+    const msgId = (await getSvixMessage(ctx, app.id, req.params.msgId)).id;
     const wanted = fromSvixId(req.params.attemptId);
     // A message has a handful of attempts (its retries and resends): walked page by page.
     let iterator: string | undefined;
@@ -87,7 +87,7 @@ export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
   api.post('/api/v1/app/:appId/msg/:msgId/endpoint/:endpointId/resend', { config: svixOperate, schema: { tags, params: ResendParams } }, async (req, reply) => {
     const app = tenantApp(req);
     const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
-    await ctx.messages.resend(app.id, req.params.msgId, endpoint);
+    await ctx.messages.resend(app.id, (await getSvixMessage(ctx, app.id, req.params.msgId)).id, endpoint);
     // Svix answers 202 with an empty object (its EmptyResponse).
     reply.status(202);
     return {};

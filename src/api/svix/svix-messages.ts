@@ -8,6 +8,7 @@ import { page, type Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { refuseUnsupported } from './svix-json.js';
 import { svixMessageJson } from './svix-message-json.js';
+import { getSvixMessage } from './svix-message-lookup.js';
 import { eventTypesOf, isoOf, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
 import { SVIX_TAG, svixList, svixRead, svixWrite } from './svix-wire.js';
 
@@ -64,6 +65,6 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
   });
 
   api.get('/api/v1/app/:appId/msg/:msgId', { config: svixRead, schema: { tags, params: MessageParams, querystring: SvixWithContentQuery } }, async (req) =>
-    svixMessageJson(await ctx.messages.get(tenantApp(req).id, req.params.msgId), req.query.with_content ?? true),
+    svixMessageJson(await getSvixMessage(ctx, tenantApp(req).id, req.params.msgId), req.query.with_content ?? true),
   );
 }

@@ -57,6 +57,7 @@ export abstract class CatalogueStore {
   deletePortalTokens(appId: string) { return this.records.deletePortalTokens(appId); }
 
   getMessage(appId: string, msgId: string): Promise<Message | null> { return this.reads.getMessage(appId, msgId); }
+  getMessageByEventId(appId: string, eventId: string): Promise<Message | null> { return this.reads.getMessageByEventId(appId, eventId); }
   listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>) { return this.reads.listMessagesByEntity(appId, entity, page); }
   hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }

@@ -53,6 +53,12 @@ export class CatalogueReads {
     return row ? rowToMessage(row) : null;
   }
 
+  /** Through messages_by_event_key: the claim, not event_id, so the look-up is indexed and finds one message. */
+  async getMessageByEventId(appId: string, eventId: string): Promise<Message | null> {
+    const [row] = await this.sql.rows('SELECT * FROM messages WHERE app_id = $1 AND event_key = $2', [appId, eventId]);
+    return row ? rowToMessage(row) : null;
+  }
+
   async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
     const types = typesIn('event_type', query.eventTypes, 8);
     // A channel is an element of the JSON list: quoted, it cannot match part of another name (names
