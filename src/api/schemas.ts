@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EventTypeName } from '../schemas/bodies.js';
+import { CHANNEL_PATTERN, EventTypeName } from '../schemas/bodies.js';
 
 // Route-only schemas: path parameters and list queries. The bodies (apps, endpoints, messages…) are
 // in src/schemas/bodies.ts, shared with services and config files. Unknown query fields are refused.
@@ -18,7 +18,10 @@ export const AttemptListQuery = Type.Object(
   strict,
 );
 export const MessageListQuery = Type.Object(
-  { ...Pagination.properties, eventType: Type.Optional(EventTypeName) },
+  {
+    ...Pagination.properties, eventType: Type.Optional(EventTypeName),
+    channel: Type.Optional(Type.String({ pattern: CHANNEL_PATTERN, description: 'only messages published with this channel (docs/channels.md)' })),
+  },
   strict,
 );
 

@@ -67,6 +67,11 @@ describe.each(stores)('channels ($store)', ({ pg }) => {
       expect(read.body.channels).toEqual(['project-b']);
       const attempts = (await herald.api('GET', `/api/v1/apps/${appId}/messages/${outside.body.id}/attempts`)).body.data;
       expect(attempts.map((a: any) => a.endpointId)).toEqual([plain.body.id]);
+      // The message list filters by channel (an element of the message's channels, exactly).
+      const listed = await herald.api('GET', `/api/v1/apps/${appId}/messages?channel=ops`);
+      expect(listed.body.data.map((m: any) => m.data.n)).toEqual([4]);
+      expect((await herald.api('GET', `/api/v1/apps/${appId}/messages?channel=project-a`)).body.data.map((m: any) => m.data.n)).toEqual([2]);
+      expect((await herald.api('GET', `/api/v1/apps/${appId}/messages?channel=bad%20name`)).status).toBe(400);
     } finally {
       await projectA.close();
       await everything.close();

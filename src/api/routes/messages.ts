@@ -38,7 +38,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   api.get('/api/v1/apps/:appId/messages', { config: portalNeeds('messages:read'), schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
     // A scoped portal link lists only its event types (portal-scope.ts).
-    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, eventTypes: allowedEventTypes(req) ?? undefined });
+    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, channel: req.query.channel, eventTypes: allowedEventTypes(req) ?? undefined });
     return { ...result, data: await messagesWithDelivery(ctx.store, app.id, result.data) };
   });
 
