@@ -184,9 +184,17 @@ const headersArb = fc.dictionary(
   { maxKeys: 3 },
 );
 
-function caseArb(routeCount: number): fc.Arbitrary<FuzzCase> {
+/**
+ * Routes are drawn from `live` (plus routes.length: "a path no route has"); Svix's routes for
+ * features Herald lacks (a 501 whatever is sent: about two thirds of all routes) only one time in
+ * twenty, so the routes that do something get the fuzzing.
+ */
+function caseArb(live: number[], stubs: number[]): fc.Arbitrary<FuzzCase> {
+  const routeArb = stubs.length === 0
+    ? fc.constantFrom(...live)
+    : fc.oneof({ arbitrary: fc.constantFrom(...live), weight: 19 }, { arbitrary: fc.constantFrom(...stubs), weight: 1 });
   return fc.record({
-    route: fc.nat(routeCount), // routeCount itself means "a path no route has"
+    route: routeArb,
     // Mostly the route's own method; sometimes another, for the router's 404 path.
     method: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), weight: 1 }),
     refs: fc.array(refArb, { minLength: 4, maxLength: 4 }),
@@ -301,6 +309,28 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** Route indexes, found by the first test: fuzzed ones (and "no route"), and Svix's 501 stubs. */
+let liveRoutes: number[] = [];
+let stubRoutes: number[] = [];
+
+/**
+ * Each route once, as the admin with no body: the ones answering 501 are Svix features Herald lacks
+ * (checked here to answer Svix's 501 shape); the rest are fuzzed.
+ */
+async function splitRoutes(): Promise<void> {
+  if (liveRoutes.length > 0) return;
+  const routes = herald.server.heraldRoutes;
+  for (let i = 0; i < routes.length; i++) {
+    const { method, url } = routes[i]!;
+    const path = url.replace(/:(\w+)|\*/g, 'x');
+    const res = await herald.server.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${herald.token}` } });
+    if (res.statusCode !== 501) continue;
+    checkAnswer({ method, path, headers: {}, body: undefined } as unknown as ReturnType<typeof resolve>, res.statusCode, res.body);
+    stubRoutes.push(i);
+  }
+  liveRoutes = [...routes.keys()].filter((i) => !stubRoutes.includes(i)).concat(routes.length);
+}
+
 describe('API fuzzing', () => {
   it(`answers ${INJECT_RUNS} generated requests across every route without a 5xx (inject)`, async () => {
     const started = Date.now();
@@ -308,8 +338,11 @@ describe('API fuzzing', () => {
     expect(routes.length).toBeGreaterThan(25);
     const hit = new Set<number>();
     const statuses = new Map<number, number>();
+    await splitRoutes();
+    for (const i of stubRoutes) hit.add(i);
+    expect(liveRoutes.length).toBeGreaterThan(100);
     await fc.assert(
-      fc.asyncProperty(caseArb(routes.length), async (c) => {
+      fc.asyncProperty(caseArb(liveRoutes, stubRoutes), async (c) => {
         const req = resolve(c);
         hit.add(c.route);
         const res = await herald.server.inject({ method: req.method as 'GET', url: req.path, headers: req.headers, payload: req.body });
@@ -344,9 +377,10 @@ describe('API fuzzing', () => {
         r.on('error', fail);
         r.end(req.body);
       });
+    await splitRoutes();
     try {
       await fc.assert(
-        fc.asyncProperty(caseArb(herald.server.heraldRoutes.length), async (c) => {
+        fc.asyncProperty(caseArb(liveRoutes, stubRoutes), async (c) => {
           const req = resolve(c);
           const res = await send(req);
           sent++;
