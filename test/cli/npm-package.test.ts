@@ -5,14 +5,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { freePort } from '../helpers/spawn-herald.js';
 
 // The npm package as a user gets it: `npm pack` of a tree without dist/ (prepack builds it), then
-// `npm install -g ./herald-*.tgz --prefix <empty>` (better-sqlite3 from a prebuilt binary or compiled,
-// dependencies from the registry or npm's cache). From that install, `herald serve` starts, the
-// dashboard and the portal's embed script load, a delivery arrives, and `import 'herald/verify'`
-// verifies it. Slow on purpose (a real install): minutes, most of it compiling better-sqlite3.
+// `npm install -g ./herald-*.tgz --prefix <empty>` (dependencies from the registry or npm's cache).
+// From that install, `herald serve` starts, the dashboard and the portal's embed script load, a
+// delivery arrives, and `import 'herald/verify'` verifies it. Slow on purpose (a real install).
+//
+// better-sqlite3's install script asks GitHub for a prebuilt binary, which these machines cannot
+// reach, and then compiles one: 3-4 minutes of both cores, slowing every other test file meanwhile.
+// An offline site points prebuild-install at its own mirror (npm_config_better_sqlite3_binary_host);
+// so does this test, serving the binary this checkout built for this same Node and version, packed
+// as prebuild-install downloads it. The install script itself still runs.
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -25,12 +31,31 @@ let packedFiles: string[] = [];
 let herald: ChildProcess | null = null;
 let output = '';
 const timings: Record<string, number> = {};
+let mirror: Server | null = null;
+let mirrorHost = '';
+const mirrorAsked: string[] = [];
+
+/** A prebuilt-binary mirror for better-sqlite3 on loopback (see the comment above). */
+async function startPrebuildMirror(): Promise<void> {
+  const archive = join(work, 'better-sqlite3-prebuilt.tar.gz');
+  await run('tar', ['-czf', archive, '-C', join(REPO, 'node_modules', 'better-sqlite3'), 'build/Release/better_sqlite3.node']);
+  const bytes = readFileSync(archive);
+  mirror = createServer((req, res) => {
+    mirrorAsked.push(req.url ?? '');
+    if (req.url?.endsWith('.tar.gz')) res.writeHead(200, { 'content-type': 'application/gzip' }).end(bytes);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => mirror!.listen(0, '127.0.0.1', resolve));
+  const address = mirror.address() as { port: number };
+  mirrorHost = `http://127.0.0.1:${address.port}`;
+}
 
 afterAll(async () => {
   if (herald && herald.exitCode === null) {
     herald.kill('SIGTERM');
     await new Promise((resolve) => herald!.once('exit', resolve));
   }
+  mirror?.close();
   rmSync(work, { recursive: true, force: true });
   console.info(`[npm-package] ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
 });
@@ -38,7 +63,7 @@ afterAll(async () => {
 /** Runs npm with the developer's npm configuration (registry, cache, CA), no HERALD_* settings. */
 async function npm(args: string[], cwd: string, label: string): Promise<string> {
   const started = Date.now();
-  const env: Record<string, string | undefined> = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const env: Record<string, string | undefined> = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_better_sqlite3_binary_host: mirrorHost };
   for (const name of Object.keys(env)) if (name.startsWith('HERALD_')) delete env[name];
   const { stdout } = await run('npm', args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 15 * MINUTES });
   timings[label] = Date.now() - started;
@@ -46,6 +71,7 @@ async function npm(args: string[], cwd: string, label: string): Promise<string> 
 }
 
 beforeAll(async () => {
+  await startPrebuildMirror();
   // A copy of what the package is built from, without dist/: the shared checkout's dist/ is left
   // alone (other test files run it meanwhile), and the tarball must get dist/ from prepack.
   const source = join(work, 'source');
@@ -60,6 +86,8 @@ beforeAll(async () => {
   tarball = join(work, packed[0]!.filename);
   packedFiles = packed[0]!.files.map((f) => f.path);
   await npm(['install', '--global', tarball, '--prefix', prefix, '--prefer-offline'], work, 'install');
+  // The install took its binary from the mirror (or, had prebuild-install failed, compiled one).
+  console.info(`[npm-package] prebuilt binary asked for: ${mirrorAsked.join(', ') || 'none'}`);
 }, 30 * MINUTES);
 
 describe('the npm package', () => {
