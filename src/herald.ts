@@ -161,7 +161,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       // Loaded above whenever role.api, the only case that reaches this call.
       branding: new BrandingService(store, brandDefaults!),
       operatorTokens: new OperatorTokenService(store),
-      audit: new AuditLog(store, log.child({ component: 'audit' })),
+      audit: new AuditLog(store, log.child({ component: 'audit' }), config.auditPublishes),
     },
   );
   metricsRoute(server, metrics);

@@ -6,8 +6,8 @@ const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'set', PATCH
 /** Last path segments that are themselves the verb (POST …/recover). */
 const VERB_SEGMENTS = new Set(['resend', 'recover', 'rotate', 'test', 'batch', 'import']);
 
-/** Publishing is not audited: see docs/operators.md (a message is its own record, and the hot path stays one write). */
-export const UNAUDITED_ROUTES = new Set(['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch']);
+/** The publish routes, which --no-audit-publishes leaves out of the audit log. */
+export const PUBLISH_ROUTES = new Set(['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch', 'POST /api/v1/app/:appId/msg']);
 
 export function auditAction(method: string, route: string, body: unknown): string {
   const statics = route.replace(/^\/api\/v1\//, '').split('/').filter((s) => s && !s.startsWith(':'));

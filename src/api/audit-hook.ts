@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditTokenKind, OperatorRole } from '../domain/operators.js';
 import type { AuditLog } from '../services/audit-log.js';
-import { auditAction, UNAUDITED_ROUTES } from './audit-action.js';
+import { auditAction, PUBLISH_ROUTES } from './audit-action.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Ids are short; a longer path parameter (only ever a wrong one) is cut, never stored whole. */
@@ -16,14 +16,15 @@ const ID_KEYS: Record<string, string> = { app: 'appId', ep: 'endpointId', msg: '
  * status and error code, and a client that saw the answer finds the entry. What is written: who
  * (token kind, id, name, role), the request id, route, action, target ids and outcome; never a
  * body, a payload, a secret or a token's text. Unauthenticated calls (401) have no "who" and
- * are not recorded; nor are rate-limited ones (429) and publishing (audit-action.ts).
+ * are not recorded; nor are rate-limited ones (429). Publishes are recorded like every other
+ * change; the audit log's group commit keeps that to one extra commit per group (audit-log.ts).
  */
 export function installAudit(app: FastifyInstance, audit: AuditLog): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url;
     const principal = request.principal;
     if (READ_METHODS.has(request.method) || !principal || !route?.startsWith('/api/')) return payload;
-    if (UNAUDITED_ROUTES.has(`${request.method} ${route}`)) return payload;
+    if (!audit.recordsPublishes && PUBLISH_ROUTES.has(`${request.method} ${route}`)) return payload;
     // Refused by the rate limit before anything ran: recording each would turn a flood into as many writes.
     if (reply.statusCode === 429) return payload;
     const answer = parseAnswer(payload);

@@ -20,6 +20,8 @@ export interface ServerConfig {
   allowPrivateNetworks: boolean;
   allowedNetworks: string[];
   dispatcher: boolean;
+  /** Write an audit log entry per publish call too (docs/operators.md). */
+  auditPublishes: boolean;
   retrySchedule: number[];
   pollInterval: number;
   maxInFlight: number;
@@ -134,6 +136,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   allowPrivateNetworks: false,
   allowedNetworks: [],
   dispatcher: true,
+  auditPublishes: true,
   retrySchedule: [...DEFAULT_RETRY_SCHEDULE_MS],
   pollInterval: 1000,
   maxInFlight: 512,
@@ -171,6 +174,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'adminToken', flag: '--admin-token <token>', env: 'HERALD_ADMIN_TOKEN', description: 'admin API token (default: generated into the data folder)', parse: String },
   { key: 'allowPrivateNetworks', flag: '--allow-private-networks', env: 'HERALD_ALLOW_PRIVATE_NETWORKS', description: 'allow endpoints on loopback/private/link-local addresses (local use and tests)', parse: bool, boolean: true },
   { key: 'allowedNetworks', flag: '--allowed-networks <cidrs>', env: 'HERALD_ALLOWED_NETWORKS', description: 'comma-separated CIDRs allowed despite the private-network guard', parse: networks },
+  { key: 'auditPublishes', flag: '--no-audit-publishes', env: 'HERALD_AUDIT_PUBLISHES', description: 'leave publish calls out of the audit log (each message stays its own record); faster single-message publishing', parse: bool, boolean: true },
   { key: 'dispatcher', flag: '--no-dispatcher', env: 'HERALD_DISPATCHER', description: 'serve the API without delivering (run `herald worker` elsewhere)', parse: bool, boolean: true },
   { key: 'retrySchedule', flag: '--retry-schedule <delays>', env: 'HERALD_RETRY_SCHEDULE', description: 'delays before each retry, e.g. 5s,5m,30m,2h,5h,10h,10h', parse: schedule },
   { key: 'pollInterval', flag: '--poll-interval <duration>', env: 'HERALD_POLL_INTERVAL', description: 'longest idle wait between looks for due deliveries', parse: duration('poll interval') },

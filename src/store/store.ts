@@ -290,6 +290,8 @@ export interface Store {
   listOperatorTokens(page: PageRequest): Promise<Page<OperatorToken>>;
   deleteOperatorToken(id: string): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Appends every entry in one transaction. */
+  appendAuditMany(entries: readonly AuditEntry[]): Promise<void>;
   /** Newest first, filtered by time, token (name or id), app and action. */
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Deletes up to `limit` audit entries with ids below `beforeId`, oldest first; answers how many. */

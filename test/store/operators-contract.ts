@@ -62,6 +62,15 @@ export function defineOperatorsContract(backend: string, factory: () => Promise<
       expect(page2).toMatchObject({ done: true, data: [{ at: iso(T) }] });
     });
 
+    it('appends a group of entries in one call, all or none', async () => {
+      await store.appendAuditMany([entry(T), entry(T + 1000, { action: 'messages.create' }), entry(T + 2000, { action: 'messages.batch' })]);
+      expect((await store.listAudit({ limit: 10 })).data.map((e) => e.action)).toEqual(['messages.batch', 'messages.create', entry(T).action]);
+      // A group with a broken entry (a duplicate id) writes nothing of that group.
+      const twin = { ...entry(T + 3000), id: (await store.listAudit({ limit: 1 })).data[0]!.id };
+      await expect(store.appendAuditMany([entry(T + 3000, { action: 'apps.create' }), twin])).rejects.toThrow();
+      expect((await store.listAudit({ limit: 10 })).data).toHaveLength(3);
+    });
+
     it('purges entries older than a cutoff, oldest first, in batches', async () => {
       for (let i = 0; i < 5; i++) await store.appendAudit(entry(T + i * 1000));
       const cutoff = idFloorAt('aud', T + 3000);

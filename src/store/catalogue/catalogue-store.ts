@@ -95,6 +95,7 @@ export abstract class CatalogueStore {
   listOperatorTokens(page: PageRequest) { return this.operators.listOperatorTokens(page); }
   deleteOperatorToken(id: string) { return this.operators.deleteOperatorToken(id); }
   appendAudit(entry: AuditEntry) { return this.operators.appendAudit(entry); }
+  appendAuditMany(entries: readonly AuditEntry[]) { return this.operators.appendAuditMany(entries); }
   listAudit(query: AuditQuery) { return this.operators.listAudit(query); }
   purgeAudit(beforeId: string, limit: number) { return this.operators.purgeAudit(beforeId, limit); }
 }

@@ -59,8 +59,12 @@ export class OperatorRecords {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    const insert = insertInto('audit_log', auditToRow(entry));
-    await this.sql.run(insert.sql, insert.params);
+    await this.appendAuditMany([entry]);
+  }
+
+  /** One transaction for all: the audit log's group commit (services/audit-log.ts). */
+  async appendAuditMany(entries: readonly AuditEntry[]): Promise<void> {
+    await this.sql.runAll(entries.map((entry) => insertInto('audit_log', auditToRow(entry))));
   }
 
   async listAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
