@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
 
 // Issue 17: an app's "HTTPS only" switch in the admin dashboard's app settings. Switching it on is
 // refused while an http:// endpoint exists (the answer names it, shown as it is); once on, the
@@ -32,14 +32,8 @@ describe.skipIf(skip)("an app's HTTPS-only setting in Chromium", () => {
     appId = (await herald.api('POST', '/api/v1/apps', { name: 'Acme Corp' })).body.id;
     plain = (await herald.api('POST', `/api/v1/apps/${appId}/endpoints`, { url: 'http://127.0.0.1:9/legacy' })).body;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    consoleErrors.watch(page);
-    await page.goto(herald.url);
-    await page.getByLabel('Admin token').fill(herald.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+    page = await openPage(browser, consoleErrors);
+    await signInAsAdmin(page, herald.url, herald.token);
   }, STEP_TIMEOUT);
 
   afterAll(async () => {

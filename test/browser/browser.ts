@@ -55,3 +55,23 @@ export async function screenshot(page: Page, path: string, fullPage = true): Pro
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, fullPage, animations: 'disabled' });
 }
+
+/** A desktop-sized page (1280×900, 10 s default timeout) whose console `errors` watches. */
+export async function openPage(browser: Browser, errors: ConsoleErrors): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  errors.watch(page);
+  return page;
+}
+
+/**
+ * Signs in to the dashboard at `url` with the admin token, and waits until the sign-in has landed
+ * on the apps list: navigating on before that raced the sign-in's own move to #/apps.
+ */
+export async function signInAsAdmin(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+}

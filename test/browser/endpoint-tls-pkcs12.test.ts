@@ -9,7 +9,7 @@ import { writeKeystores, type KeystoreFiles } from '../helpers/keystores.js';
 import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
 
 // Issue 17: the endpoint form takes PKCS#12 files (client identity, trust store) besides PEM, and an
 // endpoint that skips TLS verification says so on its page and in the app's endpoint list.
@@ -42,14 +42,8 @@ describe.skipIf(skip)('TLS key stores and skipped verification in the dashboard'
     herald = await startTestHerald({ tokenRateLimit: 0 });
     appId = (await herald.api('POST', '/api/v1/apps', { name: 'Keystores', uid: 'keystores' })).body.id;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    consoleErrors.watch(page);
-    await page.goto(herald.url);
-    await page.getByLabel('Admin token').fill(herald.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+    page = await openPage(browser, consoleErrors);
+    await signInAsAdmin(page, herald.url, herald.token);
   }, STEP_TIMEOUT);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser } from './browser.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, openPage, signInAsAdmin } from './browser.js';
 
 // The endpoint form's "Forward trace context" switch (docs/tracing.md), under Advanced: on by
 // default, it shows the stored setting, and turning it off is saved.
@@ -28,14 +28,8 @@ describe.skipIf(skip)('the forward-trace-context switch in Chromium', () => {
     herald = await startTestHerald({ tokenRateLimit: 0 });
     appId = (await herald.api('POST', '/api/v1/apps', { name: 'Acme Corp' })).body.id;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    consoleErrors.watch(page);
-    await page.goto(herald.url);
-    await page.getByLabel('Admin token').fill(herald.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+    page = await openPage(browser, consoleErrors);
+    await signInAsAdmin(page, herald.url, herald.token);
   }, STEP_TIMEOUT);
 
   afterAll(async () => {

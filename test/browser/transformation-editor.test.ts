@@ -5,7 +5,7 @@ import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
 
 // Issue 18: the endpoint form's transformation editor, in the admin dashboard and in a portal
 // link: "Run against this example" shows the request that would be sent (the catalogue example
@@ -40,14 +40,8 @@ describe.skipIf(skip)('transformation editor in Chromium', () => {
       transformation: 'function handler(webhook) {\n  return webhook;\n}',
     })).body.id;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    consoleErrors.watch(page);
-    await page.goto(herald.url);
-    await page.getByLabel('Admin token').fill(herald.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Apps', exact: true }).waitFor();
+    page = await openPage(browser, consoleErrors);
+    await signInAsAdmin(page, herald.url, herald.token);
   }, STEP_TIMEOUT);
 
   afterAll(async () => {
