@@ -146,8 +146,8 @@ export const MUTANTS = [
     id: 'data-reserialised',
     promise: "a message's data reaches receivers as the published bytes, not a re-serialisation",
     file: 'src/api/routes/messages.ts',
-    search: 'ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id)',
-    replace: 'ctx.messages.publish(app.id, req.body, JSON.stringify(req.body.data), header, req.id)',
+    search: 'ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id, trace)',
+    replace: 'ctx.messages.publish(app.id, req.body, JSON.stringify(req.body.data), header, req.id, trace)',
     tests: ['test/e2e/exact-payload.test.ts'],
   },
   {
