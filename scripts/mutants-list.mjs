@@ -166,4 +166,20 @@ export const MUTANTS = [
     replace: "(unreadable ??= []).push(what); throw new Error('cannot decrypt ' + what);",
     tests: ['test/e2e/encryption-key-damaged.test.ts'],
   },
+  {
+    id: 'operator-roles-not-enforced',
+    promise: 'a named viewer or operator token cannot do what its role does not allow (secrets are admin-only)',
+    file: 'src/api/auth.ts',
+    search: 'if (ROLE_RANKS[principal.role] < ROLE_RANKS[needed]) {',
+    replace: 'if (ROLE_RANKS[principal.role] < ROLE_RANKS[needed] && false) {',
+    tests: ['test/e2e/operators.test.ts'],
+  },
+  {
+    id: 'transformation-may-change-origin',
+    promise: "a transformation may change only the URL's path and query, never where the request goes",
+    file: 'src/delivery/transformation/transform-request.ts',
+    search: 'if (next.origin !== before.origin || next.username !== before.username || next.password !== before.password) {',
+    replace: 'if (next.username !== before.username || next.password !== before.password) {',
+    tests: ['test/e2e/transformations.test.ts'],
+  },
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 
 // Channels (docs/channels.md), Svix's second routing dimension: an endpoint listing channels
 // receives only messages published with one of them; an endpoint without channels receives every
@@ -65,7 +65,11 @@ describe.each(stores)('channels ($store)', ({ pg }) => {
       // What was stored reads back with its channels, and the message it skipped has no delivery there.
       const read = await herald.api('GET', `/api/v1/apps/${appId}/messages/${outside.body.id}`);
       expect(read.body.channels).toEqual(['project-b']);
-      const attempts = (await herald.api('GET', `/api/v1/apps/${appId}/messages/${outside.body.id}/attempts`)).body.data;
+      // (The attempt is recorded once its answer is settled, a moment after the receiver saw it.)
+      const attempts = await eventually(async () => {
+        const data = (await herald.api('GET', `/api/v1/apps/${appId}/messages/${outside.body.id}/attempts`)).body.data;
+        return data.length > 0 ? data : null;
+      });
       expect(attempts.map((a: any) => a.endpointId)).toEqual([plain.body.id]);
       // The message list filters by channel (an element of the message's channels, exactly).
       const listed = await herald.api('GET', `/api/v1/apps/${appId}/messages?channel=ops`);
