@@ -4,7 +4,7 @@ import type { Delivery } from '../api/delivery-types';
 import { useApi } from '../hooks';
 import { usePaged } from '../paged';
 import { link } from '../router';
-import { DeliveryStateBadge, NextAttempt, STATE_MEANING } from '../ui/delivery-state-badge';
+import { DeliveryProgressCells } from '../ui/delivery-state-badge';
 import { ErrorNote, Loading } from '../ui/notes';
 import { ATTEMPTS_POLL_MS } from './attempts-log';
 
@@ -44,12 +44,7 @@ export function PendingDeliveries({ appId, endpointId }: { appId: string; endpoi
                   <a href={link('apps', appId, 'messages', d.msgId)} class="mono">{d.eventType}</a>
                   <div class="mono small muted">{d.msgId}</div>
                 </td>
-                <td data-label="State"><DeliveryStateBadge state={d.state} title={STATE_MEANING[d.state]} /></td>
-                <td data-label="Attempts">{d.attempts}</td>
-                <td data-label="Next attempt" class="next-attempt">
-                  <NextAttempt at={d.nextAttemptAt} />
-                </td>
-                <td data-label="Last failure" class="break">{d.reason ?? '–'}</td>
+                <DeliveryProgressCells d={d} />
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 import type { MessageDelivery } from '../api/delivery-types';
-import { DeliveryStateBadge, NextAttempt, STATE_MEANING } from '../ui/delivery-state-badge';
+import { DeliveryProgressCells } from '../ui/delivery-state-badge';
 
 /** Where a message stands with each endpoint it went to: state, attempts, next retry, last failure. */
 export function DeliveryTable({ delivery, names }: { delivery: MessageDelivery; names: Map<string, string> }) {
@@ -20,10 +20,7 @@ export function DeliveryTable({ delivery, names }: { delivery: MessageDelivery; 
           <tr key={d.endpointId} data-endpoint-id={d.endpointId}>
             {/* Plain text: each endpoint's attempts below carry the link to it. */}
             <td data-label="Endpoint" class="break">{names.get(d.endpointId) ?? d.endpointId}</td>
-            <td data-label="State"><DeliveryStateBadge state={d.state} title={STATE_MEANING[d.state]} /></td>
-            <td data-label="Attempts">{d.attempts}</td>
-            <td data-label="Next attempt"><NextAttempt at={d.nextAttemptAt} /></td>
-            <td data-label="Last failure" class="break">{d.reason ?? '–'}</td>
+            <DeliveryProgressCells d={d} />
           </tr>
         ))}
       </tbody>

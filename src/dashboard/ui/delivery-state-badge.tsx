@@ -58,3 +58,18 @@ export function NextAttempt({ at, now = Date.now() }: { at: string | null; now?:
   if (Date.parse(at) <= now) return <span title={`due since ${formatTime(at)}`}>due now</span>;
   return <>{formatTime(at)} <span class="muted small">({formatFromNow(at, now)})</span></>;
 }
+
+/**
+ * The four cells a delivery's row ends with in every delivery table (a message's endpoints, an
+ * endpoint's pending deliveries): state, attempts, next attempt, last failure.
+ */
+export function DeliveryProgressCells({ d }: { d: Pick<EndpointDelivery, 'state' | 'attempts' | 'nextAttemptAt' | 'reason'> }) {
+  return (
+    <>
+      <td data-label="State"><DeliveryStateBadge state={d.state} title={STATE_MEANING[d.state]} /></td>
+      <td data-label="Attempts">{d.attempts}</td>
+      <td data-label="Next attempt" class="next-attempt"><NextAttempt at={d.nextAttemptAt} /></td>
+      <td data-label="Last failure" class="break">{d.reason ?? '–'}</td>
+    </>
+  );
+}
