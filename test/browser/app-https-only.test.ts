@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, openPage, signInAsAdmin, skipBrowserTests } from './browser.js';
 
 // Issue 17: an app's "HTTPS only" switch in the admin dashboard's app settings. Switching it on is
 // refused while an http:// endpoint exists (the answer names it, shown as it is); once on, the
@@ -13,11 +10,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, o
 const SHOTS = 'test-results/app-https-only';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)("an app's HTTPS-only setting in Chromium", () => {
   let herald: TestHerald;

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 import { pngSquare } from '../helpers/tiny-images.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // Two apps branded differently, each opened through its own portal link in Chromium: the header
 // shows the product's name and logo, the primary button wears its accent, the page its theme
@@ -17,11 +14,7 @@ const SHOTS = 'test-results/branding';
 const DOCS = process.env.HERALD_DOCS_SCREENSHOT === '1';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 /** `rgb(r, g, b)` as the browser computes it, back to #rrggbb. */
 const hexOf = (css: string) => `#${css.match(/\d+/g)!.slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;

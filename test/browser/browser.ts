@@ -1,10 +1,24 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
+import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 
 /** The Debian package's binary (`.ci/run` installs it); without it the browser tests are skipped. */
 export const CHROMIUM_PATH = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
+
+/**
+ * Whether a browser test file skips: Chromium or the built dashboard is missing (a warning
+ * locally; with CI=true the file fails instead, see skip-outside-ci.ts).
+ */
+export function skipBrowserTests(): boolean {
+  return skipOutsideCi(
+    'Browser tests',
+    !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
+      : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
+  );
+}
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -5,8 +5,7 @@ import { hashToken } from '../../src/security/token-hash.js';
 import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // The dashboard in a real browser against a real Herald and a real receiver on loopback. One
 // browser and one page for the admin, one more for the tenant portal: the steps build on each other.
@@ -17,11 +16,7 @@ const DOCS_SHOT = process.env.HERALD_DOCS_SCREENSHOT === '1' ? 'docs/dashboard.p
 const STEP_TIMEOUT = 60_000;
 
 // In CI (CI=true) a missing browser or an unbuilt dashboard fails the run rather than skipping it.
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('web dashboard in Chromium', () => {
   let herald: TestHerald;

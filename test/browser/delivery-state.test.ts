@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // "What is failing", in Chromium: the messages list shows each message's delivery state with the
 // per-endpoint detail on hover, the message page a table of endpoint states with the next retry
@@ -17,11 +14,7 @@ const STEP_TIMEOUT = 60_000;
 /** A time as the dashboard writes it, in the browser's zone (Paris in November). */
 const PARIS_TIME = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+1/;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('delivery states in Chromium', () => {
   let herald: TestHerald;

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // The portal embedded in a product's own page (docs/embedding.md), in Chromium. The product is a
 // host page on another origin (another loopback port) with its own small backend: it asks Herald
@@ -17,11 +14,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } 
 const SHOTS = 'test-results/embedding';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 interface Host {
   origin: string;

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // Issue 16: the endpoint form starts with Destination, Events and Signing and folds the rest into
 // "Advanced" (every option still there, ordering included); a refused value is explained next to
@@ -16,11 +13,7 @@ const SHOTS = 'test-results/endpoint-form';
 const STEP_TIMEOUT = 60_000;
 const AJV_WORDING = /must match pattern|must NOT have|must match a schema|must be equal to|\^\[A-Za-z/;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('endpoint form and app administration in Chromium', () => {
   let herald: TestHerald;

@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startHttpsReceiver, type HttpsReceiver } from '../helpers/https-receiver.js';
 import { writeKeystores, type KeystoreFiles } from '../helpers/keystores.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, openPage, signInAsAdmin, skipBrowserTests } from './browser.js';
 
 // Issue 17: the endpoint form takes PKCS#12 files (client identity, trust store) besides PEM, and an
 // endpoint that skips TLS verification says so on its page and in the app's endpoint list.
@@ -17,11 +15,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, o
 const SHOTS = 'test-results/endpoint-tls';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('TLS key stores and skipped verification in the dashboard', () => {
   let herald: TestHerald;

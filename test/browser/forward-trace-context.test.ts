@@ -1,21 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, openPage, signInAsAdmin } from './browser.js';
+import { ConsoleErrors, launchBrowser, openPage, signInAsAdmin, skipBrowserTests } from './browser.js';
 
 // The endpoint form's "Forward trace context" switch (docs/tracing.md), under Advanced: on by
 // default, it shows the stored setting, and turning it off is saved.
 
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('the forward-trace-context switch in Chromium', () => {
   let herald: TestHerald;

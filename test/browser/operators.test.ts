@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // The Operators and Audit log screens in a real browser (docs/operators.md): an admin creates a
 // named token (shown once), its change appears in the audit log under its name, the log filters,
@@ -14,11 +11,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } 
 const SHOTS = 'test-results/operators';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('operators and audit log in Chromium', () => {
   let herald: TestHerald;

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, openPage, signInAsAdmin } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, openPage, signInAsAdmin, skipBrowserTests } from './browser.js';
 
 // Issue 18: the endpoint form's transformation editor, in the admin dashboard and in a portal
 // link: "Run against this example" shows the request that would be sent (the catalogue example
@@ -15,11 +12,7 @@ import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot, o
 const SHOTS = 'test-results/transformation-editor';
 const STEP_TIMEOUT = 60_000;
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('transformation editor in Chromium', () => {
   let herald: TestHerald;

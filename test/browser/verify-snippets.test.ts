@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR } from '../../src/api/routes/dashboard.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { skipOutsideCi } from '../helpers/skip-outside-ci.js';
 import { startTestHerald, type TestHerald } from '../helpers/test-herald.js';
-import { CHROMIUM_PATH, ConsoleErrors, hasChromium, launchBrowser, screenshot } from './browser.js';
+import { ConsoleErrors, launchBrowser, screenshot, skipBrowserTests } from './browser.js';
 
 // Issue 18: an endpoint's page, in the admin dashboard and in the portal, shows the code that
 // verifies that endpoint's signature scheme in the chosen language, exactly as docs/verify holds
@@ -15,11 +13,7 @@ const SHOTS = 'test-results/verify-snippets';
 const STEP_TIMEOUT = 60_000;
 const docs = (file: string) => readFileSync(new URL(`../../docs/verify/${file}`, import.meta.url), 'utf8');
 
-const skip = skipOutsideCi(
-  'Browser tests',
-  !hasChromium ? `${CHROMIUM_PATH} is missing (apt-get install -y chromium, or run .ci/run)`
-    : !existsSync(`${DASHBOARD_DIR}/index.html`) ? 'the dashboard is not built (npx vite build, or npm run build)' : null,
-);
+const skip = skipBrowserTests();
 
 describe.skipIf(skip)('verification snippets on the endpoint page in Chromium', () => {
   let herald: TestHerald;
