@@ -6,6 +6,7 @@ import { usePaged } from '../paged';
 import { CopyButton } from '../ui/copy-button';
 import { formatTime } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/notes';
+import { RevokeCell } from '../ui/revoke-cell';
 
 const KIND_LABEL: Record<string, string> = { api: 'API token', portal: 'Portal link' };
 
@@ -81,22 +82,7 @@ export function AppTokensPanel({ appId }: { appId: string }) {
                 <td>{KIND_LABEL[t.kind] ?? t.kind}</td>
                 <td>{formatTime(t.createdAt)}</td>
                 <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
-                <td>
-                  {confirming === t.id ? (
-                    <span class="row">
-                      <button type="button" class="danger" onClick={() => void revoke.run(t.id)} disabled={revoke.busy}>
-                        Revoke now
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" class="danger" aria-label={`Revoke ${t.name ?? t.id}`} onClick={() => setConfirming(t.id)}>
-                      Revoke…
-                    </button>
-                  )}
-                </td>
+                <RevokeCell name={t.name ?? t.id} asking={confirming === t.id} busy={revoke.busy} ask={() => setConfirming(t.id)} cancel={() => setConfirming(null)} revoke={() => void revoke.run(t.id)} />
               </tr>
             ))}
           </tbody>
