@@ -50,15 +50,7 @@ export class EndpointHealth {
         for (const o of outcomes) {
           if (o.ok) this.clearedAt.set(o.endpointId, now);
         }
-        for (const d of disabled) {
-          const failingSince = new Date(d.failingSince).toISOString();
-          this.logger.warn({ appId: d.appId, endpointId: d.endpointId, failingSince }, 'endpoint disabled: failing continuously for the whole failure period');
-          this.reportedDisabled.set(d.endpointId, now);
-          events.push({
-            type: 'endpoint.disabled',
-            data: { appId: d.appId, endpointId: d.endpointId, failingSince, reason: `failing without a success since ${failingSince}` },
-          });
-        }
+        events.push(...this.reportStreakDisabled(disabled, now));
       }
     } catch (err) {
       this.logger.error({ err }, 'could not record endpoint failure streaks');
@@ -75,18 +67,21 @@ export class EndpointHealth {
     const period = this.options.failurePeriodMs;
     if (period <= 0) return 0;
     const disabled = await this.store.disableFailingEndpoints(now - period, now);
-    const events: OperationalEvent[] = [];
-    for (const d of disabled) {
+    await this.events.publish(this.reportStreakDisabled(disabled, now));
+    return disabled.length;
+  }
+
+  /** Logs each endpoint a failure streak disabled, and answers the `endpoint.disabled` events to publish. */
+  private reportStreakDisabled(disabled: Array<{ appId: string; endpointId: string; failingSince: number }>, now: number): OperationalEvent[] {
+    return disabled.map((d) => {
       const failingSince = new Date(d.failingSince).toISOString();
       this.logger.warn({ appId: d.appId, endpointId: d.endpointId, failingSince }, 'endpoint disabled: failing continuously for the whole failure period');
       this.reportedDisabled.set(d.endpointId, now);
-      events.push({
+      return {
         type: 'endpoint.disabled',
         data: { appId: d.appId, endpointId: d.endpointId, failingSince, reason: `failing without a success since ${failingSince}` },
-      });
-    }
-    await this.events.publish(events);
-    return disabled.length;
+      };
+    });
   }
 
   /** An endpoint was enabled or disabled through the API. */
