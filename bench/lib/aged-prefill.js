@@ -4,7 +4,7 @@
 // Ids carry a creation time 40 days back (ids are `<prefix>_<ULID>`), past the default 30-day
 // retention, so the retention purger has all of them to work through while the bench measures.
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import { withSchemaClient } from './pg-schema.js';
 import { encodeTime } from 'ulid';
 
 const CHUNK = 250_000;
@@ -54,13 +54,7 @@ export async function prefillSqlite(path, attempts, log) {
 }
 
 export async function prefillPostgres(database, attempts, log) {
-  const url = new URL(database);
-  const schema = url.searchParams.get('schema');
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${schema}`);
+  await withSchemaClient(database, async (client, schema) => {
     const t = encodeTime(Date.now() - AGE_MS, 10);
     const createdAt = new Date(Date.now() - AGE_MS).toISOString();
     for (const [table, rowsFor] of TABLES) {
@@ -81,9 +75,7 @@ export async function prefillPostgres(database, attempts, log) {
       }
     }
     await client.query('ANALYZE');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Rows the purger has cleared so far (evidence that purging ran meanwhile): messages first, then attempts. */
@@ -97,16 +89,8 @@ export async function purgedRows(location) {
       db.close();
     }
   }
-  const url = new URL(location);
-  const schema = url.searchParams.get('schema');
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${schema}`);
+  return withSchemaClient(location, async (client) => {
     const count = async (table) => Number((await client.query(sql(table))).rows[0].n);
     return { messages: await count('messages'), attempts: await count('attempts') };
-  } finally {
-    await client.end();
-  }
+  });
 }
