@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { seg } from '../api/client';
 import type { App, PortalLink } from '../api/types';
 import { useAction, useApi, useLoad } from '../hooks';
@@ -11,11 +11,15 @@ const parseOrigins = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 /** The app's default allowed origins, one per line; saved with PATCH /apps/{appId}. */
 export function EmbedPanel({ appId }: { appId: string }) {
   const api = useApi();
-  const app = useLoad(() => api.get<App>(`/apps/${seg(appId)}`), [appId]);
   const [text, setText] = useState('');
-  useEffect(() => {
-    if (app.data) setText(app.data.allowedOrigins.join('\n'));
-  }, [app.data]);
+  // The saved origins fill the box inside the load, before it stops being read-only. Filling it
+  // from an effect instead left a window (effects run after paint, up to 100 ms later) in which
+  // what the admin typed was replaced by the saved value, and "Save" sent the old origins.
+  const app = useLoad(async () => {
+    const loaded = await api.get<App>(`/apps/${seg(appId)}`);
+    setText(loaded.allowedOrigins.join('\n'));
+    return loaded;
+  }, [appId]);
   const save = useAction(async () => {
     const saved = await api.patch<App>(`/apps/${seg(appId)}`, { allowedOrigins: parseOrigins(text) });
     setText(saved.allowedOrigins.join('\n'));
