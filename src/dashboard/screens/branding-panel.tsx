@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { seg } from '../api/client';
 import { useAction, useApi, useLoad } from '../hooks';
 import type { Branding } from '../ui/branding';
@@ -23,20 +23,21 @@ const ACCENT = /^#[0-9a-fA-F]{6}$/;
  */
 export function BrandingPanel({ appId }: { appId: string }) {
   const api = useApi();
-  const loaded = useLoad(() => api.get<AppBranding>(`/apps/${seg(appId)}/branding`), [appId]);
   const [current, setCurrent] = useState<AppBranding | null>(null);
   const [name, setName] = useState('');
   const [accent, setAccent] = useState('');
   const [theme, setTheme] = useState('');
+  // The fields are read-only while the saved branding loads, and are filled inside the load itself,
+  // before they become editable: filled from an effect (run after paint), they replaced what had
+  // been typed in between (the race that failed the allowed-origins box in CI).
+  const loaded = useLoad(async () => {
+    const branding = await api.get<AppBranding>(`/apps/${seg(appId)}/branding`);
+    setName(branding.own.productName ?? '');
+    setAccent(branding.own.accent ?? '');
+    setTheme(branding.own.theme ?? '');
+    return branding;
+  }, [appId]);
   const shown = current ?? loaded.data ?? null;
-
-  // The fields wait for the saved branding (read-only while it loads): it would replace what was typed.
-  useEffect(() => {
-    if (!loaded.data) return;
-    setName(loaded.data.own.productName ?? '');
-    setAccent(loaded.data.own.accent ?? '');
-    setTheme(loaded.data.own.theme ?? '');
-  }, [loaded.data]);
 
   const accentError = accent && !ACCENT.test(accent) ? 'Write the colour as # and six hex digits, e.g. #2457c5' : null;
   const save = useAction(async () => {
