@@ -17,6 +17,12 @@ export interface PageRequest {
   limit: number;
   /** The last id of the previous page; results continue after it (newest first). */
   iterator?: string;
+  /**
+   * Which way the list runs: 'desc' (the default for id-ordered lists: newest first) or 'asc'
+   * (event types default to 'asc', by name). The iterator continues in this direction, so paging
+   * back from a page's first key is a query the other way round (Svix's prevIterator).
+   */
+  order?: 'asc' | 'desc';
 }
 
 export interface Page<T> {

@@ -17,6 +17,7 @@ import { defineTransformationContract } from './transformation-contract.js';
 import { defineChannelsContract } from './channels-contract.js';
 import { defineDeliveryCountsContract } from './delivery-counts-contract.js';
 import { defineMetadataContract } from './metadata-contract.js';
+import { defineListOrderContract } from './list-order-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -39,6 +40,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineChannelsContract(backend, factory);
   defineDeliveryCountsContract(backend, factory);
   defineMetadataContract(backend, factory);
+  defineListOrderContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

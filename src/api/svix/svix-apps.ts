@@ -3,7 +3,7 @@ import type { App } from '../../domain/model.js';
 import { notFound } from '../../errors/api-errors.js';
 import { AppParams } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
-import { page, type Api } from '../routes/context.js';
+import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { SvixAppIn, SvixAppPatch, type SvixAppInBody } from './svix-bodies.js';
 import { refuseUnsupported, svixAppJson } from './svix-json.js';
@@ -19,8 +19,9 @@ function checkSupported(route: string, body: Partial<SvixAppInBody>): void {
 }
 
 export function svixAppRoutes(api: Api, ctx: SvixContext): void {
+  // Svix lists applications oldest first unless `order` says otherwise.
   api.get('/api/v1/app', { config: svixAdminRead, schema: { tags, querystring: SvixListQuery } }, async (req) =>
-    svixList(await ctx.store.listApps(page({ ...req.query, iterator: req.query.iterator ?? undefined }, 'app')), svixAppJson),
+    svixList(req.query, { kind: 'app', defaultOrder: 'ascending', keyOf: (a) => a.id, fetch: (p) => ctx.store.listApps(p) }, svixAppJson),
   );
 
   api.post('/api/v1/app', { config: svixAdminWrite, schema: { tags, body: SvixAppIn, querystring: CreateQuery } }, async (req, reply) => {

@@ -1,15 +1,15 @@
 import { Type } from 'typebox';
 import type { Attempt, Message } from '../../domain/model.js';
 import { notFound } from '../../errors/api-errors.js';
-import type { AttemptQuery, Page } from '../../store/store.js';
+import type { AttemptQuery, Page, PageRequest } from '../../store/store.js';
 import { tenantApp } from '../tenancy.js';
-import { page, type Api } from '../routes/context.js';
+import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { getSvixEndpoint } from './svix-endpoint-lookup.js';
 import { eventTypesOf, isoOf, SvixAttemptListQuery, type SvixAttemptListQueryValue } from './svix-message-bodies.js';
 import { svixAttemptJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
-import { fromSvixId, notImplemented, SVIX_TAG, svixList, svixOperate, svixRead, toSvixId } from './svix-wire.js';
+import { EMPTY_SVIX_LIST, fromSvixId, notImplemented, SVIX_TAG, svixList, svixOperate, svixRead } from './svix-wire.js';
 
 // Svix's message attempts over Herald's attempt log: by endpoint, by message, one attempt, and a
 // resend of a message to an endpoint (a new delivery of the same message id, as Herald's resend).
@@ -24,24 +24,21 @@ const ResendParams = Type.Object({ appId: id, msgId: id, endpointId: id });
 /** Svix's MessageStatus filter as Herald's attempt status; null: a status no attempt has (pending, sending). */
 const STATUS_OF: Record<number, AttemptQuery['status'] | null> = { 0: 'success', 1: null, 2: 'failed', 3: null, 4: 'cancelled' };
 
-const EMPTY = { data: [], iterator: null, prevIterator: null, done: true };
-
-/** The store query for Svix's list options; null when the answer is empty whatever is stored. */
-function attemptQuery(route: string, q: SvixAttemptListQueryValue): AttemptQuery | null {
+/** The store filters for Svix's list options; null when the answer is empty whatever is stored. */
+function attemptFilters(route: string, q: SvixAttemptListQueryValue): Omit<AttemptQuery, 'limit'> | null {
   // Herald records no status-code class per attempt it could filter on in the store.
   if (q.status_code_class !== undefined) throw notImplemented('GET', `${route}?status_code_class`);
   // Herald's attempts are settled records, never pending or sending; and no message carries a tag.
   const status = q.status === undefined ? undefined : STATUS_OF[q.status];
   if (status === null || q.tag !== undefined) return null;
-  return {
-    ...page({ limit: q.limit, iterator: q.iterator ? fromSvixId(q.iterator) : undefined }, 'atm'),
-    status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
-  };
+  return { status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after) };
 }
 
 export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
-  const withMessages = async (appId: string, result: Page<Attempt>, q: SvixAttemptListQueryValue) => {
+  /** Svix's attempt lists run newest first (no `order`) and page back with prevIterator. */
+  const attemptList = async (appId: string, q: SvixAttemptListQueryValue, fetch: (page: PageRequest) => Promise<Page<Attempt>>) => {
     const withContent = q.with_content ?? true;
+    const result = await svixList(q, { kind: 'atm', defaultOrder: 'descending', keyOf: (a) => a.id, fetch }, (a) => a);
     const messages = new Map<string, Message>();
     if (q.with_msg) {
       for (const msgId of new Set(result.data.map((a) => a.msgId))) {
@@ -49,24 +46,24 @@ export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
         if (message) messages.set(msgId, message);
       }
     }
-    return svixList(result, (a) => svixAttemptJson(a, withContent, messages.get(a.msgId)), toSvixId);
+    return { ...result, data: result.data.map((a) => svixAttemptJson(a, withContent, messages.get(a.msgId))) };
   };
 
   api.get('/api/v1/app/:appId/attempt/endpoint/:endpointId', { config: svixRead, schema: { tags, params: EndpointAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
     const app = tenantApp(req);
     const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
-    const query = attemptQuery('/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', req.query);
-    if (!query) return EMPTY;
-    return withMessages(app.id, await ctx.store.listAttemptsForEndpoint(app.id, endpoint.id, query), req.query);
+    const filters = attemptFilters('/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', req.query);
+    if (!filters) return EMPTY_SVIX_LIST;
+    return attemptList(app.id, req.query, (p) => ctx.store.listAttemptsForEndpoint(app.id, endpoint.id, { ...filters, ...p }));
   });
 
   api.get('/api/v1/app/:appId/attempt/msg/:msgId', { config: svixRead, schema: { tags, params: MessageAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
     const app = tenantApp(req);
     const message = await getSvixMessage(ctx, app.id, req.params.msgId);
-    const query = attemptQuery('/api/v1/app/{app_id}/attempt/msg/{msg_id}', req.query);
-    if (!query) return EMPTY;
-    if (req.query.endpoint_id !== undefined) query.endpointId = (await getSvixEndpoint(ctx, app.id, req.query.endpoint_id)).id;
-    return withMessages(app.id, await ctx.store.listAttemptsForMessage(app.id, message.id, query), req.query);
+    const filters = attemptFilters('/api/v1/app/{app_id}/attempt/msg/{msg_id}', req.query);
+    if (!filters) return EMPTY_SVIX_LIST;
+    if (req.query.endpoint_id !== undefined) filters.endpointId = (await getSvixEndpoint(ctx, app.id, req.query.endpoint_id)).id;
+    return attemptList(app.id, req.query, (p) => ctx.store.listAttemptsForMessage(app.id, message.id, { ...filters, ...p }));
   });
 
   api.get('/api/v1/app/:appId/msg/:msgId/attempt/:attemptId', { config: svixRead, schema: { tags, params: AttemptParams } }, async (req) => {

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { EndpointCreateBody, EndpointPatchBody } from '../../schemas/bodies.js';
 import { AppParams } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
-import { page, type Api } from '../routes/context.js';
+import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { SvixEndpointIn, SvixEndpointPatch, type SvixEndpointPatchBody } from './svix-bodies.js';
 import { svixEndpointJson } from './svix-json.js';
@@ -47,9 +47,11 @@ function svixCreateFields(fields: EndpointPatchBody): EndpointCreateBody {
 }
 
 export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {
-  api.get('/api/v1/app/:appId/endpoint', { config: svixRead, schema: { tags, params: AppParams, querystring: SvixListQuery } }, async (req) =>
-    svixList(await ctx.store.listEndpoints(tenantApp(req).id, page({ ...req.query, iterator: req.query.iterator ?? undefined }, 'ep')), svixEndpointJson),
-  );
+  // Svix lists endpoints newest first unless `order` says otherwise.
+  api.get('/api/v1/app/:appId/endpoint', { config: svixRead, schema: { tags, params: AppParams, querystring: SvixListQuery } }, async (req) => {
+    const appId = tenantApp(req).id;
+    return svixList(req.query, { kind: 'ep', defaultOrder: 'descending', keyOf: (e) => e.id, fetch: (p) => ctx.store.listEndpoints(appId, p) }, svixEndpointJson);
+  });
 
   api.post('/api/v1/app/:appId/endpoint', { config: svixWrite, schema: { tags, params: AppParams, body: SvixEndpointIn } }, async (req, reply) => {
     const fields = svixCreateFields(heraldEndpointFields(req.body, false));

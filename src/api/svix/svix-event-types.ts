@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
 import { ApiError } from '../../errors/api-errors.js';
 import type { EventTypeImportBody, EventTypePatchBody } from '../../schemas/bodies.js';
-import { page, type Api } from '../routes/context.js';
+import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { SvixEventTypeImportIn, SvixEventTypeIn, SvixEventTypePatch, SvixEventTypeUpdate, type SvixEventTypePatchBody } from './svix-bodies.js';
 import { refuseUnsupported, svixEventTypeJson } from './svix-json.js';
-import { SVIX_TAG, svixAdminWrite, SvixListQuery, svixRead } from './svix-wire.js';
+import { SVIX_TAG, svixAdminWrite, svixList, SvixListQuery, svixRead, type SvixListSource } from './svix-wire.js';
+import type { EventType } from '../../domain/model.js';
 
 // Svix's event types over Herald's event catalogue (services/event-catalogue.ts), environment-wide
 // as in Svix. Svix versions a type's schema (`schemas: {"1": {...}}`); Herald keeps one schema per
@@ -49,10 +50,9 @@ function heraldFields(route: string, body: SvixEventTypePatchBody): EventTypePat
 
 export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/event-type', { config: svixRead, schema: { tags, querystring: ListQuery } }, async (req) => {
-    const result = await ctx.eventTypes.list(page({ limit: req.query.limit, iterator: req.query.iterator ?? undefined }, 'event-type'));
-    // Without with_content Svix leaves the schemas out of a list.
-    const data = result.data.map((et) => ({ ...svixEventTypeJson(et), ...(req.query.with_content ? {} : { schemas: null }) }));
-    return { data, iterator: result.iterator, prevIterator: null, done: result.done };
+    // By name, A to Z unless `order` says otherwise. Without with_content Svix leaves the schemas out of a list.
+    const source = { kind: 'event-type', defaultOrder: 'ascending', keyOf: (et) => et.name, fetch: (p) => ctx.eventTypes.list(p) } satisfies SvixListSource<EventType>;
+    return svixList(req.query, source, (et) => ({ ...svixEventTypeJson(et), ...(req.query.with_content ? {} : { schemas: null }) }));
   });
 
   api.post('/api/v1/event-type', { config: svixAdminWrite, schema: { tags, body: SvixEventTypeIn } }, async (req, reply) => {

@@ -4,13 +4,14 @@ import type { MessageCreateBody } from '../../schemas/bodies.js';
 import { memberText } from '../../wire/raw-json.js';
 import { AppParams } from '../schemas.js';
 import { tenantApp } from '../tenancy.js';
-import { page, type Api } from '../routes/context.js';
+import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { refuseUnsupported } from './svix-json.js';
 import { svixMessageJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
 import { eventTypesOf, isoOf, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
-import { SVIX_TAG, svixList, svixRead, svixWrite } from './svix-wire.js';
+import { EMPTY_SVIX_LIST, SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
+import type { Message } from '../../domain/model.js';
 
 // Svix's messages over Herald's publish (services/message-service.ts): `payload` is Herald's
 // `data` (its text stored and signed exactly as sent), `eventId` Herald's publisher event id,
@@ -56,12 +57,12 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     const q = req.query;
     const withContent = q.with_content ?? true;
     // Herald has no tags: no message carries one, so a tag filter lists nothing (Svix's answer too).
-    if (q.tag !== undefined) return { data: [], iterator: null, prevIterator: null, done: true };
-    const result = await ctx.store.listMessages(tenantApp(req).id, {
-      ...page({ limit: q.limit, iterator: q.iterator ?? undefined }, 'msg'),
-      eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
-    });
-    return svixList(result, (m) => svixMessageJson(m, withContent));
+    if (q.tag !== undefined) return EMPTY_SVIX_LIST;
+    const appId = tenantApp(req).id;
+    const filters = { eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after) };
+    // Newest first (Svix takes no `order` here); prevIterator pages back.
+    const source = { kind: 'msg', defaultOrder: 'descending', keyOf: (m) => m.id, fetch: (p) => ctx.store.listMessages(appId, { ...filters, ...p }) } satisfies SvixListSource<Message>;
+    return svixList(q, source, (m) => svixMessageJson(m, withContent));
   });
 
   api.get('/api/v1/app/:appId/msg/:msgId', { config: svixRead, schema: { tags, params: MessageParams, querystring: SvixWithContentQuery } }, async (req) =>

@@ -1,7 +1,7 @@
 import { idFloorAt } from '../../domain/id-time.js';
 import type { Attempt, DeliveryStatus, Message } from '../../domain/model.js';
 import { pendingCursor, type DeliveryRecord, type EntityRef, type HourlyAttemptStats } from '../insights.js';
-import { toPage } from '../paginate.js';
+import { keysetOrder, toPage } from '../paginate.js';
 import { rowToAttempt, rowToMessage, type Row } from '../rows.js';
 import type { SqlRunner } from '../sql-runner.js';
 import type { AttemptQuery, MessageQuery, Page, PageRequest, PendingDeliveryQuery } from '../store.js';
@@ -64,12 +64,13 @@ export class CatalogueReads {
     // A channel is an element of the JSON list: quoted, it cannot match part of another name (names
     // hold no quotes). replace() rather than LIKE: SQLite's LIKE ignores case, channels do not.
     const channel = query.channel === undefined ? null : JSON.stringify(query.channel);
+    const { beyond, dir } = keysetOrder(query.order);
     const rows = await this.sql.rows(
-      `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id < $2)
+      `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id ${beyond} $2)
          AND ($3::text IS NULL OR event_type = $3)
          AND ($5::text IS NULL OR created_at < $5) AND ($6::text IS NULL OR created_at > $6)
          AND ($7::text IS NULL OR (channels IS NOT NULL AND replace(channels, $7, '') <> channels))${types.sql}
-       ORDER BY id DESC LIMIT $4`,
+       ORDER BY id ${dir} LIMIT $4`,
       [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, query.before ?? null, query.after ?? null, channel, ...types.params],
     );
     return toPage(rows.map((r) => rowToMessage(r)), query.limit);
@@ -141,14 +142,15 @@ export class CatalogueReads {
     const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 11);
     // The channel as one quoted element of the message's JSON list (see listMessages).
     const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
+    const { beyond, dir } = keysetOrder(q.order);
     const rows = await this.sql.rows(
       `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
-         AND ($3::text IS NULL OR id < $3) AND ($4::text IS NULL OR status = $4)
+         AND ($3::text IS NULL OR id ${beyond} $3) AND ($4::text IS NULL OR status = $4)
          AND ($6::text IS NULL OR endpoint_id = $6)
          AND ($7::text IS NULL OR created_at < $7) AND ($8::text IS NULL OR created_at > $8)
          AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id
            AND m.channels IS NOT NULL AND replace(m.channels, $10, '') <> m.channels))${types.sql}
-       ORDER BY id DESC LIMIT $5`,
+       ORDER BY id ${dir} LIMIT $5`,
       [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel, ...types.params],
     );
     return toPage(rows.map(rowToAttempt), q.limit);

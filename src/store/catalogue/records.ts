@@ -1,6 +1,6 @@
 import type { ApiToken, App, Endpoint, EventType } from '../../domain/model.js';
 import { StoreConflictError } from '../errors.js';
-import { toPage } from '../paginate.js';
+import { keysetOrder, toPage } from '../paginate.js';
 import {
   appToRow, endpointToRow, eventTypeToRow, rowToApp, rowToEndpoint, rowToEventType, rowToToken, tokenToRow,
 } from '../rows.js';
@@ -35,8 +35,9 @@ export class CatalogueRecords {
   }
 
   async listApps(page: PageRequest): Promise<Page<App>> {
+    const { beyond, dir } = keysetOrder(page.order);
     const rows = await this.sql.rows(
-      'SELECT * FROM apps WHERE ($1::text IS NULL OR id < $1) ORDER BY id DESC LIMIT $2',
+      `SELECT * FROM apps WHERE ($1::text IS NULL OR id ${beyond} $1) ORDER BY id ${dir} LIMIT $2`,
       [page.iterator ?? null, page.limit + 1],
     );
     return toPage(rows.map(rowToApp), page.limit);
@@ -78,9 +79,10 @@ export class CatalogueRecords {
 
   async listEventTypes(query: EventTypeQuery): Promise<Page<EventType>> {
     // The catalogue reads best alphabetically; the iterator is the last name.
+    const { beyond, dir } = keysetOrder(query.order, 'asc');
     const rows = await this.sql.rows(
-      `SELECT * FROM event_types WHERE ($1::text IS NULL OR name > $1) AND ($2::text IS NULL OR group_name = $2)
-       ORDER BY name LIMIT $3`,
+      `SELECT * FROM event_types WHERE ($1::text IS NULL OR name ${beyond} $1) AND ($2::text IS NULL OR group_name = $2)
+       ORDER BY name ${dir} LIMIT $3`,
       [query.iterator ?? null, query.group ?? null, query.limit + 1],
     );
     return toPage(rows.map(rowToEventType), query.limit);
@@ -108,8 +110,9 @@ export class CatalogueRecords {
   }
 
   async listEndpoints(appId: string, page: PageRequest): Promise<Page<Endpoint>> {
+    const { beyond, dir } = keysetOrder(page.order);
     const rows = await this.sql.rows(
-      'SELECT * FROM endpoints WHERE app_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3',
+      `SELECT * FROM endpoints WHERE app_id = $1 AND ($2::text IS NULL OR id ${beyond} $2) ORDER BY id ${dir} LIMIT $3`,
       [appId, page.iterator ?? null, page.limit + 1],
     );
     return toPage(rows.map((r) => rowToEndpoint(r, this.codec)), page.limit);
