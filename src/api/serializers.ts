@@ -76,6 +76,8 @@ export function messageJson(msg: Message) {
     eventId: msg.eventId ?? null,
     timestamp: msg.eventTime ?? null,
     channels: msg.channels ?? [],
+    // When its own retention purges its payload (published with retentionHours); null: the server-wide retention.
+    payloadExpiresAt: msg.payloadExpiresAt ?? null,
     createdAt: msg.createdAt,
   };
 }

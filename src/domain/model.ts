@@ -148,6 +148,12 @@ export interface Message {
   tracestate?: string | null;
   /** Svix-style channels (domain/channels.ts): endpoints listing channels get it only on a match. Absent: none. */
   channels?: string[] | null;
+  /**
+   * When retention clears this message's payload (ISO), set when it was published with its own
+   * retention (Svix's payloadRetentionPeriod/Hours, Herald's retentionHours): earlier or later than
+   * the server-wide --retention, which then does not apply to it. Absent: the server-wide retention.
+   */
+  payloadExpiresAt?: string | null;
 }
 
 /** `cancelled`: the endpoint's transformation chose not to send it (not a failure). */
@@ -165,6 +171,8 @@ export interface Delivery {
   updatedAt: string;
   /** Set when its endpoint orders deliveries: see Message.orderingKey. */
   orderingKey?: string | null;
+  /** Made by hand (a resend or a recovery) rather than by the publish's fan-out; absent: not by hand. */
+  manual?: boolean;
 }
 
 export interface AttemptRequest {
@@ -172,7 +180,16 @@ export interface AttemptRequest {
   url: string;
   headers: Record<string, string>;
   body: string | null;
+  /**
+   * Only from the delivery thread to the store, never in a read attempt: the body (null here) was
+   * the message rendered in this payload format, so it is not carried nor stored but rebuilt from
+   * the message when the attempt is read (store/attempt-request-bodies.ts).
+   */
+  bodyFrom?: PayloadFormat;
 }
+
+/** Recorded request and response bodies keep at most this much: enough to debug, bounded for hostile receivers. */
+export const MAX_RECORDED_BODY = 64 * 1024;
 
 export interface AttemptResponse {
   headers: Record<string, string>;
@@ -195,6 +212,8 @@ export interface Attempt {
   error: string | null;
   /** The request id of the publish that caused this attempt (Message.requestId). */
   requestId?: string | null;
+  /** Read back only: its delivery was made by hand (Delivery.manual), Svix's triggerType 1. */
+  manual?: boolean;
 }
 
 /** An app-scoped API token (the secret itself is never stored, only its SHA-256). */

@@ -181,6 +181,10 @@ export const MessageCreate = Type.Object(
     channels: Type.Optional(Type.Union([Channels, Type.Null()], {
       description: 'endpoints that list channels receive this message only if it has one of theirs (docs/channels.md)',
     })),
+    retentionHours: Type.Optional(Type.Integer({
+      minimum: 1, maximum: 2160,
+      description: "this message's own payload retention: its data (and its attempts' bodies) are purged this many hours after publishing, instead of after the server-wide --retention",
+    })),
   },
   { ...strict, required: ['eventType', 'data'] },
 );

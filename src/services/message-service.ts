@@ -6,14 +6,14 @@ import type { MessageCreateBody } from '../schemas/bodies.js';
 import { MessagePurgedError } from '../store/errors.js';
 import type { PublishInput, PublishResult, Store } from '../store/store.js';
 import type { PublishValidator } from './event-catalogue-validator.js';
-import { PublishQueue } from './publish-queue.js';
+import { PublishQueue, publishHandingOff, type PublishedWork } from './publish-queue.js';
 import type { TraceContext } from '../domain/trace-context.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 /** Idempotency keys are remembered for 24 hours (the wire format reference in docs/, "The message a product publishes"). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export interface WorkNotifier {
+export interface WorkNotifier extends PublishedWork {
   /** Deliveries were just committed: the local dispatcher (if any) should look now. */
   newWork(): void;
   /** Messages newly accepted (not idempotent repeats), for metrics. */
@@ -36,7 +36,7 @@ export class MessageService {
     private readonly examples: { exampleOf(eventType: string): Promise<unknown> } | null = null,
     private readonly tracing: Tracing = NO_TRACING,
   ) {
-    this.queue = new PublishQueue(store);
+    this.queue = new PublishQueue(store, undefined, notifier);
   }
 
   /**
@@ -52,7 +52,7 @@ export class MessageService {
     });
     if (result.created) this.notifier.accepted?.(1);
     if (result.filterErrors) this.notifier.filterErrors?.(result.filterErrors);
-    if (result.deliveryCount > 0) this.notifier.newWork();
+    // The queue handed the deliveries to the local loop, or woke it for those it could not.
     return result;
   }
 
@@ -62,12 +62,11 @@ export class MessageService {
       // One transaction, so one answer: a failing message refuses the whole batch, listing each.
       const checking = this.validator?.refuseMismatches(bodies, true);
       if (checking) await checking;
-      return this.store.publishMany(bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId, stored)));
+      return publishHandingOff(this.store, bodies.map((b, i) => this.toInput(appId, b, dataJsons[i]!, null, requestId, stored)), this.notifier);
     });
     this.notifier.accepted?.(results.filter((r) => r.created).length);
     const filterErrors = results.reduce((sum, r) => sum + (r.filterErrors ?? 0), 0);
     if (filterErrors > 0) this.notifier.filterErrors?.(filterErrors);
-    if (results.some((r) => r.deliveryCount > 0)) this.notifier.newWork();
     return results;
   }
 
@@ -94,6 +93,7 @@ export class MessageService {
     if (body.eventId !== undefined) message.eventId = body.eventId;
     if (body.timestamp !== undefined) message.eventTime = body.timestamp;
     if (body.channels?.length) message.channels = body.channels;
+    if (body.retentionHours !== undefined) message.payloadExpiresAt = new Date(now + body.retentionHours * 3_600_000).toISOString();
     return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
   }
 
@@ -131,7 +131,7 @@ export class MessageService {
     const iso = new Date(now).toISOString();
     const delivery = await this.store.createDelivery({
       id: newId('dlv'), msgId, endpointId: endpoint.id, appId, status: 'pending', attempts: 0,
-      nextAttemptAt: now, createdAt: iso, updatedAt: iso,
+      nextAttemptAt: now, createdAt: iso, updatedAt: iso, manual: true,
       // To an ordered endpoint, a resend queues behind what is pending for the same entity.
       orderingKey: deliveryOrderingKey(endpoint.ordering, message.orderingKey),
     }).catch((err: unknown) => {

@@ -14,7 +14,7 @@ export interface Operations {
   /** Failure streaks and operational events after each settled batch; endpoint toggles. */
   health: EndpointHealth;
   recovery: RecoveryService;
-  /** The retention purger, once started (a delivering process with a retention period). */
+  /** The retention purger, once started (a delivering process that runs the background work). */
   readonly retention: RetentionPurger | null;
   /** Whether this process runs the background work now (background-leader.ts). */
   readonly leading: boolean;
@@ -41,10 +41,10 @@ export function createOperations(store: Store, config: OperationsConfig, logger:
   let leader: BackgroundLeader | null = null;
   const jobs: BackgroundJobs = {
     start() {
-      if (config.retention > 0) {
-        retention = new RetentionPurger(store, { retentionMs: config.retention }, logger.child({ part: 'retention' }));
-        retention.start();
-      }
+      // Also with --retention 0 (keep forever): messages that asked for their own retention are
+      // still purged at their time.
+      retention = new RetentionPurger(store, { retentionMs: config.retention }, logger.child({ part: 'retention' }));
+      retention.start();
       if (config.endpointFailurePeriod > 0) {
         sweep = new FailureSweep(health, config.endpointFailurePeriod, logger.child({ part: 'failure-sweep' }));
         sweep.start();

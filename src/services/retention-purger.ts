@@ -2,11 +2,15 @@ import type { Logger } from 'pino';
 import { idFloorAt } from '../domain/id-time.js';
 import type { IdPrefix } from '../domain/ids.js';
 import type { PurgeBatch, PurgeResult } from '../store/operations.js';
+import type { ExpiryCursor } from '../store/payload-expiry.js';
 import type { Store } from '../store/store.js';
 import { purgeAuditBefore } from './audit-log.js';
 
 export interface RetentionOptions {
-  /** Payloads and bodies older than this (ms) are purged. */
+  /**
+   * Payloads and bodies older than this (ms) are purged; 0 keeps them forever. Messages published
+   * with their own retention (Message.payloadExpiresAt) are purged at their own time either way.
+   */
   retentionMs: number;
   /** Rows per transaction. */
   batchSize?: number;
@@ -19,6 +23,7 @@ export interface RetentionOptions {
 }
 
 export interface PurgeCounts {
+  /** Messages whose payload was cleared: by the server-wide retention or by their own. */
   messages: number;
   attempts: number;
   /** Audit log entries deleted (docs/operators.md: kept as long as messages' payloads). */
@@ -32,8 +37,10 @@ const DEFAULT_PASS_EVERY_MS = 10 * 60_000;
 /**
  * Retention: in the background, clears the data of messages and the request and response bodies of
  * attempts older than the retention period, in small batches with a pause in between; the rows and
- * their metadata stay, so lists, attempt logs and metrics still add up. Messages with a pending
- * delivery keep their payload until it is settled. Errors are logged and the next pass tries again.
+ * their metadata stay, so lists, attempt logs and metrics still add up. A message published with its
+ * own retention (Svix's payloadRetentionPeriod/Hours, Herald's retentionHours) is cleared at its own
+ * time instead, sooner or later, with its attempts' bodies. Messages with a pending delivery keep
+ * their payload until it is settled. Errors are logged and the next pass tries again.
  */
 export class RetentionPurger {
   private timer: NodeJS.Timeout | null = null;
@@ -48,7 +55,9 @@ export class RetentionPurger {
   constructor(private readonly store: Store, private readonly options: RetentionOptions, private readonly logger: Logger) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH;
     this.pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
-    this.passEveryMs = options.passEveryMs ?? Math.min(DEFAULT_PASS_EVERY_MS, Math.max(1000, options.retentionMs / 4));
+    // With no server-wide retention a pass still clears the messages that asked for their own.
+    const everyMs = options.retentionMs > 0 ? Math.min(DEFAULT_PASS_EVERY_MS, Math.max(1000, options.retentionMs / 4)) : DEFAULT_PASS_EVERY_MS;
+    this.passEveryMs = options.passEveryMs ?? everyMs;
     this.now = options.now ?? Date.now;
   }
 
@@ -77,14 +86,21 @@ export class RetentionPurger {
   }
 
   private async purgeAll(): Promise<PurgeCounts> {
+    const serverWide = this.options.retentionMs > 0;
     const cutoff = this.now() - this.options.retentionMs;
     const counts = { messages: 0, attempts: 0, audit: 0 };
     try {
-      counts.messages = await this.purgeTable('msg', cutoff, (b) => this.store.purgeMessagePayloads(b));
-      counts.attempts = await this.purgeTable('atm', cutoff, (b) => this.store.purgeAttemptBodies(b));
-      counts.audit = await purgeAuditBefore(this.store, cutoff, this.batchSize, () => this.stopped);
+      const expired = await this.purgeExpired();
+      counts.messages += expired.messages;
+      counts.attempts += expired.attempts;
+      if (serverWide) {
+        counts.messages += await this.purgeTable('msg', cutoff, (b) => this.store.purgeMessagePayloads(b));
+        counts.attempts += await this.purgeTable('atm', cutoff, (b) => this.store.purgeAttemptBodies(b));
+        counts.audit = await purgeAuditBefore(this.store, cutoff, this.batchSize, () => this.stopped);
+      }
       if (counts.messages + counts.attempts + counts.audit > 0) {
-        this.logger.info({ ...counts, before: new Date(cutoff).toISOString() }, 'retention: purged old payloads and bodies');
+        const before = serverWide ? new Date(cutoff).toISOString() : null;
+        this.logger.info({ ...counts, ownRetention: expired.messages, before }, 'retention: purged old payloads and bodies');
       }
     } catch (err) {
       this.logger.error({ err, ...counts }, 'retention pass failed; trying again at the next pass');
@@ -101,6 +117,21 @@ export class RetentionPurger {
       purged += result.purged;
       if (result.scanned < this.batchSize || result.lastId === null) break;
       afterId = result.lastId;
+      await this.pause();
+    }
+    return purged;
+  }
+
+  /** Messages whose own retention is over, in expiry order (see Store.purgeExpiredPayloads). */
+  private async purgeExpired(): Promise<{ messages: number; attempts: number }> {
+    let after: ExpiryCursor | null = null;
+    const purged = { messages: 0, attempts: 0 };
+    while (!this.stopped) {
+      const result = await this.store.purgeExpiredPayloads({ now: this.now(), after, limit: this.batchSize });
+      purged.messages += result.purged;
+      purged.attempts += result.attempts;
+      if (result.scanned < this.batchSize || result.last === null) break;
+      after = result.last;
       await this.pause();
     }
     return purged;

@@ -120,6 +120,7 @@ export function messageToRow(m: Message): Row {
     event_id: m.eventId ?? null, event_time: m.eventTime ?? null, event_key: m.eventId ?? null,
     traceparent: m.traceparent ?? null, tracestate: m.tracestate ?? null,
     channels: m.channels?.length ? JSON.stringify(m.channels) : null,
+    payload_expires_at: m.payloadExpiresAt ?? null,
   };
 }
 
@@ -133,7 +134,7 @@ export function rowToMessage(r: Row, prefix = ''): Message {
  */
 export const MESSAGE_COLUMNS = [
   'id', 'app_id', 'event_type', 'data', 'entity_type', 'entity_id', 'idempotency_key', 'created_at', 'request_id', 'ordering_key',
-  'event_id', 'event_time', 'traceparent', 'tracestate', 'channels',
+  'event_id', 'event_time', 'traceparent', 'tracestate', 'channels', 'payload_expires_at',
 ] as const;
 
 export function messageFromValues(v: unknown[]): Message {
@@ -149,6 +150,7 @@ export function messageFromValues(v: unknown[]): Message {
   if (v[12] != null) message.traceparent = v[12] as string;
   if (v[13] != null) message.tracestate = v[13] as string;
   if (v[14] != null) message.channels = JSON.parse(v[14] as string);
+  if (v[15] != null) message.payloadExpiresAt = v[15] as string;
   return message;
 }
 
@@ -156,7 +158,7 @@ export function deliveryToRow(d: Delivery): Row {
   return {
     id: d.id, msg_id: d.msgId, endpoint_id: d.endpointId, app_id: d.appId, status: d.status,
     attempts: d.attempts, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt, updated_at: d.updatedAt,
-    ordering_key: d.orderingKey ?? null,
+    ordering_key: d.orderingKey ?? null, manual: d.manual ? 1 : 0,
   };
 }
 
@@ -180,14 +182,22 @@ export function deliveryFromValues(v: unknown[]): Delivery {
 /** The attempts table's columns, in the order attemptValues gives them. */
 export const ATTEMPT_COLUMNS = [
   'id', 'delivery_id', 'msg_id', 'endpoint_id', 'app_id', 'attempt', 'status', 'response_status', 'duration_ms',
-  'created_at', 'request', 'response', 'error', 'request_id',
+  'created_at', 'request', 'response', 'error', 'request_id', 'request_body_from',
 ] as const;
 
-/** An attempt's column values in ATTEMPT_COLUMNS order: positional binding costs less than named on the hot path. */
+/**
+ * An attempt's column values in ATTEMPT_COLUMNS order: positional binding costs less than named on the hot path.
+ * A body rendered from the message (request.bodyFrom) is not stored: request_body_from names its format and
+ * the request is stored without it (migration 23), which the reads rebuild (attempt-request-bodies.ts).
+ */
 export function attemptValues(a: Attempt): unknown[] {
+  const r = a.request;
+  const request = r.bodyFrom === undefined
+    ? JSON.stringify(r)
+    : JSON.stringify({ method: r.method, url: r.url, headers: r.headers });
   return [
     a.id, a.deliveryId, a.msgId, a.endpointId, a.appId, a.attempt, a.status, a.responseStatus, a.durationMs,
-    a.createdAt, JSON.stringify(a.request), json(a.response), a.error, a.requestId ?? null,
+    a.createdAt, request, json(a.response), a.error, a.requestId ?? null, r.bodyFrom ?? null,
   ];
 }
 
@@ -196,11 +206,20 @@ export function attemptToRow(a: Attempt): Row {
   return Object.fromEntries(ATTEMPT_COLUMNS.map((column, i) => [column, values[i]]));
 }
 
+/**
+ * A row stored with request_body_from reads with `request.bodyFrom` set and a null body, until the
+ * store rebuilds the body from the message (attempt-request-bodies.ts); once purged, it stays null.
+ */
 export function rowToAttempt(r: Row): Attempt {
+  const request = JSON.parse(r.request);
+  if (r.request_body_from != null) {
+    request.body = null;
+    if (r.purged_at == null) request.bodyFrom = r.request_body_from;
+  }
   return {
     id: r.id, deliveryId: r.delivery_id, msgId: r.msg_id, endpointId: r.endpoint_id, appId: r.app_id,
     attempt: r.attempt, status: r.status, responseStatus: r.response_status, durationMs: r.duration_ms,
-    createdAt: r.created_at, request: JSON.parse(r.request), response: parse(r.response), error: r.error,
+    createdAt: r.created_at, request, response: parse(r.response), error: r.error,
     requestId: r.request_id ?? null,
   };
 }

@@ -5,10 +5,12 @@ import type { ProcessRecord, ResealRequest, ResealResult } from './key-records.j
 import type { MigrationReport } from './migration-report.js';
 import type { Task } from '../domain/task.js';
 import type { LeaderLock } from './leader-lock.js';
+import type { HandOff } from './hand-off.js';
 import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.js';
 import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
 } from './operations.js';
+import type { ExpiredPayloadBatch, ExpiredPayloadResult } from './payload-expiry.js';
 
 // The one persistence contract. Every backend implements it; the contract test suite in
 // test/store runs against each. Backend differences are capability flags, not `if (postgres)`.
@@ -170,7 +172,8 @@ export interface Store {
   /** Commits the message and one delivery per matching enabled endpoint atomically. */
   publish(input: PublishInput): Promise<PublishResult>;
   /** Several publishes in one transaction, results in input order (batch API and group commit). */
-  publishMany(inputs: PublishInput[]): Promise<PublishResult[]>;
+  /** `handOff`: the local delivery loop takes the new deliveries it has room for, leased (hand-off.ts). */
+  publishMany(inputs: PublishInput[], handOff?: HandOff): Promise<PublishResult[]>;
   getMessage(appId: string, msgId: string): Promise<Message | null>;
   /** The message holding this publisher event id's claim (unique per app; see messageToRow's event_key). */
   getMessageByEventId(appId: string, eventId: string): Promise<Message | null>;
@@ -249,6 +252,11 @@ export interface Store {
   purgeMessagePayloads(batch: PurgeBatch): Promise<PurgeResult>;
   /** Clears the recorded request and response bodies of old attempts; metadata stays. */
   purgeAttemptBodies(batch: PurgeBatch): Promise<PurgeResult>;
+  /**
+   * Clears the data of messages whose own payload retention (payloadExpiresAt) is over, and their
+   * attempts' bodies; a message with a pending delivery keeps them. purgeMessagePayloads skips these.
+   */
+  purgeExpiredPayloads(batch: ExpiredPayloadBatch): Promise<ExpiredPayloadResult>;
 
   // The encryption key's records (src/store/key-records.ts; used by src/security/unlock-store.ts).
   /** The fingerprint of the key the sealed values are written with; null before the first start. */
@@ -271,6 +279,11 @@ export interface Store {
   hourlyAttemptStats(appId: string, endpointId: string, since: string): Promise<HourlyAttemptStats[]>;
   /** One endpoint's deliveries per status, created in [since, until) (ISO; null: unbounded). Svix's endpoint stats. */
   deliveryStatusCounts(appId: string, endpointId: string, since: string | null, until: string | null): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * How many of those pending deliveries are in flight at `now`: claimed under a live lease (being
+   * sent). Svix's stats `sending`. Cheap on both stores: at most the endpoint's concurrency of rows.
+   */
+  inFlightCount(appId: string, endpointId: string, since: string | null, until: string | null, now: number): Promise<number>;
   /** Messages whose entity matches `entity`, newest first. */
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>): Promise<Page<Message>>;
   /** The newest delivery to each endpoint of each message (one query for a page of messages), with its latest attempt. */

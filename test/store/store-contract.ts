@@ -17,7 +17,10 @@ import { defineTransformationContract } from './transformation-contract.js';
 import { defineChannelsContract } from './channels-contract.js';
 import { defineDeliveryCountsContract } from './delivery-counts-contract.js';
 import { defineMetadataContract } from './metadata-contract.js';
+import { definePayloadExpiryContract } from './payload-expiry-contract.js';
 import { defineListOrderContract } from './list-order-contract.js';
+import { defineHandOffContract } from './hand-off-contract.js';
+import { defineAttemptBodiesContract } from './attempt-bodies-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -40,7 +43,10 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineChannelsContract(backend, factory);
   defineDeliveryCountsContract(backend, factory);
   defineMetadataContract(backend, factory);
+  defineAttemptBodiesContract(backend, factory);
+  definePayloadExpiryContract(backend, factory);
   defineListOrderContract(backend, factory);
+  defineHandOffContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { CLAIM_FUNCTION_V23 } from './claim-function.js';
 import { migrationReport, type MigrationReport } from '../migration-report.js';
 
 // Numbered and append-only. A version number means the same change in both stores, but the lists
@@ -370,6 +371,56 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
     sql: `
       ALTER TABLE apps ADD COLUMN metadata TEXT;
       ALTER TABLE endpoints ADD COLUMN metadata TEXT;
+    `,
+  },
+  {
+    version: 20,
+    name: 'payload_retention',
+    // A message's own payload retention (Svix's payloadRetentionPeriod/Hours, Herald's retentionHours):
+    // when set, the purger clears its payload at that time instead of after the server-wide --retention.
+    // messages_unpurged now holds only messages under the server-wide retention, so a pass over it does
+    // not walk again and again past messages kept longer by their own; those wait in their expiry order.
+    sql: `
+      ALTER TABLE messages ADD COLUMN payload_expires_at TEXT;
+      DROP INDEX messages_unpurged;
+      CREATE INDEX messages_unpurged ON messages(id) WHERE purged_at IS NULL AND payload_expires_at IS NULL;
+      CREATE INDEX messages_payload_expiry ON messages(payload_expires_at, id)
+        WHERE purged_at IS NULL AND payload_expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 21,
+    name: 'idempotency_keys',
+    // Svix's idempotency-key on POSTs (src/api/svix/svix-idempotency.ts), shared by every process on the
+    // store: one row per (caller's scope, key); status NULL while the first request is still running.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER,
+        body TEXT,
+        content_type TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+    `,
+  },
+  {
+    version: 22,
+    name: 'manual_deliveries',
+    // See the SQLite migration 22. A constant default: PostgreSQL adds the column without rewriting the table.
+    sql: `ALTER TABLE deliveries ADD COLUMN manual SMALLINT NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 23,
+    name: 'attempt_bodies_from_messages_and_claim_function',
+    // request_body_from: see the SQLite migration 23. herald_claim: the claim in one round trip
+    // (claim-function.ts); its text is frozen with this migration.
+    sql: `
+      ALTER TABLE attempts ADD COLUMN request_body_from TEXT;
+      ${CLAIM_FUNCTION_V23};
     `,
   },
 ];

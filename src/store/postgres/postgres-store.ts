@@ -19,7 +19,8 @@ import type { MigrationReport } from '../migration-report.js';
 import { runPostgresMigrations } from './migrations.js';
 import { PostgresRunner } from './postgres-runner.js';
 import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
-import { pgPurgeAttemptBodies, pgPurgeMessagePayloads } from './retention-queries.js';
+import { pgPurgeAttemptBodies, pgPurgeExpiredPayloads, pgPurgeMessagePayloads } from './retention-queries.js';
+import type { ExpiredPayloadBatch } from '../payload-expiry.js';
 import { pgRecoverBatch } from './task-queries.js';
 import { WorkListener } from './work-listener.js';
 import { PgLeaderLock } from './leader-lock.js';
@@ -146,6 +147,17 @@ export class PostgresStore extends CatalogueStore implements Store {
     return releaseAllLeasesPostgres(this.pool, now);
   }
 
+  /** Live leases are rows here (lease_token, next_attempt_at its expiry), found through deliveries_leased. */
+  async inFlightCount(appId: string, endpointId: string, since: string | null, until: string | null, now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM deliveries
+       WHERE endpoint_id = $1 AND status = 'pending' AND lease_token IS NOT NULL AND next_attempt_at > $2 AND app_id = $3
+         AND ($4::text IS NULL OR created_at >= $4) AND ($5::text IS NULL OR created_at < $5)`,
+      [endpointId, now, appId, since, until],
+    );
+    return Number(rows[0]!.n);
+  }
+
   nextDueAt(): Promise<number | null> {
     return nextDueAtPostgres(this.pool);
   }
@@ -158,5 +170,6 @@ export class PostgresStore extends CatalogueStore implements Store {
   recoverBatch(batch: RecoveryBatch) { return pgRecoverBatch(this.pool, batch, this.schemaKey); }
   purgeMessagePayloads(batch: PurgeBatch) { return pgPurgeMessagePayloads(this.pool, batch); }
   purgeAttemptBodies(batch: PurgeBatch) { return pgPurgeAttemptBodies(this.pool, batch); }
+  purgeExpiredPayloads(batch: ExpiredPayloadBatch) { return pgPurgeExpiredPayloads(this.pool, batch); }
   resealAll(request: ResealRequest) { return pgResealAll(this.pool, request); }
 }

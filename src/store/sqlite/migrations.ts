@@ -370,6 +370,55 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       ALTER TABLE endpoints ADD COLUMN metadata TEXT;
     `,
   },
+  {
+    version: 20,
+    name: 'payload_retention',
+    // A message's own payload retention (Svix's payloadRetentionPeriod/Hours, Herald's retentionHours):
+    // when set, the purger clears its payload at that time instead of after the server-wide --retention.
+    // messages_unpurged now holds only messages under the server-wide retention, so a pass over it does
+    // not walk again and again past messages kept longer by their own; those wait in their expiry order.
+    sql: `
+      ALTER TABLE messages ADD COLUMN payload_expires_at TEXT;
+      DROP INDEX messages_unpurged;
+      CREATE INDEX messages_unpurged ON messages(id) WHERE purged_at IS NULL AND payload_expires_at IS NULL;
+      CREATE INDEX messages_payload_expiry ON messages(payload_expires_at, id)
+        WHERE purged_at IS NULL AND payload_expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 21,
+    name: 'idempotency_keys',
+    // Svix's idempotency-key on POSTs (src/api/svix/svix-idempotency.ts), shared by every process on the
+    // store: one row per (caller's scope, key); status NULL while the first request is still running.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER,
+        body TEXT,
+        content_type TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+    `,
+  },
+  {
+    version: 22,
+    name: 'manual_deliveries',
+    // 1 on a delivery made by hand (a resend or a recovery), 0 on one made by the publish's fan-out:
+    // Svix's triggerType of its attempts (manual 1, scheduled 0). Rows from before read as scheduled.
+    sql: `ALTER TABLE deliveries ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 23,
+    name: 'attempt_bodies_from_messages',
+    // An attempt whose request body was its message rendered in the endpoint's format stores that
+    // format here and no body (store/attempt-request-bodies.ts rebuilds it on read); NULL: the row
+    // holds the request as sent, body included (a transformed request, and every row written before).
+    sql: `ALTER TABLE attempts ADD COLUMN request_body_from TEXT;`,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {

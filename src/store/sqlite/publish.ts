@@ -3,6 +3,7 @@ import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
 import type { Message } from '../../domain/model.js';
 import { FilterRun, fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
+import type { FreshDelivery } from '../hand-off.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { messageToRow, rowToMessage } from '../rows.js';
 import { statement } from './statement-cache.js';
@@ -15,8 +16,8 @@ function statements(db: Database.Database) {
     byEventKey: statement(db, 'SELECT * FROM messages WHERE app_id = ? AND event_key = ?'),
     forgetEventKey: statement(db, 'UPDATE messages SET event_key = NULL WHERE id = ?'),
     insertMessage: statement(db, 
-      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate, channels)
-       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate, @channels)`,
+      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate, channels, payload_expires_at)
+       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate, @channels, @payload_expires_at)`,
     ),
     enabledEndpoints: statement(db, 
       'SELECT id, event_types, entity_types, payload_format, ordering, filter, channels FROM endpoints WHERE app_id = ? AND disabled = 0',
@@ -37,7 +38,8 @@ function statements(db: Database.Database) {
   };
 }
 
-export function publishInTransaction(db: Database.Database, inputs: PublishInput[]): PublishResult[] {
+/** `fresh`, when given, collects the new deliveries a publish may hand to the local loop (hand-off.ts). */
+export function publishInTransaction(db: Database.Database, inputs: PublishInput[], fresh?: FreshDelivery[]): PublishResult[] {
   const st = statements(db);
   // The enabled endpoints of each app, read once per batch rather than once per message: a batch's
   // messages nearly always belong to one app, and reading and parsing the same rows 100 times was
@@ -51,7 +53,7 @@ export function publishInTransaction(db: Database.Database, inputs: PublishInput
   // One transaction (one fsync) for the whole batch: the cost of durability is shared.
   return db.transaction(() => {
     const filters = new FilterRun();
-    const results = inputs.map((input) => publishOne(st, input, enabledTargets, filters));
+    const results = inputs.map((input) => publishOne(st, input, enabledTargets, filters, fresh));
     for (const tally of filters.errors.values()) st.recordFilterErrors.run(tally);
     return results;
   }).immediate();
@@ -59,6 +61,7 @@ export function publishInTransaction(db: Database.Database, inputs: PublishInput
 
 function publishOne(
   st: ReturnType<typeof statements>, input: PublishInput, enabledTargets: (appId: string) => FanOutTarget[], filters: FilterRun,
+  fresh?: FreshDelivery[],
 ): PublishResult {
   const { message } = input;
   // An idempotency key or a publisher's event id seen inside the window: the earlier message answers.
@@ -74,7 +77,9 @@ function publishOne(
   for (const ep of candidates) {
     if (!fanOutAccepts(ep, message, Boolean(input.onlyEndpointId), filters)) continue;
     const orderingKey = deliveryOrderingKey(ep.ordering, message.orderingKey);
-    st.insertDelivery.run(newId('dlv'), message.id, ep.id, message.appId, input.now, message.createdAt, message.createdAt, orderingKey);
+    const id = newId('dlv');
+    st.insertDelivery.run(id, message.id, ep.id, message.appId, input.now, message.createdAt, message.createdAt, orderingKey);
+    if (fresh && orderingKey === null && !input.onlyEndpointId) fresh.push({ id, endpointId: ep.id, message, now: input.now });
     deliveryCount++;
   }
   const filterErrors = filters.errorsOf(message.id);

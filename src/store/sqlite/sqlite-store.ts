@@ -11,12 +11,15 @@ import { plainCodec, type SecretCodec } from '../secret-codec.js';
 import { insertInto } from '../sql-runner.js';
 import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settlement, Store } from '../store.js';
 import { SqliteDispatchQueries } from './dispatch-queries.js';
+import type { FreshDelivery, HandOff } from '../hand-off.js';
+import { SqliteHandOver } from './hand-over.js';
 import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
 import { sqliteResealAll } from './key-queries.js';
 import type { MigrationReport } from '../migration-report.js';
 import { runSqliteMigrations } from './migrations.js';
 import { publishInTransaction } from './publish.js';
-import { sqlitePurgeAttemptBodies, sqlitePurgeMessagePayloads } from './retention-queries.js';
+import { sqlitePurgeAttemptBodies, sqlitePurgeExpiredPayloads, sqlitePurgeMessagePayloads } from './retention-queries.js';
+import type { ExpiredPayloadBatch } from '../payload-expiry.js';
 import { SqliteRunner } from './sqlite-runner.js';
 import { sqliteRecoverBatch } from './task-queries.js';
 
@@ -32,6 +35,7 @@ export class SqliteStore extends CatalogueStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: SqliteRunner;
   private readonly dispatch: SqliteDispatchQueries;
+  private readonly handOver: SqliteHandOver;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -57,11 +61,13 @@ export class SqliteStore extends CatalogueStore implements Store {
     this.db.pragma('wal_autocheckpoint = 4000');
     this.db.pragma('busy_timeout = 5000');
     this.dispatch = new SqliteDispatchQueries(this.db, codec);
+    this.handOver = new SqliteHandOver(this.db, codec, this.dispatch.leases);
   }
 
   async migrate(): Promise<MigrationReport> {
     const report = runSqliteMigrations(this.db);
     this.dispatch.prepare();
+    this.handOver.prepare();
     return report;
   }
 
@@ -77,8 +83,13 @@ export class SqliteStore extends CatalogueStore implements Store {
     return publishInTransaction(this.db, [input])[0]!;
   }
 
-  async publishMany(inputs: PublishInput[]): Promise<PublishResult[]> {
-    return publishInTransaction(this.db, inputs);
+  async publishMany(inputs: PublishInput[], handOff?: HandOff): Promise<PublishResult[]> {
+    if (!handOff) return publishInTransaction(this.db, inputs);
+    const fresh: FreshDelivery[] = [];
+    const results = publishInTransaction(this.db, inputs, fresh);
+    // Committed: lease them to the local loop before anything else runs (hand-over.ts).
+    if (fresh.length > 0) this.handOver.handOver(fresh, handOff);
+    return results;
   }
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {
@@ -110,6 +121,18 @@ export class SqliteStore extends CatalogueStore implements Store {
     return this.dispatch.backlogStats(now);
   }
 
+  async inFlightCount(appId: string, endpointId: string, since: string | null, until: string | null, now: number): Promise<number> {
+    // The leases live in memory (memory-leases.ts); the rows only tell the app and the time window.
+    const live = this.dispatch.leases.liveOn(endpointId, now);
+    if (live.length === 0) return 0;
+    const [row] = await this.sql.rows(
+      `SELECT count(*) AS n FROM deliveries WHERE id IN (SELECT value FROM json_each($1)) AND app_id = $2 AND status = 'pending'
+         AND ($3::text IS NULL OR created_at >= $3) AND ($4::text IS NULL OR created_at < $4)`,
+      [JSON.stringify(live), appId, since, until],
+    );
+    return Number(row!.n);
+  }
+
   async nextDueAt(): Promise<number | null> {
     return this.dispatch.nextDueAt();
   }
@@ -118,5 +141,6 @@ export class SqliteStore extends CatalogueStore implements Store {
   async recoverBatch(batch: RecoveryBatch) { return sqliteRecoverBatch(this.db, this.sql, batch); }
   async purgeMessagePayloads(batch: PurgeBatch) { return sqlitePurgeMessagePayloads(this.db, batch); }
   async purgeAttemptBodies(batch: PurgeBatch) { return sqlitePurgeAttemptBodies(this.db, batch); }
+  async purgeExpiredPayloads(batch: ExpiredPayloadBatch) { return sqlitePurgeExpiredPayloads(this.db, batch); }
   async resealAll(request: ResealRequest) { return sqliteResealAll(this.db, this.sql, request); }
 }
