@@ -51,6 +51,9 @@ export async function deliverOne(
   let result: SendResult;
   let traceSpanId: string | undefined;
   let cancelled = false;
+  // Set when the body sent is the message rendered in the endpoint's format (no transformation):
+  // the attempt then records the format instead of the body, which is the message already.
+  let bodyFrom: Endpoint['payloadFormat'] | undefined;
   try {
     // A damaged row (a value that cannot be decrypted): this endpoint's deliveries fail with the
     // reason, on the usual retry schedule, and every other delivery of the claim goes ahead.
@@ -66,6 +69,7 @@ export async function deliverOne(
       if (!cancelled) request = signRequest(request, message, wire, opts);
     } else {
       request = renderRequest(message, wire, opts);
+      bodyFrom = request.body === undefined ? undefined : endpoint.payloadFormat;
     }
     if (!cancelled) traceSpanId = addTraceHeaders(request, message, endpoint);
     result = cancelled
@@ -93,12 +97,14 @@ export async function deliverOne(
     responseStatus: result.status,
     durationMs: result.durationMs,
     createdAt: new Date(now).toISOString(),
-    request: {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.body === undefined ? null : request.body.slice(0, MAX_RECORDED_BODY),
-    },
+    request: bodyFrom !== undefined
+      ? { method: request.method, url: request.url, headers: request.headers, body: null, bodyFrom }
+      : {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body === undefined ? null : request.body.slice(0, MAX_RECORDED_BODY),
+      },
     response: result.status === null ? null : { headers: result.headers, body: result.body },
     error: result.error ?? (outcome.kind === 'success' ? null : `HTTP ${result.status}`),
     requestId: message.requestId ?? null,

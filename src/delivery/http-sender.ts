@@ -3,8 +3,9 @@ import type { RenderedRequest } from '../wire/index.js';
 import type { SendResult } from './attempt-outcome.js';
 import { describeTlsFailure } from './tls-failure.js';
 
-/** Attempts keep at most this much of a response body: enough to debug, bounded for hostile receivers. */
-export const MAX_RECORDED_BODY = 64 * 1024;
+import { MAX_RECORDED_BODY } from '../domain/model.js';
+
+export { MAX_RECORDED_BODY };
 
 interface Cancellable {
   cancel(reason: Error): void;

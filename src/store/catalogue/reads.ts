@@ -3,6 +3,7 @@ import type { Attempt, DeliveryStatus, Message } from '../../domain/model.js';
 import { pendingCursor, type DeliveryRecord, type EntityRef, type HourlyAttemptStats } from '../insights.js';
 import { keysetOrder, toPage } from '../paginate.js';
 import { rowToAttempt, rowToMessage, type Row } from '../rows.js';
+import { withRebuiltRequestBodies } from '../attempt-request-bodies.js';
 import type { SqlRunner } from '../sql-runner.js';
 import type { AttemptQuery, MessageQuery, Page, PageRequest, PendingDeliveryQuery } from '../store.js';
 
@@ -40,6 +41,14 @@ function rowToDeliveryRecord(r: Row): DeliveryRecord {
       ? null
       : { createdAt: r.last_at, responseStatus: r.last_status === null ? null : Number(r.last_status), error: r.last_error ?? null },
   };
+}
+
+/** An attempt row with its delivery's `manual` flag (NULL: the delivery is gone, read as not by hand). */
+function rowToAttemptWithTrigger(r: Row): Attempt {
+  const attempt = rowToAttempt(r);
+  // PostgreSQL answers SMALLINT as a number, SQLite INTEGER too; Number() for either.
+  if (Number(r.delivery_manual) === 1) attempt.manual = true;
+  return attempt;
 }
 
 /** Ids and created_at come from the clock a moment apart; the margin keeps rows at the window's edge in. */
@@ -143,8 +152,10 @@ export class CatalogueReads {
     // The channel as one quoted element of the message's JSON list (see listMessages).
     const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
     const { beyond, dir } = keysetOrder(q.order);
+    // Its delivery's `manual` (migration 22) by primary key, for the page's rows only.
     const rows = await this.sql.rows(
-      `SELECT * FROM attempts WHERE ${column} = $1 AND app_id = $2
+      `SELECT attempts.*, (SELECT d.manual FROM deliveries d WHERE d.id = attempts.delivery_id) AS delivery_manual
+       FROM attempts WHERE ${column} = $1 AND app_id = $2
          AND ($3::text IS NULL OR id ${beyond} $3) AND ($4::text IS NULL OR status = $4)
          AND ($6::text IS NULL OR endpoint_id = $6)
          AND ($7::text IS NULL OR created_at < $7) AND ($8::text IS NULL OR created_at > $8)
@@ -153,7 +164,7 @@ export class CatalogueReads {
        ORDER BY id ${dir} LIMIT $5`,
       [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel, ...types.params],
     );
-    return toPage(rows.map(rowToAttempt), q.limit);
+    return toPage(await withRebuiltRequestBodies(this.sql, rows.map(rowToAttemptWithTrigger)), q.limit);
   }
 
   /**
