@@ -19,6 +19,7 @@ import { defineDeliveryCountsContract } from './delivery-counts-contract.js';
 import { defineMetadataContract } from './metadata-contract.js';
 import { definePayloadExpiryContract } from './payload-expiry-contract.js';
 import { defineListOrderContract } from './list-order-contract.js';
+import { defineAttemptTriggerContract } from './attempt-trigger-contract.js';
 import { defineHandOffContract } from './hand-off-contract.js';
 import { defineAttemptBodiesContract } from './attempt-bodies-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
@@ -46,6 +47,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineAttemptBodiesContract(backend, factory);
   definePayloadExpiryContract(backend, factory);
   defineListOrderContract(backend, factory);
+  defineAttemptTriggerContract(backend, factory);
   defineHandOffContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;

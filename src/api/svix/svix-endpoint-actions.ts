@@ -88,13 +88,16 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
     };
   });
 
-  // Deliveries to the endpoint per status, created in [since, until) (both optional). Herald does
-  // not tell "sending" (claimed, in flight) from "pending": both are counted as pending.
+  // Deliveries to the endpoint per status, created in [since, until) (both optional). `sending`: the
+  // pending ones in flight now (claimed under a live lease); `pending` the rest, waiting their turn.
   api.get(`${base}/stats`, { config: svixRead, schema: { tags, params, querystring: StatsQuery } }, async (req) => {
     const endpoint = await endpointOf(req);
     const iso = (t: string | null | undefined) => (t ? new Date(t).toISOString() : null);
-    const counts = await ctx.store.deliveryStatusCounts(endpoint.appId, endpoint.id, iso(req.query.since), iso(req.query.until));
-    return { success: counts.success, pending: counts.pending, sending: 0, fail: counts.failed, canceled: counts.cancelled };
+    const [since, until] = [iso(req.query.since), iso(req.query.until)];
+    const counts = await ctx.store.deliveryStatusCounts(endpoint.appId, endpoint.id, since, until);
+    // Read after the counts: a delivery claimed in between is still pending there, never counted twice.
+    const sending = Math.min(counts.pending, await ctx.store.inFlightCount(endpoint.appId, endpoint.id, since, until, Date.now()));
+    return { success: counts.success, pending: counts.pending - sending, sending, fail: counts.failed, canceled: counts.cancelled };
   });
 }
 

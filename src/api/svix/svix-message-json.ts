@@ -38,8 +38,8 @@ export function svixAttemptJson(a: Attempt, withContent = true, message?: Messag
     status: SVIX_STATUS[a.status],
     statusText: STATUS_TEXT[a.status],
     timestamp: a.createdAt,
-    // Herald does not record whether an attempt came from a resend: every attempt reads as scheduled.
-    triggerType: 0,
+    // Svix's MessageAttemptTriggerType: 1 (manual) for a resend or a recovery, 0 (scheduled) otherwise.
+    triggerType: a.manual ? 1 : 0,
     ...(message ? { msg: svixMessageJson(message, withContent) } : {}),
   };
 }

@@ -19,8 +19,8 @@ export async function pgRecoverBatch(pool: Pool, batch: RecoveryBatch, schemaKey
     const iso = new Date(batch.now).toISOString();
     await client.query(
       `WITH created AS (
-         INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key)
-         SELECT t.id, m.id, e.id, m.app_id, 'pending', 0, $4::bigint, $5, $5, CASE WHEN e.ordering = 'entity' THEN m.ordering_key END
+         INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key, manual)
+         SELECT t.id, m.id, e.id, m.app_id, 'pending', 0, $4::bigint, $5, $5, CASE WHEN e.ordering = 'entity' THEN m.ordering_key END, 1
          FROM unnest($1::text[], $2::text[]) AS t(id, msg_id) JOIN messages m ON m.id = t.msg_id JOIN endpoints e ON e.id = $3
        )
        SELECT pg_notify($6, $7)`,

@@ -25,7 +25,8 @@ const STRAY_LEASE_GRACE_MS = 10 * 60_000;
 // held in memory (memory-leases.ts): a claim only reads, and a settle is the one write per attempt.
 export class SqliteDispatchQueries {
   private s!: ReturnType<SqliteDispatchQueries['build']>;
-  private readonly leases = new MemoryLeases();
+  /** Also taken by a publish's hand-off (hand-over.ts). */
+  readonly leases = new MemoryLeases();
 
   constructor(private readonly db: Database.Database, private readonly codec: SecretCodec) {}
 

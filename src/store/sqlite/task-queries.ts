@@ -9,8 +9,8 @@ import type { SqliteRunner } from './sqlite-runner.js';
 const NEXT = `SELECT DISTINCT d.msg_id ${RECOVERABLE} AND ($4::text IS NULL OR d.msg_id > $4) ORDER BY d.msg_id LIMIT $5`;
 
 const RECREATE = `
-  INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key)
-  SELECT $1, m.id, e.id, m.app_id, 'pending', 0, $2, $3, $3, CASE WHEN e.ordering = 'entity' THEN m.ordering_key END
+  INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key, manual)
+  SELECT $1, m.id, e.id, m.app_id, 'pending', 0, $2, $3, $3, CASE WHEN e.ordering = 'entity' THEN m.ordering_key END, 1
   FROM messages m JOIN endpoints e ON e.id = $4 WHERE m.id = $5`;
 
 /** A new delivery (same message id, so receivers can deduplicate) for the next batch of messages in scope. */
