@@ -26,6 +26,18 @@ export const SvixMessageIn = Type.Object(
 );
 export type SvixMessageInBody = Static<typeof SvixMessageIn>;
 
+/**
+ * The message's own payload retention in hours, as Herald's retentionHours takes it: Svix's
+ * payloadRetentionHours, else payloadRetentionPeriod in days. Svix calls the two mutually exclusive;
+ * its older SDKs send a default period beside the hours a caller set, so the hours win when both
+ * come. Neither: undefined (the server-wide retention applies).
+ */
+export function svixRetentionHours(body: Pick<SvixMessageInBody, 'payloadRetentionHours' | 'payloadRetentionPeriod'>): number | undefined {
+  if (body.payloadRetentionHours != null) return body.payloadRetentionHours;
+  if (body.payloadRetentionPeriod != null) return body.payloadRetentionPeriod * 24;
+  return undefined;
+}
+
 /** `?with_content=`: payloads in the answer (default true, as Svix). */
 export const SvixWithContentQuery = Type.Object({ with_content: Type.Optional(Type.Boolean()) }, strict);
 
@@ -49,7 +61,8 @@ export const SvixAttemptListQuery = Type.Object(
   {
     ...listFields,
     status: Type.Optional(Type.Integer({ minimum: 0, maximum: 4 })),
-    status_code_class: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+    // Svix's StatusCodeClass: 0 (no response), 100, 200, 300, 400, 500.
+    status_code_class: Type.Optional(Type.Integer({ minimum: 0, maximum: 500, multipleOf: 100 })),
     endpoint_id: Type.Optional(Type.String({ maxLength: 128 })),
     with_msg: Type.Optional(Type.Boolean()),
     expanded_statuses: Type.Optional(Type.Boolean()),

@@ -5,14 +5,18 @@ import { toSvixId } from './svix-wire.js';
 // Herald's messages and attempts as Svix's SDKs read them (MessageOut, MessageAttemptOut): every
 // field their types mark required is always sent.
 
+/** What Svix's server answers for a payload its retention removed. */
+const EXPIRED_PAYLOAD = { expired: true };
+
 /** `withContent` false: an empty payload, as Svix answers (its SDK fills in what it sent). */
 export function svixMessageJson(msg: Message, withContent = true) {
   return {
     id: msg.id,
     eventType: msg.eventType,
     eventId: msg.eventId ?? null,
-    // The stored text as published, spliced in by the reply serializer (never re-serialised).
-    payload: (withContent ? new RawJson(msg.dataJson) : {}) as unknown,
+    // The stored text as published, spliced in by the reply serializer (never re-serialised). A Svix
+    // payload is always an object, so JSON null is the mark of retention's purge (retention-queries.ts).
+    payload: (withContent ? (msg.dataJson === 'null' ? EXPIRED_PAYLOAD : new RawJson(msg.dataJson)) : {}) as unknown,
     channels: msg.channels && msg.channels.length > 0 ? msg.channels : null,
     tags: null,
     deliverAt: null,

@@ -9,15 +9,14 @@ import type { SvixContext } from './svix-plugin.js';
 import { refuseUnsupported } from './svix-json.js';
 import { svixMessageJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
-import { eventTypesOf, isoOf, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
+import { eventTypesOf, isoOf, svixRetentionHours, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
 import { EMPTY_SVIX_LIST, SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
 import type { Message } from '../../domain/model.js';
 
 // Svix's messages over Herald's publish (services/message-service.ts): `payload` is Herald's
 // `data` (its text stored and signed exactly as sent), `eventId` Herald's publisher event id,
-// `channels` Herald's channels (docs/channels.md). `payloadRetentionPeriod`/`Hours` are accepted
-// and the server-wide retention (--retention) applies: Herald keeps no per-message retention
-// (docs/svix-messages.md).
+// `channels` Herald's channels (docs/channels.md), `payloadRetentionPeriod`/`Hours` Herald's
+// `retentionHours`: the message's payload is purged at its own time (docs/svix-messages.md).
 
 const tags = [SVIX_TAG];
 const MessageParams = Type.Object({ appId: Type.String({ maxLength: 128 }), msgId: Type.String({ maxLength: 128 }) });
@@ -41,6 +40,8 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     const herald: MessageCreateBody = { eventType: body.eventType, data: body.payload };
     if (body.eventId) herald.eventId = body.eventId;
     if (body.channels?.length) herald.channels = body.channels;
+    const retentionHours = svixRetentionHours(body);
+    if (retentionHours !== undefined) herald.retentionHours = retentionHours;
     // The header also becomes the message's idempotency key, so a retry is answered by the same
     // message on every process and store (the plugin's replay is per process).
     const result = await ctx.messages.publish(tenantApp(req).id, herald, payloadText, header, req.id);
