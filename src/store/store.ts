@@ -115,6 +115,8 @@ export interface AttemptQuery extends PageRequest {
   after?: string;
   /** Only attempts of messages published with this channel. */
   channel?: string;
+  /** Only attempts answered with a status of this class (200: 200-299 …); 0: those with no answer at all. */
+  statusCodeClass?: 0 | 100 | 200 | 300 | 400 | 500;
 }
 
 export interface EventTypeQuery extends PageRequest {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageAttemptTriggerType, Svix } from 'svix';
+import { MessageAttemptTriggerType, StatusCodeClass, Svix } from 'svix';
 import { startReceiver, type Receiver, type Reply } from '../helpers/receiver.js';
 import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
@@ -24,7 +24,9 @@ describe.each(stores)('Svix attempt fields ($store)', ({ pg }) => {
     herald = await startTestHerald({ tokenRateLimit: 0, ...(schema ? { database: schema.url } : {}) });
     receiver = await startReceiver((req) => {
       if (req.url.startsWith('/hold')) return new Promise<Reply>((resolve) => held.push(() => resolve({ status: 200, body: 'ok' })));
-      return { status: 200, body: 'ok' };
+      // /status/404 answers 404, and so on.
+      const status = /^\/status\/(\d{3})/.exec(req.url)?.[1];
+      return { status: status ? Number(status) : 200, body: 'ok' };
     });
     svix = new Svix(herald.token, { serverUrl: herald.url });
   });
@@ -73,5 +75,35 @@ describe.each(stores)('Svix attempt fields ($store)', ({ pg }) => {
       return stats.success === 1 ? stats : null;
     });
     expect(done).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 });
+  });
+
+  it('filters attempt lists by status_code_class (0: no response at all)', async () => {
+    const app = await svix.application.create({ name: 'Classes' });
+    const ok = await svix.endpoint.create(app.id, { url: `${receiver.url}/status/204` });
+    const notFound = await svix.endpoint.create(app.id, { url: `${receiver.url}/status/404` });
+    const broken = await svix.endpoint.create(app.id, { url: `${receiver.url}/status/503` });
+    // Nothing listens there any more: the attempt gets no response.
+    const gone = await startReceiver();
+    await gone.close();
+    const silent = await svix.endpoint.create(app.id, { url: `${gone.url}/nobody` });
+    const msg = await svix.message.create(app.id, { eventType: 'class.test', payload: { n: 1 } });
+    await eventually(async () => (await svix.messageAttempt.listByMsg(app.id, msg.id, { limit: 250 })).data.length >= 4);
+
+    // Failed deliveries retry, so a class may list more than one attempt: each of the one endpoint.
+    const endpointsOf = async (statusCodeClass: StatusCodeClass) =>
+      [...new Set((await svix.messageAttempt.listByMsg(app.id, msg.id, { statusCodeClass })).data.map((a) => a.endpointId))];
+    expect(await endpointsOf(StatusCodeClass.Code2xx)).toEqual([ok.id]);
+    expect(await endpointsOf(StatusCodeClass.Code4xx)).toEqual([notFound.id]);
+    expect(await endpointsOf(StatusCodeClass.Code5xx)).toEqual([broken.id]);
+    expect(await endpointsOf(StatusCodeClass.CodeNone)).toEqual([silent.id]);
+    expect(await endpointsOf(StatusCodeClass.Code3xx)).toEqual([]);
+    const byEndpoint = await svix.messageAttempt.listByEndpoint(app.id, notFound.id, { statusCodeClass: StatusCodeClass.Code4xx });
+    expect(byEndpoint.data.length).toBeGreaterThan(0);
+    expect(byEndpoint.data.every((a) => a.responseStatusCode === 404)).toBe(true);
+    expect((await svix.messageAttempt.listByEndpoint(app.id, notFound.id, { statusCodeClass: StatusCodeClass.Code2xx })).data).toEqual([]);
+    // Not one of Svix's classes: 422, as Svix answers.
+    const bad = await herald.api('GET', `/api/v1/app/${app.id}/attempt/msg/${msg.id}?status_code_class=250`);
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail[0].loc).toEqual(['query', 'status_code_class']);
   });
 });

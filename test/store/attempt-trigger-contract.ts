@@ -4,12 +4,12 @@ import type { Store } from '../../src/store/store.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // What triggered an attempt (migration 22: deliveries.manual), read back on the attempt as Svix's
-// triggerType; and how many of an endpoint's deliveries are in flight (Svix's stats `sending`).
+// triggerType; the status-code class filter; and how many of an endpoint's deliveries are in flight (Svix's stats `sending`).
 
 const DAY = 86_400_000;
 
 export function defineAttemptTriggerContract(backend: string, factory: () => Promise<StoreFixture>): void {
-  describe(`Store contract (attempt trigger, in flight): ${backend}`, () => {
+  describe(`Store contract (attempt trigger, status class, in flight): ${backend}`, () => {
     let store: Store;
     freshStoreEachTest(factory, (fresh) => {
       store = fresh.store;
@@ -42,6 +42,25 @@ export function defineAttemptTriggerContract(backend: string, factory: () => Pro
       expect(attempts.map((a) => a.manual === true)).toEqual([false, true, true]);
       const byEndpoint = (await store.listAttemptsForEndpoint(app.id, ep.id, { limit: 10, order: 'asc' })).data;
       expect(byEndpoint.map((a) => a.manual === true)).toEqual([false, true, true]);
+    });
+
+    it('filters attempts by the class of their response status; class 0 is no response at all', async () => {
+      const { app, ep, message } = await published();
+      for (const status of [201, 302, 404, 503, null]) {
+        const [c] = await store.claimDue(claimRequest({ now: T + 100 }));
+        const settled = settlement(c!, 'token-a', { kind: 'retry', nextAttemptAt: T + 50 }, T + 100);
+        settled.attempt.responseStatus = status;
+        await store.settle([settled]);
+      }
+      const classOf = async (statusCodeClass: 0 | 100 | 200 | 300 | 400 | 500) =>
+        (await store.listAttemptsForEndpoint(app.id, ep.id, { limit: 10, statusCodeClass })).data.map((a) => a.responseStatus);
+      expect(await classOf(200)).toEqual([201]);
+      expect(await classOf(300)).toEqual([302]);
+      expect(await classOf(400)).toEqual([404]);
+      expect(await classOf(500)).toEqual([503]);
+      expect(await classOf(0)).toEqual([null]);
+      expect(await classOf(100)).toEqual([]);
+      expect((await store.listAttemptsForMessage(app.id, message.id, { limit: 10, statusCodeClass: 400, status: 'failed' })).data).toHaveLength(1);
     });
 
     it('counts the deliveries under a live lease as in flight, within the time window', async () => {

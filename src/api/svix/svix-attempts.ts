@@ -9,7 +9,7 @@ import { getSvixEndpoint } from './svix-endpoint-lookup.js';
 import { eventTypesOf, isoOf, SvixAttemptListQuery, type SvixAttemptListQueryValue } from './svix-message-bodies.js';
 import { svixAttemptJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
-import { EMPTY_SVIX_LIST, fromSvixId, notImplemented, SVIX_TAG, svixList, svixOperate, svixRead } from './svix-wire.js';
+import { EMPTY_SVIX_LIST, fromSvixId, SVIX_TAG, svixList, svixOperate, svixRead } from './svix-wire.js';
 
 // Svix's message attempts over Herald's attempt log: by endpoint, by message, one attempt, and a
 // resend of a message to an endpoint (a new delivery of the same message id, as Herald's resend).
@@ -25,13 +25,14 @@ const ResendParams = Type.Object({ appId: id, msgId: id, endpointId: id });
 const STATUS_OF: Record<number, AttemptQuery['status'] | null> = { 0: 'success', 1: null, 2: 'failed', 3: null, 4: 'cancelled' };
 
 /** The store filters for Svix's list options; null when the answer is empty whatever is stored. */
-function attemptFilters(route: string, q: SvixAttemptListQueryValue): Omit<AttemptQuery, 'limit'> | null {
-  // Herald records no status-code class per attempt it could filter on in the store.
-  if (q.status_code_class !== undefined) throw notImplemented('GET', `${route}?status_code_class`);
+function attemptFilters(q: SvixAttemptListQueryValue): Omit<AttemptQuery, 'limit'> | null {
   // Herald's attempts are settled records, never pending or sending; and no message carries a tag.
   const status = q.status === undefined ? undefined : STATUS_OF[q.status];
   if (status === null || q.tag !== undefined) return null;
-  return { status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after) };
+  return {
+    status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
+    statusCodeClass: q.status_code_class as AttemptQuery['statusCodeClass'],
+  };
 }
 
 export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
@@ -52,7 +53,7 @@ export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/app/:appId/attempt/endpoint/:endpointId', { config: svixRead, schema: { tags, params: EndpointAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
     const app = tenantApp(req);
     const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
-    const filters = attemptFilters('/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', req.query);
+    const filters = attemptFilters(req.query);
     if (!filters) return EMPTY_SVIX_LIST;
     return attemptList(app.id, req.query, (p) => ctx.store.listAttemptsForEndpoint(app.id, endpoint.id, { ...filters, ...p }));
   });
@@ -60,7 +61,7 @@ export function svixAttemptRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/app/:appId/attempt/msg/:msgId', { config: svixRead, schema: { tags, params: MessageAttemptsParams, querystring: SvixAttemptListQuery } }, async (req) => {
     const app = tenantApp(req);
     const message = await getSvixMessage(ctx, app.id, req.params.msgId);
-    const filters = attemptFilters('/api/v1/app/{app_id}/attempt/msg/{msg_id}', req.query);
+    const filters = attemptFilters(req.query);
     if (!filters) return EMPTY_SVIX_LIST;
     if (req.query.endpoint_id !== undefined) filters.endpointId = (await getSvixEndpoint(ctx, app.id, req.query.endpoint_id)).id;
     return attemptList(app.id, req.query, (p) => ctx.store.listAttemptsForMessage(app.id, message.id, { ...filters, ...p }));

@@ -148,7 +148,7 @@ export class CatalogueReads {
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {
-    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 11);
+    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 12);
     // The channel as one quoted element of the message's JSON list (see listMessages).
     const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
     const { beyond, dir } = keysetOrder(q.order);
@@ -160,9 +160,13 @@ export class CatalogueReads {
          AND ($6::text IS NULL OR endpoint_id = $6)
          AND ($7::text IS NULL OR created_at < $7) AND ($8::text IS NULL OR created_at > $8)
          AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id
-           AND m.channels IS NOT NULL AND replace(m.channels, $10, '') <> m.channels))${types.sql}
+           AND m.channels IS NOT NULL AND replace(m.channels, $10, '') <> m.channels))
+         AND ($11::integer IS NULL OR coalesce(response_status, 0) / 100 * 100 = $11::integer)${types.sql}
        ORDER BY id ${dir} LIMIT $5`,
-      [value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel, ...types.params],
+      [
+        value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel,
+        q.statusCodeClass ?? null, ...types.params,
+      ],
     );
     return toPage(await withRebuiltRequestBodies(this.sql, rows.map(rowToAttemptWithTrigger)), q.limit);
   }
