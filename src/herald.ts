@@ -145,7 +145,7 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       store,
       apps,
       endpoints,
-      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), accepted: (n) => metrics.messageAccepted(n), filterErrors: (n) => metrics.filterErrors(n) }, publishValidator, eventTypes, tracing),
+      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), handOff: () => deliveryLoop?.offerHandOff() ?? null, accepted: (n) => metrics.messageAccepted(n), filterErrors: (n) => metrics.filterErrors(n) }, publishValidator, eventTypes, tracing),
       eventTypes,
       recovery: ops.recovery,
     },

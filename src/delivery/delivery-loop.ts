@@ -5,6 +5,7 @@ import type { Deliverer } from './deliverer.js';
 import { claimLimit, pauseMs, type PacingLimits } from './loop-pacing.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { WakeableDelay } from './wakeable-delay.js';
+import { HandOffSession, type LoopRoom } from './hand-off-session.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 export interface DeliveryLoopLimits extends PacingLimits {
@@ -60,6 +61,31 @@ export class DeliveryLoop {
   private claimOutcomeUnknown = false;
   /** Ordered deliveries (ordering key) finished but not yet settled. */
   private readonly orderedSettling = new Set<string>();
+  /** Room kept for publishes' hand-offs (HandOffSession), counted like deliveries in flight. */
+  private held = 0;
+  private claiming = false;
+  /**
+   * The last look at the store found work that was due but had no room (the claim came back full,
+   * or an endpoint's limit held some back): a finishing request should wake the loop. When it found
+   * nothing waiting, a finishing request makes no work due, and waking for it would only cost a claim.
+   */
+  private roomBound = true;
+  private readonly room: LoopRoom = {
+    tryHold: (endpointId) => {
+      // A claim in progress counted the room without these (PostgreSQL's is asynchronous).
+      if (this.stopping || this.claiming || this.inFlight.size + this.held >= this.limits.maxInFlight) return false;
+      const busy = this.inFlightByEndpoint[endpointId] ?? 0;
+      if (busy >= this.limits.perEndpointConcurrency) return false;
+      this.inFlightByEndpoint[endpointId] = busy + 1;
+      this.held++;
+      return true;
+    },
+    release: (endpointId) => {
+      this.held--;
+      this.leaveEndpoint(endpointId);
+    },
+    launch: (claimed) => this.launch(claimed),
+  };
 
   constructor(options: DeliveryLoopOptions) {
     this.store = options.store;
@@ -84,22 +110,35 @@ export class DeliveryLoop {
     return this.inFlight.size;
   }
 
+  /**
+   * An offer for a publish to hand its new deliveries straight to this loop, leased to it, instead
+   * of this loop claiming them back (store/hand-off.ts); null once the loop is stopping. The caller
+   * closes it after the publish, committed or not.
+   */
+  offerHandOff(): HandOffSession | null {
+    if (!this.running || this.stopping) return null;
+    return new HandOffSession(this.leaseToken, this.limits.leaseMarginMs, this.limits.perEndpointConcurrency, this.room);
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
         const hold = pauseMs({ phase: 'before-claim', now: Date.now(), inFlight: this.inFlight.size, lastPartialClaimAt: this.lastPartialClaimAt }, this.limits);
         if (hold > 0) await this.delay.pause(hold, false);
         if (this.claimOutcomeUnknown) await this.recheckLostClaim();
-        const limit = claimLimit(this.inFlight.size, this.limits);
+        const limit = claimLimit(this.inFlight.size + this.held, this.limits);
         this.delay.clearWake();
+        this.roomBound = true;
         const claimed = limit > 0 ? await this.claimOrRemember(limit) : [];
         for (const c of claimed) this.launch(c);
         if (limit > 0 && claimed.length === limit) continue;
         this.lastPartialClaimAt = Date.now();
         const nextDueAt = limit > 0 ? await this.store.nextDueAt() : null;
+        this.roomBound = limit <= 0 || (nextDueAt !== null && nextDueAt <= Date.now());
         await this.delay.pause(pauseMs({ phase: 'after-claim', now: Date.now(), limit, claimed: claimed.length, nextDueAt }, this.limits), true);
       } catch (err) {
         this.logger.error({ err }, 'delivery loop error; retrying');
+        this.roomBound = true;
         await this.delay.pause(pauseMs({ phase: 'after-error' }, this.limits), true);
       }
     }
@@ -125,15 +164,20 @@ export class DeliveryLoop {
     if (released > 0) this.logger.warn({ released }, 'a claim committed while its answer was lost with the database connection; its deliveries are due again now');
   }
 
-  private claim(limit: number): Promise<ClaimedDelivery[]> {
-    return this.tracing.claim(() => this.store.claimDue({
-      now: Date.now(),
-      limit,
-      leaseMarginMs: this.limits.leaseMarginMs,
-      perEndpointLimit: this.limits.perEndpointConcurrency,
-      inFlightByEndpoint: this.inFlightByEndpoint,
-      leaseToken: this.leaseToken,
-    }));
+  private async claim(limit: number): Promise<ClaimedDelivery[]> {
+    this.claiming = true;
+    try {
+      return await this.tracing.claim(() => this.store.claimDue({
+        now: Date.now(),
+        limit,
+        leaseMarginMs: this.limits.leaseMarginMs,
+        perEndpointLimit: this.limits.perEndpointConcurrency,
+        inFlightByEndpoint: this.inFlightByEndpoint,
+        leaseToken: this.leaseToken,
+      }));
+    } finally {
+      this.claiming = false;
+    }
   }
 
   private launch(claimed: ClaimedDelivery): void {
@@ -184,20 +228,24 @@ export class DeliveryLoop {
 
   /** A request is over (settled, given back or failed): its room is free for the next claim. */
   private landed(claimed: ClaimedDelivery): void {
-    const endpointId = claimed.endpoint.id;
     this.inFlight.delete(claimed.delivery.id);
+    this.leaveEndpoint(claimed.endpoint.id);
+    if (this.roomBound) this.wake();
+  }
+
+  private leaveEndpoint(endpointId: string): void {
     const left = (this.inFlightByEndpoint[endpointId] ?? 1) - 1;
     if (left <= 0) delete this.inFlightByEndpoint[endpointId];
     else this.inFlightByEndpoint[endpointId] = left;
-    this.wake();
   }
 
   private async afterSettle(batch: Settlement[]): Promise<void> {
     // The next delivery of an ordered entity becomes claimable only once this one's outcome is
     // committed, which happens after the request's own wake-up: look again now.
-    let ordered = false;
-    for (const s of batch) ordered = this.orderedSettling.delete(s.deliveryId) || ordered;
-    if (ordered) this.wake();
+    // So does a retry (the first one is due at once), which a finishing request no longer wakes for.
+    let wake = false;
+    for (const s of batch) wake = this.orderedSettling.delete(s.deliveryId) || s.outcome.kind === 'retry' || wake;
+    if (wake) this.wake();
     await this.observer?.settled?.(batch);
   }
 

@@ -88,13 +88,12 @@ describe('DeliveryLoop', () => {
     store.held = (c) => c === second && !store.settled.some((s) => s.deliveryId === first.delivery.id);
     const commit = deferred<void>();
     store.settleGate = commit.promise;
-    const { deliverer } = startLoop(store);
+    const { loop, deliverer } = startLoop(store);
 
     await eventually(() => deliverer.requests.has(first.delivery.id));
-    const claimsBefore = store.claims.length;
     deliverer.succeed(first.delivery.id);
-    // The finished request wakes the loop, whose claim still finds the second held back.
-    await eventually(() => store.claims.length > claimsBefore);
+    // Finished but not yet settled: the second is still held back.
+    await eventually(() => loop.inFlightCount === 0);
     expect(deliverer.requests.has(second.delivery.id)).toBe(false);
     // Its settlement commits: with a poll interval of a minute, only that can bring the loop back.
     commit.resolve();
@@ -110,16 +109,19 @@ describe('DeliveryLoop', () => {
     await eventually(() => deliverer.requests.size === 5);
     expect(loop.inFlightCount).toBe(5);
 
-    // One ends normally: the claim it wakes counts what is left.
+    // One ends normally: the next claim (woken as a publish would) counts what is left.
     deliverer.succeed(onOne[0]!.delivery.id);
+    await eventually(() => store.settled.length === 1);
+    loop.wake();
     await eventually(() => store.claims.at(-1)!.inFlightByEndpoint.ep_1 === 2);
     expect(store.claims.at(-1)!.inFlightByEndpoint).toEqual({ ep_1: 2, ep_2: 2 });
 
     // The rest end too, one of them by a deliverer that rejects (a bug it is built never to have).
     deliverer.crash(onTwo[0]!.delivery.id);
     for (const c of [onOne[1]!, onOne[2]!, onTwo[1]!]) deliverer.succeed(c.delivery.id);
-    await eventually(() => loop.inFlightCount === 0);
-    await eventually(() => Object.keys(store.claims.at(-1)!.inFlightByEndpoint).length === 0 && store.settled.length === 4);
+    await eventually(() => loop.inFlightCount === 0 && store.settled.length === 4);
+    loop.wake();
+    await eventually(() => Object.keys(store.claims.at(-1)!.inFlightByEndpoint).length === 0);
     expect(store.claims.at(-1)!.inFlightByEndpoint).toEqual({});
   });
 

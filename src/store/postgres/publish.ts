@@ -7,12 +7,13 @@ import { messageToRow, rowToMessage } from '../rows.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul, pgText } from './connection.js';
 import { inTransaction } from './sql.js';
+import { publishHandingOff, type PostgresHandOff } from './publish-hand-off.js';
 
 /** The channel every Herald process LISTENs on; the payload names the schema the work is in. */
 export const WORK_CHANNEL = 'herald_work';
 
 /** An endpoint of an app in the batch; disabled ones still take test events that name them. */
-interface Candidate extends FanOutTarget {
+export interface Candidate extends FanOutTarget {
   disabled: boolean;
 }
 
@@ -40,9 +41,12 @@ const columnOf = (key: string) => key.slice(0, key.indexOf('\n')) as KeyColumn;
  * messages, then one delivery per matching endpoint, then a NOTIFY that PostgreSQL delivers
  * only if the transaction commits, so a worker woken by it always finds the rows.
  */
-export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKey: string): Promise<PublishResult[]> {
+export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKey: string, handOff?: PostgresHandOff): Promise<PublishResult[]> {
   if (inputs.length === 0) return Promise.resolve([]);
-  if (inputs.every((i) => keysOf(i.message).length === 0)) return publishWithoutKeys(pool, inputs, schemaKey);
+  if (inputs.every((i) => keysOf(i.message).length === 0)) {
+    // Publishes with keys leave their deliveries to the claim.
+    return handOff ? publishHandingOff(pool, inputs, schemaKey, handOff) : publishWithoutKeys(pool, inputs, schemaKey);
+  }
   return inTransaction(pool, async (client) => {
     const results: Array<PublishResult | undefined> = new Array(inputs.length);
     const earlier = await messagesByKey(client, inputs.map((i) => i.message), true);
@@ -125,12 +129,12 @@ async function publishWithoutKeys(pool: Pool, inputs: PublishInput[], schemaKey:
   return planned.results;
 }
 
-interface PlannedDeliveries {
+export interface PlannedDeliveries {
   ids: string[]; msgIds: string[]; endpointIds: string[]; appIds: string[]; dueAt: number[]; createdAt: string[]; orderingKeys: Array<string | null>;
 }
 
 /** One delivery per matching endpoint of each (newly created) message, and each message's result. */
-function planDeliveries(created: PublishInput[], candidates: Map<string, Candidate[]>) {
+export function planDeliveries(created: PublishInput[], candidates: Map<string, Candidate[]>) {
   const deliveries: PlannedDeliveries = { ids: [], msgIds: [], endpointIds: [], appIds: [], dueAt: [], createdAt: [], orderingKeys: [] };
   const filters = new FilterRun();
   const results = created.map((input): PublishResult => {
@@ -152,7 +156,7 @@ function planDeliveries(created: PublishInput[], candidates: Map<string, Candida
 }
 
 /** The seven array parameters deliveriesCte reads, in its order. */
-const deliveryColumns = (d: PlannedDeliveries) => [d.ids, d.msgIds, d.endpointIds, d.appIds, d.dueAt, d.createdAt, d.orderingKeys];
+export const deliveryColumns = (d: PlannedDeliveries) => [d.ids, d.msgIds, d.endpointIds, d.appIds, d.dueAt, d.createdAt, d.orderingKeys];
 
 /** A CTE inserting the planned deliveries from the seven array parameters $first… (deliveryColumns). */
 function deliveriesCte(first: number): string {
@@ -226,7 +230,7 @@ function matchingEndpoints(input: PublishInput, endpoints: Candidate[], filters:
  * Adds the batch's payload-filter failures to their endpoints, counted against the filter text they
  * happened under (see rowToEndpoint): an endpoint whose filter changed meanwhile is left alone.
  */
-async function recordFilterErrors(client: Pick<PoolClient, 'query'>, filters: FilterRun): Promise<void> {
+export async function recordFilterErrors(client: Pick<PoolClient, 'query'>, filters: FilterRun): Promise<void> {
   if (filters.errors.size === 0) return;
   // In id order, so two batches updating the same endpoints lock them in the same order (no deadlock).
   const tallies = [...filters.errors.values()].sort((a, b) => (a.endpointId < b.endpointId ? -1 : 1));
