@@ -5,6 +5,7 @@ import type { PurgeBatch, PurgeResult } from '../store/operations.js';
 import type { ExpiryCursor } from '../store/payload-expiry.js';
 import type { Store } from '../store/store.js';
 import { purgeAuditBefore } from './audit-log.js';
+import { IDEMPOTENCY_KEY_KEEP_MS } from './idempotency-keys.js';
 
 export interface RetentionOptions {
   /**
@@ -28,6 +29,8 @@ export interface PurgeCounts {
   attempts: number;
   /** Audit log entries deleted (docs/operators.md: kept as long as messages' payloads). */
   audit: number;
+  /** Svix idempotency keys deleted: kept 24 hours whatever the retention (services/idempotency-keys.ts). */
+  idempotencyKeys: number;
 }
 
 const DEFAULT_BATCH = 500;
@@ -88,7 +91,7 @@ export class RetentionPurger {
   private async purgeAll(): Promise<PurgeCounts> {
     const serverWide = this.options.retentionMs > 0;
     const cutoff = this.now() - this.options.retentionMs;
-    const counts = { messages: 0, attempts: 0, audit: 0 };
+    const counts = { messages: 0, attempts: 0, audit: 0, idempotencyKeys: 0 };
     try {
       const expired = await this.purgeExpired();
       counts.messages += expired.messages;
@@ -98,7 +101,8 @@ export class RetentionPurger {
         counts.attempts += await this.purgeTable('atm', cutoff, (b) => this.store.purgeAttemptBodies(b));
         counts.audit = await purgeAuditBefore(this.store, cutoff, this.batchSize, () => this.stopped);
       }
-      if (counts.messages + counts.attempts + counts.audit > 0) {
+      counts.idempotencyKeys = await this.purgeIdempotencyKeys();
+      if (counts.messages + counts.attempts + counts.audit + counts.idempotencyKeys > 0) {
         const before = serverWide ? new Date(cutoff).toISOString() : null;
         this.logger.info({ ...counts, ownRetention: expired.messages, before }, 'retention: purged old payloads and bodies');
       }
@@ -135,6 +139,19 @@ export class RetentionPurger {
       await this.pause();
     }
     return purged;
+  }
+
+  /** Idempotency keys past their 24 hours (a claim after that expires them anyway; this frees the rows). */
+  private async purgeIdempotencyKeys(): Promise<number> {
+    const before = new Date(this.now() - IDEMPOTENCY_KEY_KEEP_MS).toISOString();
+    let deleted = 0;
+    while (!this.stopped) {
+      const n = await this.store.purgeIdempotencyKeys(before, this.batchSize);
+      deleted += n;
+      if (n < this.batchSize) break;
+      await this.pause();
+    }
+    return deleted;
   }
 
   private pause(): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
 } from './operations.js';
 import type { ExpiredPayloadBatch, ExpiredPayloadResult } from './payload-expiry.js';
+import type { HeldIdempotencyKey, IdempotencyClaim, IdempotencyClaimResult, IdempotentAnswer } from './idempotency.js';
 
 // The one persistence contract. Every backend implements it; the contract test suite in
 // test/store runs against each. Backend differences are capability flags, not `if (postgres)`.
@@ -259,6 +260,16 @@ export interface Store {
    * attempts' bodies; a message with a pending delivery keeps them. purgeMessagePayloads skips these.
    */
   purgeExpiredPayloads(batch: ExpiredPayloadBatch): Promise<ExpiredPayloadResult>;
+
+  // Svix's idempotency keys (src/store/catalogue/idempotency-records.ts, migration 21).
+  /** Claims the key for this request, or answers who holds it: still running, or its kept answer. */
+  claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyClaimResult>;
+  /** Keeps the answer of the request holding the claim; false when it no longer holds it. */
+  finishIdempotencyKey(held: HeldIdempotencyKey, answer: IdempotentAnswer): Promise<boolean>;
+  /** Gives the key up unanswered (the request failed), so a retry runs again. */
+  releaseIdempotencyKey(held: HeldIdempotencyKey): Promise<void>;
+  /** Deletes up to `limit` keys claimed before `before` (ISO), oldest first; answers how many. */
+  purgeIdempotencyKeys(before: string, limit: number): Promise<number>;
 
   // The encryption key's records (src/store/key-records.ts; used by src/security/unlock-store.ts).
   /** The fingerprint of the key the sealed values are written with; null before the first start. */

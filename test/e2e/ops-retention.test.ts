@@ -66,7 +66,7 @@ describe('retention', () => {
       published.push((await herald.api('POST', `/api/v1/apps/${live.id}/messages`, { eventType: 'order.paid', data: { i } })).body.id);
     }
     await receiver.waitFor(10);
-    expect(await pass).toEqual({ messages: OLD_ROWS, attempts: OLD_ROWS + 1, audit: 0 });
+    expect(await pass).toEqual({ messages: OLD_ROWS, attempts: OLD_ROWS + 1, audit: 0, idempotencyKeys: 0 });
 
     const purged = (await herald.api('GET', `/api/v1/apps/${archive.id}/messages/${oldest.id}`)).body;
     expect(purged).toMatchObject({ id: oldest.id, eventType: 'invoice.paid', createdAt: oldest.createdAt, data: null });
@@ -83,7 +83,7 @@ describe('retention', () => {
     const recent = (await herald.api('GET', `/api/v1/apps/${live.id}/messages/${published[0]}/attempts`)).body.data[0];
     expect(JSON.parse(recent.request.body).data).toEqual({ i: 0 });
     // A second pass finds nothing new to purge.
-    expect(await herald.operations.retention!.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0 });
+    expect(await herald.operations.retention!.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0, idempotencyKeys: 0 });
   });
 });
 
@@ -116,7 +116,7 @@ describe('the retention schedule', () => {
     const h = await startTestHerald({ retention: 0 });
     try {
       const { appId, msgId } = await oldMessage(h);
-      expect(await h.operations.retention!.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0 });
+      expect(await h.operations.retention!.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0, idempotencyKeys: 0 });
       expect((await h.api('GET', `/api/v1/apps/${appId}/messages/${msgId}`)).body.data).toEqual({ secret: 'old' });
     } finally {
       await h.stop();

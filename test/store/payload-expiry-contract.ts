@@ -66,11 +66,11 @@ export function definePayloadExpiryContract(backend: string, factory: () => Prom
       const purger = purgerAt(clock);
 
       // Half an hour on: nothing is due yet.
-      expect(await purger.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0 });
+      expect(await purger.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0, idempotencyKeys: 0 });
       expect(await dataOf(app.id, hour)).toBe('{"name":"one hour"}');
 
       clock.now = T + HOUR + 1;
-      expect(await purger.runPass()).toEqual({ messages: 1, attempts: 1, audit: 0 });
+      expect(await purger.runPass()).toEqual({ messages: 1, attempts: 1, audit: 0, idempotencyKeys: 0 });
       expect(await dataOf(app.id, hour)).toBe('null');
       expect(await attemptBodyOf(app.id, hour)).toBeNull();
       // The message itself stays (as the server-wide retention keeps its rows): only the payload is gone.
@@ -80,7 +80,7 @@ export function definePayloadExpiryContract(backend: string, factory: () => Prom
         expect(await attemptBodyOf(app.id, m)).toBe(JSON.stringify({ name }));
       }
       // Purged once: the next pass finds nothing.
-      expect(await purger.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0 });
+      expect(await purger.runPass()).toEqual({ messages: 0, attempts: 0, audit: 0, idempotencyKeys: 0 });
     });
 
     it('keeps a message asking for 90 days past a 30-day server retention, and purges it at 90 days', async () => {

@@ -1,105 +1,86 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-errors.js';
+import { IdempotencyKeys } from '../../services/idempotency-keys.js';
+import type { HeldIdempotencyKey } from '../../store/idempotency.js';
+import type { Store } from '../../store/store.js';
 
 // `idempotency-key` on POSTs, as Svix serves it: a retried POST with the same key gets the first
-// answer again (status and body) instead of acting twice. Svix's SDKs send a key on every POST
-// (auto_<uuid>) and retry 5xx answers with it, so this is what makes their retries safe.
-//
-// The answers are kept in this process's memory for KEEP_MS, at most MAX_KEYS of them: enough
-// for client retries, which come within seconds. Publishing is also idempotent in the store (a
-// message's idempotency key, on both stores, across processes); other POSTs (create app, create
-// endpoint …) are idempotent only within one Herald process. docs/svix-compatibility.md says so.
-
-const KEEP_MS = 24 * 3600_000;
-const MAX_KEYS = 10_000;
-
-interface Answer {
-  status: number;
-  body: unknown;
-  contentType: string | undefined;
-}
-
-interface Entry {
-  requestHash: string;
-  at: number;
-  answer: Answer | null;
-  /** Settles when the first request's answer is sent (or it failed and nothing was kept). */
-  settled: Promise<void>;
-  settle: () => void;
-}
+// answer again (status, body, `idempotent-replayed: true`) instead of acting twice. Svix's SDKs send
+// a key on every POST (auto_<uuid>) and retry 5xx answers with it, so this is what makes their
+// retries safe. Keys live in the store (services/idempotency-keys.ts), so a retry that reaches
+// another Herald process sharing it is answered the same; they are kept for 24 hours.
 
 declare module 'fastify' {
   interface FastifyRequest {
-    svixIdempotency: { key: string; entry: Entry } | null;
+    /** The key this request claimed; `settled` once its answer was kept or the claim given up. */
+    svixIdempotency: { held: HeldIdempotencyKey; settled: boolean } | null;
   }
 }
 
-export function installSvixIdempotency(scope: FastifyInstance): void {
-  const entries = new Map<string, Entry>();
+export function installSvixIdempotency(scope: FastifyInstance, store: Store): void {
+  const keys = new IdempotencyKeys(store);
   scope.decorateRequest('svixIdempotency', null);
 
+  // After auth and validation (preValidation): a caller replays only what it may call, and a body
+  // the schema refuses is answered 422 before it can hold a key.
   scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || typeof header !== 'string' || header === '') return;
     if (header.length > 256) throw new ApiError('validation_error', 'the idempotency-key header is longer than 256 characters');
-    const key = `${callerKey(request)} ${request.url} ${header}`;
-    const requestHash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
-    forgetOld(entries);
-    let entry = entries.get(key);
-    if (entry && !entry.answer) {
-      await entry.settled;
-      entry = entries.get(key);
-    }
-    if (entry?.answer) {
-      if (entry.requestHash !== requestHash) {
-        throw new ApiError('conflict', `idempotency-key "${header}" was already used for a different request body to ${request.url}; use a new key for a new request`);
+    const owner = scopeOf(request);
+    if (owner === null) return;
+    const outcome = await keys.begin({ scope: owner, key: header, method: request.method, url: request.url, body: request.body });
+    switch (outcome.kind) {
+      case 'run':
+        request.svixIdempotency = { held: outcome.held, settled: false };
+        return;
+      case 'replay': {
+        void reply.header('idempotent-replayed', 'true');
+        if (outcome.answer.contentType) void reply.header('content-type', outcome.answer.contentType);
+        return reply.status(outcome.answer.status).send(outcome.answer.body);
       }
-      void reply.header('idempotent-replayed', 'true');
-      if (entry.answer.contentType) void reply.header('content-type', entry.answer.contentType);
-      return reply.status(entry.answer.status).send(entry.answer.body);
+      case 'other-request':
+        throw new ApiError('conflict', `idempotency-key "${header}" was already used for a different request (method, path or body); use a new key for a new request`);
+      case 'in-progress':
+        throw new ApiError('conflict', `a request with this key is in progress (idempotency-key "${header}"); retry once it has been answered`);
     }
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const fresh: Entry = { requestHash, at: Date.now(), answer: null, settled, settle };
-    entries.set(key, fresh);
-    request.svixIdempotency = { key, entry: fresh };
   });
 
   scope.addHook('onSend', async (request, reply, payload) => {
-    const held = request.svixIdempotency;
-    if (!held || reply.getHeader('idempotent-replayed')) return payload;
-    // A server error is not an answer to keep: the retry should run the request again.
-    if (reply.statusCode < 500) {
-      held.entry.answer = { status: reply.statusCode, body: payload, contentType: reply.getHeader('content-type') as string | undefined };
-    } else {
-      entries.delete(held.key);
+    const claim = request.svixIdempotency;
+    if (!claim || claim.settled) return payload;
+    claim.settled = true;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : null;
+    try {
+      // A server error is not an answer to keep: the retry should run the request again. A streamed
+      // body cannot be kept either (no Svix route answers one).
+      if (reply.statusCode < 500 && body !== null) {
+        const contentType = (reply.getHeader('content-type') as string | undefined) ?? null;
+        if (await keys.finish(claim.held, { status: reply.statusCode, body, contentType })) return payload;
+      }
+      await keys.release(claim.held);
+    } catch (err) {
+      // The answer goes out regardless; an unanswered claim is taken over once abandoned.
+      request.log.warn({ err }, 'could not keep the answer of an idempotency-key');
     }
     return payload;
   });
 
+  // No answer was sent (the connection went away first): give the key up so a retry runs.
   scope.addHook('onResponse', async (request) => {
-    const held = request.svixIdempotency;
-    if (!held) return;
-    if (!held.entry.answer && entries.get(held.key) === held.entry) entries.delete(held.key);
-    held.entry.settle();
+    const claim = request.svixIdempotency;
+    if (!claim || claim.settled) return;
+    claim.settled = true;
+    await keys.release(claim.held).catch((err: unknown) => request.log.warn({ err }, 'could not release an idempotency-key'));
   });
 }
 
-/** Keys are the caller's own: one token's key never replays another token's answer. */
-function callerKey(request: FastifyRequest): string {
+/**
+ * Whose keys these are: an app's tokens and portal links share the app's keys; the admin token and
+ * named operator tokens share the admin side's. One app's key never replays another app's answer.
+ */
+function scopeOf(request: FastifyRequest): string | null {
   const p = request.principal;
-  if (!p) return 'anonymous';
-  if (p.kind === 'admin') return p.token ? `operator:${p.token.id}` : 'admin';
-  return `token:${p.tokenId}`;
-}
-
-function forgetOld(entries: Map<string, Entry>): void {
-  const cutoff = Date.now() - KEEP_MS;
-  // Map order is insertion order: the oldest come first.
-  for (const [key, entry] of entries) {
-    if (entries.size <= MAX_KEYS && entry.at >= cutoff) break;
-    if (entry.answer) entries.delete(key);
-    else if (entries.size <= MAX_KEYS) break;
-  }
+  if (!p) return null;
+  return p.kind === 'admin' ? 'admin' : `app:${p.appId}`;
 }

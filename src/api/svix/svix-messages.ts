@@ -43,7 +43,7 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     const retentionHours = svixRetentionHours(body);
     if (retentionHours !== undefined) herald.retentionHours = retentionHours;
     // The header also becomes the message's idempotency key, so a retry is answered by the same
-    // message on every process and store (the plugin's replay is per process).
+    // message even after the plugin's kept answer (svix-idempotency.ts) has expired.
     const result = await ctx.messages.publish(tenantApp(req).id, herald, payloadText, header, req.id);
     // Svix answers a repeated eventId (within a day) with 409; a repeated idempotency-key is a retry
     // of the same request and gets the same message back.

@@ -32,7 +32,7 @@ export interface SvixContext extends ApiContext {
 export async function svixPlugin(app: FastifyInstance, ctx: SvixContext): Promise<void> {
   await app.register(async (scope) => {
     installSvixErrors(scope);
-    installSvixIdempotency(scope);
+    installSvixIdempotency(scope, ctx.store);
     installSvixEndpointGuard(scope, ctx);
     const api = scope.withTypeProvider<TypeBoxTypeProvider>();
     svixHealthRoutes(api, ctx);

@@ -13,6 +13,8 @@ import type { AuditEntry, AuditQuery, OperatorToken } from '../../domain/operato
 import { OperationRecords } from './operation-records.js';
 import { CatalogueReads } from './reads.js';
 import { CatalogueRecords } from './records.js';
+import { IdempotencyRecords } from './idempotency-records.js';
+import type { HeldIdempotencyKey, IdempotencyClaim, IdempotentAnswer } from '../idempotency.js';
 
 /**
  * The part of the Store that is the same SQL on every backend, over the backend's SqlRunner.
@@ -25,6 +27,7 @@ export abstract class CatalogueStore {
   private readonly operations: OperationRecords;
   private readonly branding: BrandingRecords;
   private readonly operators: OperatorRecords;
+  private readonly idempotency: IdempotencyRecords;
 
   protected constructor(sql: SqlRunner, codec: SecretCodec) {
     this.records = new CatalogueRecords(sql, codec);
@@ -32,6 +35,7 @@ export abstract class CatalogueStore {
     this.operations = new OperationRecords(sql);
     this.branding = new BrandingRecords(sql);
     this.operators = new OperatorRecords(sql);
+    this.idempotency = new IdempotencyRecords(sql);
   }
 
   createApp(app: App) { return this.records.createApp(app); }
@@ -98,4 +102,9 @@ export abstract class CatalogueStore {
   appendAuditMany(entries: readonly AuditEntry[]) { return this.operators.appendAuditMany(entries); }
   listAudit(query: AuditQuery) { return this.operators.listAudit(query); }
   purgeAudit(beforeId: string, limit: number) { return this.operators.purgeAudit(beforeId, limit); }
+
+  claimIdempotencyKey(claim: IdempotencyClaim) { return this.idempotency.claimIdempotencyKey(claim); }
+  finishIdempotencyKey(held: HeldIdempotencyKey, answer: IdempotentAnswer) { return this.idempotency.finishIdempotencyKey(held, answer); }
+  releaseIdempotencyKey(held: HeldIdempotencyKey) { return this.idempotency.releaseIdempotencyKey(held); }
+  purgeIdempotencyKeys(before: string, limit: number) { return this.idempotency.purgeIdempotencyKeys(before, limit); }
 }
