@@ -76,7 +76,7 @@ export const SignatureSchema = Type.Object(
   {
     scheme: Type.Union(
       // Spelled out: a `.map` over the names types the result as `never` in Static<>.
-      [Type.Literal('standard-webhooks'), Type.Literal('timestamped'), Type.Literal('hmac-sha256'), Type.Literal('stripe'), Type.Literal('entity-path'), Type.Literal('none')],
+      [Type.Literal('standard-webhooks'), Type.Literal('svix'), Type.Literal('timestamped'), Type.Literal('hmac-sha256'), Type.Literal('stripe'), Type.Literal('entity-path'), Type.Literal('none')],
     ),
     header: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,128}$' })),
     prefix: Type.Optional(Type.String({ maxLength: 64 })),

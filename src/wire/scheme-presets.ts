@@ -49,17 +49,27 @@ const unsigned: SchemeDefinition = {
  * the empty default prefix; PeopleForce (`x-peopleforce-signature`, prefix `sha256=`) and GitHub
  * (`x-hub-signature-256`, prefix `sha256=`) set both explicitly.
  */
+const standardWebhooks: SchemeDefinition = {
+  header: 'webhook-signature',
+  headerConfigurable: false,
+  prefixConfigurable: false,
+  content: '{id}.{ts}.{body}',
+  key: 'whsec-base64',
+  encoding: 'base64',
+  value: 'v1,{sig}',
+  multiValueSeparator: ' ',
+  extraHeaders: { 'webhook-id': '{id}', 'webhook-timestamp': '{ts}' },
+};
+
 export const SCHEME_PRESETS: Readonly<Record<SignatureSchemeName, SchemeDefinition>> = Object.freeze({
-  'standard-webhooks': {
-    header: 'webhook-signature',
-    headerConfigurable: false,
-    prefixConfigurable: false,
-    content: '{id}.{ts}.{body}',
-    key: 'whsec-base64',
-    encoding: 'base64',
-    value: 'v1,{sig}',
-    multiValueSeparator: ' ',
-    extraHeaders: { 'webhook-id': '{id}', 'webhook-timestamp': '{ts}' },
+  'standard-webhooks': standardWebhooks,
+  // What Svix sends (its unbranded webhook-* names are a paid white-label option): the same
+  // signature under svix-* names, which receivers moving from Svix often read in their own code.
+  // Svix's Webhook class, in every language, verifies either.
+  svix: {
+    ...standardWebhooks,
+    header: 'svix-signature',
+    extraHeaders: { 'svix-id': '{id}', 'svix-timestamp': '{ts}' },
   },
   timestamped: {
     header: 'officernd-signature',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SCHEME_PRESETS } from './scheme-presets.js';
 import type { SignatureSchemeName } from './types.js';
 
 const WHSEC_PREFIX = 'whsec_';
@@ -16,14 +17,15 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 /** Null when the secret suits the scheme, else a message saying why not. */
 export function validateSecret(scheme: SignatureSchemeName, secret: string): string | null {
   if (scheme === 'none') return null;
-  if (scheme === 'standard-webhooks') {
-    if (!secret.startsWith(WHSEC_PREFIX)) return `a "standard-webhooks" secret must start with "${WHSEC_PREFIX}"`;
+  // Standard Webhooks and its svix-named variant: a whsec_ key, base64 after the prefix.
+  if (SCHEME_PRESETS[scheme]?.key === 'whsec-base64') {
+    if (!secret.startsWith(WHSEC_PREFIX)) return `a "${scheme}" secret must start with "${WHSEC_PREFIX}"`;
     const encoded = secret.slice(WHSEC_PREFIX.length);
     // Strict, because Buffer.from(…, 'base64') skips invalid characters and would accept typos.
-    if (!STRICT_BASE64.test(encoded)) return `a "standard-webhooks" secret must be valid base64 after "${WHSEC_PREFIX}"`;
+    if (!STRICT_BASE64.test(encoded)) return `a "${scheme}" secret must be valid base64 after "${WHSEC_PREFIX}"`;
     const bytes = Buffer.from(encoded, 'base64').length;
     if (bytes < WHSEC_MIN_BYTES || bytes > WHSEC_MAX_BYTES) {
-      return `a "standard-webhooks" secret must encode ${WHSEC_MIN_BYTES} to ${WHSEC_MAX_BYTES} bytes, got ${bytes}`;
+      return `a "${scheme}" secret must encode ${WHSEC_MIN_BYTES} to ${WHSEC_MAX_BYTES} bytes, got ${bytes}`;
     }
     return null;
   }
@@ -41,6 +43,6 @@ export function validateSecret(scheme: SignatureSchemeName, secret: string): str
  */
 export function generateSecret(scheme: SignatureSchemeName): string {
   const bytes = randomBytes(GENERATED_BYTES);
-  if (scheme === 'standard-webhooks' || scheme === 'none') return WHSEC_PREFIX + bytes.toString('base64');
+  if (SCHEME_PRESETS[scheme]?.key === 'whsec-base64' || scheme === 'none') return WHSEC_PREFIX + bytes.toString('base64');
   return bytes.toString('base64url');
 }

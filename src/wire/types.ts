@@ -4,6 +4,8 @@ export type PayloadFormat = 'standard' | 'event' | 'raw' | 'entity-ref';
 /** Named signature presets; see `scheme-presets.ts` for the data behind each name. */
 export type SignatureSchemeName =
   | 'standard-webhooks'
+  /** Standard Webhooks under Svix's own header names (svix-id, svix-timestamp, svix-signature). */
+  | 'svix'
   | 'timestamped'
   | 'hmac-sha256'
   | 'stripe'
@@ -68,6 +70,7 @@ export const PAYLOAD_FORMATS: readonly PayloadFormat[] = Object.freeze([
 
 export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = Object.freeze([
   'standard-webhooks',
+  'svix',
   'timestamped',
   'hmac-sha256',
   'stripe',

@@ -10,7 +10,9 @@ const signed = Object.entries(SCHEME_PRESETS).filter(([, def]) => def.header !==
 
 describe('verification snippets shown in the dashboard', () => {
   it('covers every signed scheme in every language with the docs file’s exact text', () => {
-    expect(signed.sort()).toEqual(['entity-path', 'hmac-sha256', 'standard-webhooks', 'stripe', 'timestamped']);
+    expect(signed.sort()).toEqual(['entity-path', 'hmac-sha256', 'standard-webhooks', 'stripe', 'svix', 'timestamped']);
+    // svix is Standard Webhooks under other header names: the same code, given those headers' values.
+    for (const language of LANGUAGES) expect(snippetFor('svix', language)).toEqual(snippetFor('standard-webhooks', language));
     for (const language of LANGUAGES) {
       for (const scheme of signed) {
         const snippet = snippetFor(scheme, language);

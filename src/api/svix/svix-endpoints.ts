@@ -11,7 +11,8 @@ import { SVIX_TAG, svixList, SvixListQuery, svixRead, svixWrite } from './svix-w
 
 // Svix's endpoints over Herald's (services/endpoint-service.ts): `filterTypes` (or `eventTypes`)
 // are Herald's eventTypes, `throttleRate` (or `rateLimit`) its rateLimit, `description` its
-// description, `uid` its endpoint uid. Svix endpoints sign with Standard Webhooks, Herald's default.
+// description, `uid` its endpoint uid. Svix endpoints sign with Standard Webhooks under Svix's
+// header names (the `svix` scheme: svix-id, svix-timestamp, svix-signature).
 
 const tags = [SVIX_TAG];
 export const SvixEndpointParams = Type.Object({ appId: Type.String({ maxLength: 128 }), endpointId: Type.String({ maxLength: 128 }) });
@@ -39,11 +40,12 @@ export function heraldEndpointFields(body: SvixEndpointPatchBody, replace: boole
 
 /**
  * A new endpoint made through Svix's API receives what Svix sends: the message's payload as the
- * body, byte for byte (Herald's `raw` format), signed with Standard Webhooks (Herald's default).
- * Herald's own API can still switch it to another format.
+ * body, byte for byte (Herald's `raw` format), signed as Standard Webhooks under the header names
+ * Svix uses (`svix`), which receivers moving from Svix read. Herald's own API can still switch it
+ * to another format or scheme.
  */
 function svixCreateFields(fields: EndpointPatchBody): EndpointCreateBody {
-  return { ...fields, payloadFormat: 'raw' } as EndpointCreateBody;
+  return { ...fields, payloadFormat: 'raw', signature: { scheme: 'svix' } } as EndpointCreateBody;
 }
 
 export function svixEndpointRoutes(api: Api, ctx: SvixContext): void {

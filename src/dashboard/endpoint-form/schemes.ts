@@ -5,6 +5,7 @@ import type { PayloadFormat, Scheme } from './form-state';
 
 export const SCHEMES: Array<{ value: Scheme; label: string; header: string | null; headerConfigurable: boolean; prefixConfigurable: boolean }> = [
   { value: 'standard-webhooks', label: 'Standard Webhooks (webhook-signature: v1,…)', header: 'webhook-signature', headerConfigurable: false, prefixConfigurable: false },
+  { value: 'svix', label: 'Standard Webhooks as Svix names it (svix-signature: v1,…)', header: 'svix-signature', headerConfigurable: false, prefixConfigurable: false },
   { value: 'timestamped', label: 'Timestamped HMAC (t=…,signature=…)', header: 'officernd-signature', headerConfigurable: true, prefixConfigurable: false },
   { value: 'hmac-sha256', label: 'HMAC-SHA256 of the body (hex)', header: 'x-signature', headerConfigurable: true, prefixConfigurable: true },
   { value: 'stripe', label: 'Stripe style (t=…,v1=…)', header: 'stripe-signature', headerConfigurable: false, prefixConfigurable: false },

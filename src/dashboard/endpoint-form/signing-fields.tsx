@@ -36,7 +36,7 @@ export function SigningFields({ form, mode, errors, set }: Props) {
           hint={
             mode === 'edit'
               ? 'Leave empty to keep the current secret. To change it without dropping requests, use Rotate on the endpoint page.'
-              : form.scheme === 'standard-webhooks'
+              : form.scheme === 'standard-webhooks' || form.scheme === 'svix'
                 ? 'Standard Webhooks secrets look like whsec_ followed by base64.'
                 : 'Shared with the receiver, which uses it to check each request.'
           }

@@ -48,6 +48,7 @@ const SOURCES: Record<Language, { dir: string; files: Record<SignedScheme, [name
 /** The snippet verifying `scheme` in `language`; null for `none` (unsigned) or an unknown scheme. */
 export function snippetFor(scheme: string, language: Language): Snippet | null {
   const source = SOURCES[language];
-  const entry = (source.files as Record<string, [string, string] | undefined>)[scheme];
+  // `svix` is Standard Webhooks under other header names: the same code, given those headers' values.
+  const entry = (source.files as Record<string, [string, string] | undefined>)[scheme === 'svix' ? 'standard-webhooks' : scheme];
   return entry ? { file: `docs/verify/${source.dir}/${entry[0]}`, text: entry[1] } : null;
 }

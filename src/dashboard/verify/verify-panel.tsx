@@ -22,6 +22,8 @@ function usage(signature: Endpoint['signature']): string {
   switch (signature.scheme) {
     case 'standard-webhooks':
       return 'Pass the webhook-id, webhook-timestamp and webhook-signature headers and the raw body.';
+    case 'svix':
+      return "Pass the svix-id, svix-timestamp and svix-signature headers and the raw body (Svix's own Webhook class verifies them too).";
     case 'hmac-sha256':
       return `Pass the ${header} header, the raw body and the prefix ${signature.prefix ? `"${signature.prefix}"` : '"" (none)'}.`;
     case 'entity-path':

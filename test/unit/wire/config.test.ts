@@ -151,7 +151,7 @@ describe('scheme and format lists', () => {
   });
 
   it('lists every scheme and format', () => {
-    expect([...SIGNATURE_SCHEMES].sort()).toEqual(['entity-path', 'hmac-sha256', 'none', 'standard-webhooks', 'stripe', 'timestamped']);
+    expect([...SIGNATURE_SCHEMES].sort()).toEqual(['entity-path', 'hmac-sha256', 'none', 'standard-webhooks', 'stripe', 'svix', 'timestamped']);
     expect([...PAYLOAD_FORMATS].sort()).toEqual(['entity-ref', 'event', 'raw', 'standard']);
     expect(Object.isFrozen(SIGNATURE_SCHEMES) && Object.isFrozen(PAYLOAD_FORMATS)).toBe(true);
   });
