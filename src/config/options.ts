@@ -198,7 +198,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'configFile', flag: '--config <path>', env: 'HERALD_CONFIG', description: 'herald.config.json declaring apps and endpoints, applied at start-up', parse: String },
   { key: 'endpointFailurePeriod', flag: '--endpoint-failure-period <duration>', env: 'HERALD_ENDPOINT_FAILURE_PERIOD', description: 'disable an endpoint after it has failed without a success for this long, e.g. 5d (0 = never)', parse: duration('endpoint failure period') },
   { key: 'operatorApp', flag: '--operator-app <id-or-uid>', env: 'HERALD_OPERATOR_APP', description: "app whose endpoints receive operational events (endpoint.disabled, message.attempt.exhausted, …)", parse: String },
-  { key: 'retention', flag: '--retention <duration>', env: 'HERALD_RETENTION', description: 'purge message payloads and attempt bodies older than this, e.g. 30d (0 = keep forever)', parse: duration('retention') },
+  { key: 'retention', flag: '--retention <duration>', env: 'HERALD_RETENTION', description: 'purge message payloads and attempt bodies older than this, e.g. 30d (0 = keep forever; a message published with its own retentionHours still goes at its time)', parse: duration('retention') },
 ];
 
 /** The flag without its argument: `--log-level`. */
