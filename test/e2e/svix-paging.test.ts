@@ -160,6 +160,19 @@ describe.each(stores)('Svix list paging ($store)', ({ pg }) => {
     expect(byMessage.back).toEqual([[ofMessage[1]], [ofMessage[0]]]);
   });
 
+  it('pages back from an event type whose name has the longest length a name may have', async () => {
+    const long = `z.${'x'.repeat(126)}`;
+    await svix.eventType.create({ name: long, description: 'long' });
+    const last = await get('/event-type?limit=1&order=descending');
+    expect(last.data.map((e) => (e as { name: string }).name)).toEqual([long]);
+    expect(last.prevIterator).toBe(`-${long}`);
+    // Back from the first page of a descending list: nothing lies before it.
+    expect(await get(withIterator('/event-type?limit=1&order=descending', last.prevIterator!))).toEqual({ data: [], iterator: null, prevIterator: null, done: true });
+    const next = await get(withIterator('/event-type?limit=1&order=descending', last.iterator!));
+    expect(next.data).toHaveLength(1);
+    expect((await get(withIterator('/event-type?limit=1&order=descending', next.prevIterator!))).data.map((e) => (e as { name: string }).name)).toEqual([long]);
+  });
+
   it('answers an order that is not Svix\'s with 422', async () => {
     const res = await herald.api('GET', '/api/v1/app?order=sideways');
     expect(res.status).toBe(422);

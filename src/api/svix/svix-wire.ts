@@ -17,7 +17,8 @@ export type SvixOrder = Static<typeof SvixOrdering>;
 export const SvixListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
-    iterator: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+    // A key (an event type's name: at most 128 characters) and at most one mark ("-" or "~", below).
+    iterator: Type.Optional(Type.Union([Type.String({ maxLength: 129 }), Type.Null()])),
     order: Type.Optional(Type.Union([SvixOrdering, Type.Null()])),
   },
   { additionalProperties: false },
