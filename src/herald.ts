@@ -139,13 +139,18 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       })
     : null;
 
+  const messages = new MessageService(
+    store,
+    { newWork: () => deliveryLoop?.wake(), handOff: () => deliveryLoop?.offerHandOff() ?? null, accepted: (n) => metrics.messageAccepted(n), filterErrors: (n) => metrics.filterErrors(n) },
+    publishValidator, eventTypes, tracing,
+  );
   let listeningUrl = '';
   const server = !role.api ? buildHealthServer(store, log) : await buildServer(
     {
       store,
       apps,
       endpoints,
-      messages: new MessageService(store, { newWork: () => deliveryLoop?.wake(), handOff: () => deliveryLoop?.offerHandOff() ?? null, accepted: (n) => metrics.messageAccepted(n), filterErrors: (n) => metrics.filterErrors(n) }, publishValidator, eventTypes, tracing),
+      messages,
       eventTypes,
       recovery: ops.recovery,
     },
@@ -161,7 +166,8 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
       // Loaded above whenever role.api, the only case that reaches this call.
       branding: new BrandingService(store, brandDefaults!),
       operatorTokens: new OperatorTokenService(store),
-      audit: new AuditLog(store, log.child({ component: 'audit' }), config.auditPublishes),
+      // Publish calls' entries ride on the next publish transaction (publish-queue.ts).
+      audit: new AuditLog(store, log.child({ component: 'audit' }), config.auditPublishes, undefined, messages),
     },
   );
   metricsRoute(server, metrics);

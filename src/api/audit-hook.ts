@@ -17,14 +17,15 @@ const ID_KEYS: Record<string, string> = { app: 'appId', ep: 'endpointId', msg: '
  * (token kind, id, name, role), the request id, route, action, target ids and outcome; never a
  * body, a payload, a secret or a token's text. Unauthenticated calls (401) have no "who" and
  * are not recorded; nor are rate-limited ones (429). Publishes are recorded like every other
- * change; the audit log's group commit keeps that to one extra commit per group (audit-log.ts).
+ * change; their entries ride on the next publish transaction (audit-log.ts), so they cost no commit of their own.
  */
 export function installAudit(app: FastifyInstance, audit: AuditLog): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url;
     const principal = request.principal;
     if (READ_METHODS.has(request.method) || !principal || !route?.startsWith('/api/')) return payload;
-    if (!audit.recordsPublishes && PUBLISH_ROUTES.has(`${request.method} ${route}`)) return payload;
+    const publishCall = PUBLISH_ROUTES.has(`${request.method} ${route}`);
+    if (!audit.recordsPublishes && publishCall) return payload;
     // Refused by the rate limit before anything ran: recording each would turn a flood into as many writes.
     if (reply.statusCode === 429) return payload;
     const answer = parseAnswer(payload);
@@ -39,7 +40,7 @@ export function installAudit(app: FastifyInstance, audit: AuditLog): void {
       targets,
       status: reply.statusCode,
       outcome: reply.statusCode < 400 ? 'ok' : typeof answer?.code === 'string' ? answer.code.slice(0, 64) : 'error',
-    });
+    }, publishCall);
     return payload;
   });
 }

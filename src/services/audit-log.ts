@@ -15,23 +15,33 @@ export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
  *
  * Entries are group-committed (group-commit.ts), as publishes are: calls answered in the same turn
  * of the event loop, or while the previous group is being written, share one transaction. Publishing
- * is audited too, and under load its entries cost one extra commit per group of publishes, not one
- * per publish.
+ * is audited too: those entries are written by the next group of publishes' own transaction
+ * (publish-queue.ts), so under load they cost no commit of their own (single-message publishing
+ * ran at 0.62 of its rate with a commit per group of entries).
  */
 export class AuditLog {
   private readonly group: GroupCommit<AuditEntry, void>;
 
-  /** `recordsPublishes`: false leaves publish calls out (--no-audit-publishes). */
-  constructor(private readonly store: Store, private readonly logger: Logger, readonly recordsPublishes = true, maxBatch = 500) {
+  /**
+   * `recordsPublishes`: false leaves publish calls out (--no-audit-publishes). `publishes`: where
+   * publish calls' entries ride on the next publish transaction (publish-queue.ts); absent, they
+   * are group-committed like the others.
+   */
+  constructor(
+    private readonly store: Store, private readonly logger: Logger, readonly recordsPublishes = true, maxBatch = 500,
+    private readonly publishes: { submitAudit(entry: AuditEntry): Promise<void> } | null = null,
+  ) {
     this.group = new GroupCommit(async (entries) => {
       await this.store.appendAuditMany(entries);
       return entries.map(() => undefined);
     }, null, maxBatch);
   }
 
-  async record(record: AuditRecord): Promise<void> {
+  /** `publishCall`: the entry of a publish call, written with the next publishes when there is a queue for them. */
+  async record(record: AuditRecord, publishCall = false): Promise<void> {
     const entry: AuditEntry = { id: newId('aud'), at: new Date().toISOString(), ...record };
-    await this.group.submit(entry).catch((err: unknown) => this.logger.error({ err, audit: entry }, 'could not write an audit log entry'));
+    const writing = publishCall && this.publishes ? this.publishes.submitAudit(entry) : this.group.submit(entry);
+    await writing.catch((err: unknown) => this.logger.error({ err, audit: entry }, 'could not write an audit log entry'));
   }
 
   list(query: AuditQuery) {

@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.js';
+import type { AuditEntry } from '../domain/operators.js';
 import { deliveryOrderingKey, messageOrderingKey } from '../domain/ordering.js';
 import type { Endpoint, Message, MessageEntity } from '../domain/model.js';
 import { ApiError, notFound } from '../errors/api-errors.js';
@@ -95,6 +96,11 @@ export class MessageService {
     if (body.channels?.length) message.channels = body.channels;
     if (body.retentionHours !== undefined) message.payloadExpiresAt = new Date(now + body.retentionHours * 3_600_000).toISOString();
     return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
+  }
+
+  /** Writes a publish call's audit entry with the next group of publishes (publish-queue.ts). */
+  submitAudit(entry: AuditEntry): Promise<void> {
+    return this.queue.submitAudit(entry);
   }
 
   /** A test message delivered to this one endpoint only, whatever its filters say. */

@@ -143,6 +143,23 @@ export interface MessageQuery extends PageRequest {
   after?: string;
 }
 
+/** Svix's attempted messages of one endpoint (catalogue/endpoint-message-reads.ts). */
+export interface EndpointMessageQuery extends MessageQuery {
+  /** Only messages whose current delivery to the endpoint has this status. */
+  status?: DeliveryStatus;
+  /** With `status: 'pending'`: only those tried already (true) or not yet (false). */
+  attempted?: boolean;
+}
+
+/** A message sent to an endpoint, with its newest delivery there (a resend's, if any). */
+export interface EndpointMessage {
+  id: string;
+  message: Message;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+}
+
 export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Brings the schema up to date (idempotent) and says what it applied. */
@@ -175,12 +192,17 @@ export interface Store {
   /** Commits the message and one delivery per matching enabled endpoint atomically. */
   publish(input: PublishInput): Promise<PublishResult>;
   /** Several publishes in one transaction, results in input order (batch API and group commit). */
-  /** `handOff`: the local delivery loop takes the new deliveries it has room for, leased (hand-off.ts). */
-  publishMany(inputs: PublishInput[], handOff?: HandOff): Promise<PublishResult[]>;
+  /**
+   * `handOff`: the local delivery loop takes the new deliveries it has room for, leased (hand-off.ts).
+   * `audit`: audit entries written in the same transaction (earlier publish calls' entries ride on it).
+   */
+  publishMany(inputs: PublishInput[], handOff?: HandOff, audit?: readonly AuditEntry[]): Promise<PublishResult[]>;
   getMessage(appId: string, msgId: string): Promise<Message | null>;
   /** The message holding this publisher event id's claim (unique per app; see messageToRow's event_key). */
   getMessageByEventId(appId: string, eventId: string): Promise<Message | null>;
   listMessages(appId: string, query: MessageQuery): Promise<Page<Message>>;
+  /** Messages with a delivery to the endpoint, by message id, each with its newest delivery's state. */
+  listEndpointMessages(appId: string, endpointId: string, query: EndpointMessageQuery): Promise<Page<EndpointMessage>>;
   /**
    * A fresh delivery of an existing message to one endpoint (resend). Throws MessagePurgedError when
    * retention purged the message's payload, checked in the same statement as the insert, so a purge

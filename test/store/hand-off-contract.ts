@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/domain/ids.js';
 import type { Endpoint } from '../../src/domain/model.js';
+import type { AuditEntry } from '../../src/domain/operators.js';
 import type { HandOff } from '../../src/store/hand-off.js';
 import type { ClaimedDelivery, PublishInput, Store } from '../../src/store/store.js';
-import { claimRequest, freshStoreEachTest, makeApp, makeEndpoint, makeMessage, settlement, T, type StoreFixture } from './store-fixtures.js';
+import { claimRequest, freshStoreEachTest, iso, makeApp, makeEndpoint, makeMessage, settlement, T, type StoreFixture } from './store-fixtures.js';
 
 // A publish handing its new deliveries to the local delivery loop (src/store/hand-off.ts): leased
 // to the loop from the publish, so a claim does not take them back, and due again as any claim's
@@ -87,6 +89,22 @@ export function defineHandOffContract(backend: string, factory: () => Promise<St
       const claimed = await store.claimDue(claimRequest({ leaseToken: 'token-b' }));
       const byEndpoint = (id: string) => claimed.filter((c) => c.endpoint.id === id).length;
       expect([byEndpoint(roomy.id), byEndpoint(full.id), byEndpoint(limited.id), byEndpoint(ordered.id)]).toEqual([1, 2, 2, 2]);
+    });
+
+    it('writes the audit entries a publish carries in its transaction, with or without a hand-off, keys or messages', async () => {
+      const { id: appId } = await store.createApp(makeApp());
+      await endpointOf(appId);
+      const entry = (n: number): AuditEntry => ({
+        id: newId('aud'), at: iso(T + n), tokenKind: 'admin', tokenId: null, tokenName: null, role: 'admin', requestId: `req_${n}`,
+        method: 'POST', route: '/api/v1/apps/:appId/messages', action: 'messages.create', appId, targets: { appId }, status: 202, outcome: 'ok',
+      });
+      const entries = [1, 2, 3, 4, 5].map(entry);
+      await store.publishMany([input(appId)], undefined, [entries[0]!]);
+      await store.publishMany([input(appId)], loopHandOff(), [entries[1]!, entries[2]!]);
+      await store.publishMany([input(appId, { idempotencyKey: 'k-1' })], loopHandOff(), [entries[3]!]);
+      await store.publishMany([], undefined, [entries[4]!]);
+      const written = (await store.listAudit({ limit: 10 })).data;
+      expect([...written].sort((a, b) => a.requestId.localeCompare(b.requestId))).toEqual(entries);
     });
 
     it('hands nothing over without an offer', async () => {

@@ -17,7 +17,8 @@ const rowToToken = (r: Row): OperatorToken => ({
   id: r.id, name: r.name, role: r.role, tokenHash: r.token_hash, expiresAt: r.expires_at, createdAt: r.created_at,
 });
 
-const auditToRow = (e: AuditEntry): Row => ({
+/** The audit_log row of an entry (also written by publishes that carry entries: sqlite/publish.ts, postgres/publish.ts). */
+export const auditToRow = (e: AuditEntry): Row => ({
   id: e.id, at: e.at, token_kind: e.tokenKind, token_id: e.tokenId, token_name: e.tokenName, role: e.role,
   request_id: e.requestId, method: e.method, route: e.route, action: e.action, app_id: e.appId,
   targets: JSON.stringify(e.targets), status: e.status, outcome: e.outcome,

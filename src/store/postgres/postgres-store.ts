@@ -20,6 +20,7 @@ import { runPostgresMigrations } from './migrations.js';
 import { PostgresRunner } from './postgres-runner.js';
 import { publishManyPostgres, WORK_CHANNEL } from './publish.js';
 import type { HandOff } from '../hand-off.js';
+import type { AuditEntry } from '../../domain/operators.js';
 import { pgPurgeAttemptBodies, pgPurgeExpiredPayloads, pgPurgeMessagePayloads } from './retention-queries.js';
 import type { ExpiredPayloadBatch } from '../payload-expiry.js';
 import { pgRecoverBatch } from './task-queries.js';
@@ -103,8 +104,8 @@ export class PostgresStore extends CatalogueStore implements Store {
     return (await publishManyPostgres(this.pool, [input], this.schemaKey))[0]!;
   }
 
-  publishMany(inputs: PublishInput[], handOff?: HandOff): Promise<PublishResult[]> {
-    return publishManyPostgres(this.pool, inputs, this.schemaKey, handOff && { offer: handOff, codec: this.codec });
+  publishMany(inputs: PublishInput[], handOff?: HandOff, audit?: readonly AuditEntry[]): Promise<PublishResult[]> {
+    return publishManyPostgres(this.pool, inputs, this.schemaKey, handOff && { offer: handOff, codec: this.codec }, audit);
   }
 
   async createDelivery(delivery: Delivery): Promise<Delivery> {

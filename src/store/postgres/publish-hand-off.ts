@@ -6,7 +6,8 @@ import { messageToRow, rowToEndpoint, rowToMessage, type Row } from '../rows.js'
 import type { SecretCodec } from '../secret-codec.js';
 import type { ClaimedDelivery, PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul } from './connection.js';
-import { deliveryColumns, planDeliveries, recordFilterErrors, WORK_CHANNEL, type Candidate } from './publish.js';
+import { AUDITED_CTE, auditJson, deliveryColumns, planDeliveries, recordFilterErrors, WORK_CHANNEL, type Candidate } from './publish.js';
+import type { AuditEntry } from '../../domain/operators.js';
 import { inTransaction } from './sql.js';
 
 /** A hand-off (store/hand-off.ts), and the codec that opens the endpoints it hands over. */
@@ -37,7 +38,7 @@ const ENDPOINTS_AND_GATES = `
   ) lg ON true
   WHERE e.app_id = ANY($1::text[])`;
 
-const PUBLISH_LEASED = `
+const PUBLISH_LEASED = () => `
   WITH inserted AS (
     INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)
   ), planned AS (
@@ -57,12 +58,14 @@ const PUBLISH_LEASED = `
       created_at, created_at, ordering_key, CASE WHEN leased THEN $12::text END
     FROM decided
     RETURNING id, lease_token
-  )
+  ), ${AUDITED_CTE('$15')}
   SELECT array_agg(id) FILTER (WHERE lease_token IS NOT NULL) AS leased,
     CASE WHEN bool_or(lease_token IS NULL) THEN pg_notify($13, $14) END AS notified
   FROM created`;
 
-export async function publishHandingOff(pool: Pool, inputs: PublishInput[], schemaKey: string, { offer: handOff, codec }: PostgresHandOff): Promise<PublishResult[]> {
+export async function publishHandingOff(
+  pool: Pool, inputs: PublishInput[], schemaKey: string, { offer: handOff, codec }: PostgresHandOff, audit: readonly AuditEntry[],
+): Promise<PublishResult[]> {
   const { planned, leaseUntil, rows, leased } = await inTransaction(pool, async (client) => {
     const rows = (await client.query<Row>({
       name: 'herald_publish_endpoints_gates', text: ENDPOINTS_AND_GATES, values: [[...new Set(inputs.map((i) => i.message.appId))]],
@@ -86,14 +89,17 @@ export async function publishHandingOff(pool: Pool, inputs: PublishInput[], sche
       return d.dueAt[k]! + 2 * Number(row.timeout_ms) + handOff.leaseMarginMs;
     });
     if (d.ids.length === 0) {
-      await client.query(`INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)`, [jsonWithoutNul(inputs.map((i) => messageToRow(i.message)))]);
+      await client.query(
+        `WITH ${AUDITED_CTE('$2')} INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)`,
+        [jsonWithoutNul(inputs.map((i) => messageToRow(i.message))), auditJson(audit)],
+      );
       return { planned, leaseUntil, rows: byId, leased: [] as string[] };
     }
     const result = await client.query<{ leased: string[] | null }>({
-      name: 'herald_publish_leased', text: PUBLISH_LEASED,
+      name: 'herald_publish_leased', text: PUBLISH_LEASED(),
       values: [
         jsonWithoutNul(inputs.map((i) => messageToRow(i.message))), ...deliveryColumns(d), leaseUntil,
-        Date.now(), handOff.perEndpointLimit, handOff.leaseToken, WORK_CHANNEL, schemaKey,
+        Date.now(), handOff.perEndpointLimit, handOff.leaseToken, WORK_CHANNEL, schemaKey, auditJson(audit),
       ],
     });
     return { planned, leaseUntil, rows: byId, leased: result.rows[0]?.leased ?? [] };

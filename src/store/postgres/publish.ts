@@ -7,6 +7,8 @@ import { messageToRow, rowToMessage } from '../rows.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul, pgText } from './connection.js';
 import { inTransaction } from './sql.js';
+import type { AuditEntry } from '../../domain/operators.js';
+import { auditToRow } from '../catalogue/operator-records.js';
 import { publishHandingOff, type PostgresHandOff } from './publish-hand-off.js';
 
 /** The channel every Herald process LISTENs on; the payload names the schema the work is in. */
@@ -41,11 +43,13 @@ const columnOf = (key: string) => key.slice(0, key.indexOf('\n')) as KeyColumn;
  * messages, then one delivery per matching endpoint, then a NOTIFY that PostgreSQL delivers
  * only if the transaction commits, so a worker woken by it always finds the rows.
  */
-export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKey: string, handOff?: PostgresHandOff): Promise<PublishResult[]> {
-  if (inputs.length === 0) return Promise.resolve([]);
+export function publishManyPostgres(
+  pool: Pool, inputs: PublishInput[], schemaKey: string, handOff?: PostgresHandOff, audit: readonly AuditEntry[] = [],
+): Promise<PublishResult[]> {
+  if (inputs.length === 0) return audit.length === 0 ? Promise.resolve([]) : pool.query(`WITH ${AUDITED_CTE('$1')} SELECT 1`, [auditJson(audit)]).then(() => []);
   if (inputs.every((i) => keysOf(i.message).length === 0)) {
     // Publishes with keys leave their deliveries to the claim.
-    return handOff ? publishHandingOff(pool, inputs, schemaKey, handOff) : publishWithoutKeys(pool, inputs, schemaKey);
+    return handOff ? publishHandingOff(pool, inputs, schemaKey, handOff, audit) : publishWithoutKeys(pool, inputs, schemaKey, audit);
   }
   return inTransaction(pool, async (client) => {
     const results: Array<PublishResult | undefined> = new Array(inputs.length);
@@ -98,6 +102,7 @@ export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKe
       await client.query(`WITH ${deliveriesCte(1)} SELECT pg_notify($8, $9)`, [...deliveryColumns(planned.deliveries), WORK_CHANNEL, schemaKey]);
     }
     await recordFilterErrors(client, planned.filters);
+    if (audit.length > 0) await client.query(`INSERT INTO audit_log SELECT * FROM json_populate_recordset(NULL::audit_log, $1::json)`, [auditJson(audit)]);
     for (const [i, first] of repeats) results[i] = { message: results[first]!.message, created: false, deliveryCount: 0 };
     return results as PublishResult[];
   });
@@ -112,15 +117,15 @@ export function publishManyPostgres(pool: Pool, inputs: PublishInput[], schemaKe
 // PREPARED: the hot statements (this one, the claim's two, settle, the dispatcher's next-due probe)
 // are named, so pg prepares each once per connection and the server stops parsing and planning
 // them on every call: that was a tenth of its backends' time under the e2e benchmark.
-async function publishWithoutKeys(pool: Pool, inputs: PublishInput[], schemaKey: string): Promise<PublishResult[]> {
+async function publishWithoutKeys(pool: Pool, inputs: PublishInput[], schemaKey: string, audit: readonly AuditEntry[]): Promise<PublishResult[]> {
   const planned = planDeliveries(inputs, await endpointsFor(pool, inputs));
   await pool.query({
     name: 'herald_publish',
     text: `WITH inserted AS (
        INSERT INTO messages SELECT * FROM json_populate_recordset(NULL::messages, $1::json)
-     ), ${deliveriesCte(2)}
+     ), ${deliveriesCte(2)}, ${AUDITED_CTE('$11')}
      SELECT pg_notify($9, $10) WHERE cardinality($2::text[]) > 0`,
-    values: [jsonWithoutNul(inputs.map((i) => messageToRow(i.message))), ...deliveryColumns(planned.deliveries), WORK_CHANNEL, schemaKey],
+    values: [jsonWithoutNul(inputs.map((i) => messageToRow(i.message))), ...deliveryColumns(planned.deliveries), WORK_CHANNEL, schemaKey, auditJson(audit)],
   });
   // After the publish, not in its statement: the counts are a diagnosis, and a batch without filter
   // errors (nearly all) must not pay for a third CTE. The messages are committed by now: failing the
@@ -128,6 +133,10 @@ async function publishWithoutKeys(pool: Pool, inputs: PublishInput[], schemaKey:
   await recordFilterErrors(pool, planned.filters).catch(() => undefined);
   return planned.results;
 }
+
+/** Audit entries riding on a publish (store.ts publishMany), inserted by a CTE reading them from `param`. */
+export const AUDITED_CTE = (param: string) => `audited AS (INSERT INTO audit_log SELECT * FROM json_populate_recordset(NULL::audit_log, ${param}::json))`;
+export const auditJson = (audit: readonly AuditEntry[]) => jsonWithoutNul(audit.map(auditToRow));
 
 export interface PlannedDeliveries {
   ids: string[]; msgIds: string[]; endpointIds: string[]; appIds: string[]; dueAt: number[]; createdAt: string[]; orderingKeys: Array<string | null>;

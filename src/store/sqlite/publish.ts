@@ -3,6 +3,8 @@ import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
 import type { Message } from '../../domain/model.js';
 import { FilterRun, fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
+import type { AuditEntry } from '../../domain/operators.js';
+import { auditToRow } from '../catalogue/operator-records.js';
 import type { FreshDelivery } from '../hand-off.js';
 import type { PublishInput, PublishResult } from '../store.js';
 import { messageToRow, rowToMessage } from '../rows.js';
@@ -29,6 +31,10 @@ function statements(db: Database.Database) {
       `INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key)
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
     ),
+    insertAudit: statement(db,
+      'INSERT INTO audit_log (id, at, token_kind, token_id, token_name, role, request_id, method, route, action, app_id, targets, status, outcome) ' +
+      'VALUES (@id, @at, @token_kind, @token_id, @token_name, @role, @request_id, @method, @route, @action, @app_id, @targets, @status, @outcome)',
+    ),
     // Counted against the filter text they happened under (see rowToEndpoint): a new filter starts at 0.
     recordFilterErrors: statement(db,
       `UPDATE endpoints SET filter_errors = (CASE WHEN filter_errors_for IS @filter THEN filter_errors ELSE 0 END) + @count,
@@ -38,8 +44,11 @@ function statements(db: Database.Database) {
   };
 }
 
-/** `fresh`, when given, collects the new deliveries a publish may hand to the local loop (hand-off.ts). */
-export function publishInTransaction(db: Database.Database, inputs: PublishInput[], fresh?: FreshDelivery[]): PublishResult[] {
+/**
+ * `fresh`, when given, collects the new deliveries a publish may hand to the local loop (hand-off.ts);
+ * `audit` entries are written in the same transaction.
+ */
+export function publishInTransaction(db: Database.Database, inputs: PublishInput[], fresh?: FreshDelivery[], audit?: readonly AuditEntry[]): PublishResult[] {
   const st = statements(db);
   // The enabled endpoints of each app, read once per batch rather than once per message: a batch's
   // messages nearly always belong to one app, and reading and parsing the same rows 100 times was
@@ -55,6 +64,7 @@ export function publishInTransaction(db: Database.Database, inputs: PublishInput
     const filters = new FilterRun();
     const results = inputs.map((input) => publishOne(st, input, enabledTargets, filters, fresh));
     for (const tally of filters.errors.values()) st.recordFilterErrors.run(tally);
+    for (const entry of audit ?? []) st.insertAudit.run(auditToRow(entry));
     return results;
   }).immediate();
 }

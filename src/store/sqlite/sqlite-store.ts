@@ -12,6 +12,7 @@ import { insertInto } from '../sql-runner.js';
 import type { ClaimRequest, ClaimedDelivery, PublishInput, PublishResult, Settlement, Store } from '../store.js';
 import { SqliteDispatchQueries } from './dispatch-queries.js';
 import type { FreshDelivery, HandOff } from '../hand-off.js';
+import type { AuditEntry } from '../../domain/operators.js';
 import { SqliteHandOver } from './hand-over.js';
 import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
 import { sqliteResealAll } from './key-queries.js';
@@ -83,10 +84,10 @@ export class SqliteStore extends CatalogueStore implements Store {
     return publishInTransaction(this.db, [input])[0]!;
   }
 
-  async publishMany(inputs: PublishInput[], handOff?: HandOff): Promise<PublishResult[]> {
-    if (!handOff) return publishInTransaction(this.db, inputs);
+  async publishMany(inputs: PublishInput[], handOff?: HandOff, audit?: readonly AuditEntry[]): Promise<PublishResult[]> {
+    if (!handOff) return publishInTransaction(this.db, inputs, undefined, audit);
     const fresh: FreshDelivery[] = [];
-    const results = publishInTransaction(this.db, inputs, fresh);
+    const results = publishInTransaction(this.db, inputs, fresh, audit);
     // Committed: lease them to the local loop before anything else runs (hand-over.ts).
     if (fresh.length > 0) this.handOver.handOver(fresh, handOff);
     return results;
