@@ -14,6 +14,7 @@ import { svixAuthRoutes } from './svix-auth.js';
 import { svixNotImplementedRoutes } from './svix-not-implemented.js';
 import { svixMessageRoutes } from './svix-messages.js';
 import { svixAttemptRoutes } from './svix-attempts.js';
+import { svixAttemptedRoutes } from './svix-attempted.js';
 
 /** What Svix route files get: Herald's services (no SQL here) and how to build portal links. */
 export interface SvixContext extends ApiContext {
@@ -43,6 +44,7 @@ export async function svixPlugin(app: FastifyInstance, ctx: SvixContext): Promis
     svixAuthRoutes(api, ctx);
     svixMessageRoutes(api, ctx);
     svixAttemptRoutes(api, ctx);
+    svixAttemptedRoutes(api, ctx);
     svixNotImplementedRoutes(api);
   });
 }

@@ -5,13 +5,14 @@ import type { ProcessRecord } from '../key-records.js';
 import type { RecoveryScope } from '../operations.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
-import type { AttemptQuery, EventTypeQuery, MessageQuery, PageRequest, PendingDeliveryQuery } from '../store.js';
+import type { AttemptQuery, EndpointMessageQuery, EventTypeQuery, MessageQuery, PageRequest, PendingDeliveryQuery } from '../store.js';
 import type { AppBranding, BrandLogo } from '../../domain/branding.js';
 import { BrandingRecords } from './branding-records.js';
 import { OperatorRecords } from './operator-records.js';
 import type { AuditEntry, AuditQuery, OperatorToken } from '../../domain/operators.js';
 import { OperationRecords } from './operation-records.js';
 import { CatalogueReads } from './reads.js';
+import { listEndpointMessages } from './endpoint-message-reads.js';
 import { CatalogueRecords } from './records.js';
 import { IdempotencyRecords } from './idempotency-records.js';
 import type { HeldIdempotencyKey, IdempotencyClaim, IdempotentAnswer } from '../idempotency.js';
@@ -28,6 +29,8 @@ export abstract class CatalogueStore {
   private readonly branding: BrandingRecords;
   private readonly operators: OperatorRecords;
   private readonly idempotency: IdempotencyRecords;
+  /** For the read modules that are plain functions over the runner. */
+  private readonly readSql: SqlRunner;
 
   protected constructor(sql: SqlRunner, codec: SecretCodec) {
     this.records = new CatalogueRecords(sql, codec);
@@ -36,6 +39,7 @@ export abstract class CatalogueStore {
     this.branding = new BrandingRecords(sql);
     this.operators = new OperatorRecords(sql);
     this.idempotency = new IdempotencyRecords(sql);
+    this.readSql = sql;
   }
 
   createApp(app: App) { return this.records.createApp(app); }
@@ -63,6 +67,7 @@ export abstract class CatalogueStore {
   getMessage(appId: string, msgId: string): Promise<Message | null> { return this.reads.getMessage(appId, msgId); }
   getMessageByEventId(appId: string, eventId: string): Promise<Message | null> { return this.reads.getMessageByEventId(appId, eventId); }
   listMessages(appId: string, query: MessageQuery) { return this.reads.listMessages(appId, query); }
+  listEndpointMessages(appId: string, endpointId: string, query: EndpointMessageQuery) { return listEndpointMessages(this.readSql, appId, endpointId, query); }
   listMessagesByEntity(appId: string, entity: EntityRef, page: PageRequest & Pick<MessageQuery, 'eventTypes'>) { return this.reads.listMessagesByEntity(appId, entity, page); }
   hourlyAttemptStats(appId: string, endpointId: string, since: string) { return this.reads.hourlyAttemptStats(appId, endpointId, since); }
   deliveryStatusCounts(appId: string, endpointId: string, since: string | null, until: string | null) { return this.reads.deliveryStatusCounts(appId, endpointId, since, until); }
