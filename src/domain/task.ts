@@ -6,6 +6,8 @@ export interface RecoverTaskParams {
   endpointId: string;
   /** ISO time: failed deliveries created at or after it are sent again. */
   since: string;
+  /** ISO time: only deliveries created before it (Svix's recover `until`); absent: up to now. */
+  until?: string;
 }
 
 export interface Task {

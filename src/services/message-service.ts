@@ -103,11 +103,14 @@ export class MessageService {
     return this.queue.submitAudit(entry);
   }
 
-  /** A test message delivered to this one endpoint only, whatever its filters say. */
-  async sendTest(endpoint: Endpoint, eventType?: string): Promise<PublishResult> {
+  /**
+   * A test message delivered to this one endpoint only, whatever its filters say. `data`: what it
+   * carries (Svix's send-example picks one of the type's examples); absent: the type's first example.
+   */
+  async sendTest(endpoint: Endpoint, eventType?: string, data?: unknown): Promise<PublishResult> {
     const type = eventType ?? endpoint.eventTypes?.[0] ?? 'herald.test';
     // A type with an example in the catalogue sends it, so the receiver sees what real events hold.
-    const example = await this.examples?.exampleOf(type);
+    const example = data !== undefined ? data : await this.examples?.exampleOf(type);
     const now = Date.now();
     const message: Message = {
       id: newId('msg'),

@@ -33,14 +33,15 @@ export class RecoveryService {
   ) {}
 
   /** Counts what is to be resent, stores the task and has it started; resolves with the task as stored. */
-  async recover(endpoint: Endpoint, since: Date): Promise<Task> {
+  /** `until` (exclusive): only failures before it (Svix's recover `until`); absent: up to now. */
+  async recover(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
     // Stored times are ISO 8601 in UTC and compared as text: normalise whatever offset was given.
-    const scope: RecoveryScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString() };
+    const scope: RecoveryScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString(), until: until?.toISOString() ?? null };
     const total = await this.store.countRecoverable(scope);
     const now = new Date().toISOString();
     const task = await this.store.createTask({
       id: newId('tsk'), appId: endpoint.appId, kind: 'endpoint.recover', status: total === 0 ? 'finished' : 'running',
-      params: { endpointId: endpoint.id, since: scope.since }, total, done: 0, error: null, createdAt: now, updatedAt: now,
+      params: { endpointId: endpoint.id, since: scope.since, ...(scope.until ? { until: scope.until } : {}) }, total, done: 0, error: null, createdAt: now, updatedAt: now,
     });
     // Here when this process leads; otherwise the leader's next look finds it.
     if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
@@ -93,7 +94,7 @@ export class RecoveryService {
 
   private begin(task: Task): void {
     if (this.running.has(task.id)) return;
-    const scope: RecoveryScope = { appId: task.appId, endpointId: task.params.endpointId, since: task.params.since };
+    const scope: RecoveryScope = { appId: task.appId, endpointId: task.params.endpointId, since: task.params.since, until: task.params.until ?? null };
     const run = this.run(task, scope).finally(() => this.running.delete(task.id));
     this.running.set(task.id, run);
   }

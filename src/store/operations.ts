@@ -30,6 +30,8 @@ export interface RecoveryScope {
   appId: string;
   endpointId: string;
   since: string;
+  /** Only failed deliveries created before this ISO time; absent or null: no upper bound. */
+  until?: string | null;
 }
 
 export interface RecoveryBatch extends RecoveryScope {

@@ -221,8 +221,9 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     const recover = await svix.endpoint.recover('sec-app', 'sec', { since: new Date(Date.now() - 3600_000) });
     expect(recover.id).toMatch(/^qtask_/);
     expect(['running', 'finished']).toContain(recover.status);
+    // `until` bounds the window (test/e2e/svix-recover-example.test.ts recovers inside one).
     const until = await api('POST', '/app/sec-app/endpoint/sec/recover', { since: new Date(Date.now() - 3600_000).toISOString(), until: new Date().toISOString() });
-    expect(until.status).toBe(501);
+    expect(until.status).toBe(202);
   });
 
   it('app portal access answers {url, token} that opens Herald\'s portal; expire-all revokes it', async () => {

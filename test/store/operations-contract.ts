@@ -130,6 +130,20 @@ export function defineOperationsContract(backend: string, factory: () => Promise
         expect(await store.countRecoverable(scope)).toBe(0);
         expect(before.id).not.toBe(failedA.id);
       });
+
+      it('recovers only failures created before `until` when one is given (Svix recover until)', async () => {
+        const { app, ep } = await appWithEndpoint();
+        const early = (await publish(app.id, { createdAt: iso(T - DAY) })).message;
+        const late = (await publish(app.id)).message;
+        for (const c of await claim()) await settle(c, { kind: 'failed', disableEndpoint: false });
+
+        const scope = { appId: app.id, endpointId: ep.id, since: iso(T - 2 * DAY), until: iso(T - 1000) };
+        expect(await store.countRecoverable(scope)).toBe(1);
+        expect(await store.countRecoverable({ ...scope, until: null })).toBe(2);
+        expect(await store.recoverBatch({ ...scope, afterMsgId: null, limit: 10, now: T + 2 })).toEqual({ created: 1, lastMsgId: early.id });
+        expect((await claim({ now: T + 2 })).map((c) => c.message.id)).toEqual([early.id]);
+        expect(late.id).not.toBe(early.id);
+      });
     });
 
     describe('retention', () => {

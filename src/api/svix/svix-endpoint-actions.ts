@@ -5,7 +5,7 @@ import { tenantApp } from '../tenancy.js';
 import type { Api } from '../routes/context.js';
 import type { SvixContext } from './svix-plugin.js';
 import { SvixEventExampleIn, SvixHeadersIn, SvixHeadersPatchIn, SvixRecoverIn, SvixSecretRotateIn } from './svix-bodies.js';
-import { refuseUnsupported } from './svix-json.js';
+import { ApiError } from '../../errors/api-errors.js';
 import { getSvixEndpoint } from './svix-endpoint-lookup.js';
 import { SvixEndpointParams } from './svix-endpoints.js';
 import { SVIX_TAG, svixOperate, svixRead, svixWrite, toSvixId } from './svix-wire.js';
@@ -63,20 +63,33 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
     return reply.status(204).send();
   });
 
-  // Recover: resend what failed since `since` (Herald's bulk recovery task). Herald recovers up to
-  // now, so an `until` is refused rather than ignored.
+  // Recover: resend what failed in [since, until) (Herald's bulk recovery task); no `until`: up to now.
   api.post(`${base}/recover`, { config: svixOperate, schema: { tags, params, body: SvixRecoverIn } }, async (req, reply) => {
-    refuseUnsupported('POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover', { until: req.body.until });
-    const task = await ctx.recovery.recover(await endpointOf(req), new Date(req.body.since));
+    const since = new Date(req.body.since);
+    const until = req.body.until ? new Date(req.body.until) : undefined;
+    if (until && until.getTime() <= since.getTime()) {
+      throw new ApiError('validation_error', `until (${req.body.until}) must be later than since (${req.body.since}): failures created in [since, until) are recovered`);
+    }
+    const task = await ctx.recovery.recover(await endpointOf(req), since, until);
     reply.status(202);
     return { id: toSvixId(task.id), status: task.status, task: 'endpoint.recover', updatedAt: task.updatedAt };
   });
 
-  // Sends the event type's first example from the catalogue (Herald's test event), signed as usual.
+  // Sends the event type's `exampleIndex`-th example from the catalogue (default the first; Herald's
+  // test event), signed as usual. An index beyond the type's examples answers 422, as Svix does; a
+  // type without examples sends Herald's test payload for index 0.
   api.post(`${base}/send-example`, { config: svixWrite, schema: { tags, params, body: SvixEventExampleIn } }, async (req, reply) => {
-    refuseUnsupported('POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example', { exampleIndex: req.body.exampleIndex || undefined });
     const endpoint = await endpointOf(req);
-    const { message } = await ctx.messages.sendTest(endpoint, req.body.eventType);
+    const index = req.body.exampleIndex ?? 0;
+    let example: unknown;
+    if (index > 0) {
+      const examples = (await ctx.store.getEventType(req.body.eventType))?.examples ?? [];
+      if (index >= examples.length) {
+        throw new ApiError('validation_error', `exampleIndex ${index} is out of range: event type "${req.body.eventType}" has ${examples.length} example${examples.length === 1 ? '' : 's'} in the catalogue (indexes from 0)`);
+      }
+      example = examples[index];
+    }
+    const { message } = await ctx.messages.sendTest(endpoint, req.body.eventType, example);
     reply.status(202);
     return {
       id: message.id,

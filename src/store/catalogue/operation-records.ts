@@ -12,11 +12,13 @@ import { insertInto, type SqlRunner } from '../sql-runner.js';
 /**
  * Messages with a failed delivery to the endpoint in scope that were not delivered, nor queued
  * again, since (a later success or a pending delivery of the same message to the same endpoint),
- * and whose payload retention has not purged. $1 endpoint id, $2 app id, $3 since (ISO).
+ * and whose payload retention has not purged. $1 endpoint id, $2 app id, $3 since (ISO), $4 until
+ * (ISO, exclusive; NULL: no bound).
  */
 export const RECOVERABLE = `
   FROM deliveries d JOIN messages m ON m.id = d.msg_id AND m.purged_at IS NULL
   WHERE d.endpoint_id = $1 AND d.app_id = $2 AND d.status = 'failed' AND d.created_at >= $3
+    AND ($4::text IS NULL OR d.created_at < $4)
     AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.msg_id = d.msg_id AND o.endpoint_id = d.endpoint_id AND o.status <> 'failed')`;
 
 /** Records `$2` as the key's fingerprint (`$1` KEY_FINGERPRINT_SETTING, `$3` now), replacing one recorded. */
@@ -66,7 +68,7 @@ export class OperationRecords {
   }
 
   async countRecoverable(scope: RecoveryScope): Promise<number> {
-    const [row] = await this.sql.rows(`SELECT count(DISTINCT d.msg_id) AS n ${RECOVERABLE}`, [scope.endpointId, scope.appId, scope.since]);
+    const [row] = await this.sql.rows(`SELECT count(DISTINCT d.msg_id) AS n ${RECOVERABLE}`, [scope.endpointId, scope.appId, scope.since, scope.until ?? null]);
     return Number(row!.n);
   }
 

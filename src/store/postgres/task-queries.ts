@@ -11,8 +11,8 @@ import { inTransaction } from './sql.js';
 export async function pgRecoverBatch(pool: Pool, batch: RecoveryBatch, schemaKey: string): Promise<RecoveryBatchResult> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ msg_id: string }>(
-      `SELECT DISTINCT d.msg_id ${RECOVERABLE} AND ($4::text IS NULL OR d.msg_id > $4) ORDER BY d.msg_id LIMIT $5`,
-      [batch.endpointId, batch.appId, batch.since, batch.afterMsgId, batch.limit],
+      `SELECT DISTINCT d.msg_id ${RECOVERABLE} AND ($5::text IS NULL OR d.msg_id > $5) ORDER BY d.msg_id LIMIT $6`,
+      [batch.endpointId, batch.appId, batch.since, batch.until ?? null, batch.afterMsgId, batch.limit],
     );
     if (rows.length === 0) return { created: 0, lastMsgId: null };
     const msgIds = rows.map((r) => r.msg_id);

@@ -6,7 +6,7 @@ import type { SqliteRunner } from './sqlite-runner.js';
 
 // Bulk recovery (which messages: see RECOVERABLE). Its own transaction; not on the delivery path.
 
-const NEXT = `SELECT DISTINCT d.msg_id ${RECOVERABLE} AND ($4::text IS NULL OR d.msg_id > $4) ORDER BY d.msg_id LIMIT $5`;
+const NEXT = `SELECT DISTINCT d.msg_id ${RECOVERABLE} AND ($5::text IS NULL OR d.msg_id > $5) ORDER BY d.msg_id LIMIT $6`;
 
 const RECREATE = `
   INSERT INTO deliveries (id, msg_id, endpoint_id, app_id, status, attempts, next_attempt_at, created_at, updated_at, ordering_key, manual)
@@ -16,8 +16,8 @@ const RECREATE = `
 /** A new delivery (same message id, so receivers can deduplicate) for the next batch of messages in scope. */
 export function sqliteRecoverBatch(db: Database.Database, sql: SqliteRunner, batch: RecoveryBatch): RecoveryBatchResult {
   const run = db.transaction(() => {
-    const { appId, endpointId, since, afterMsgId, limit } = batch;
-    const ids = sql.rowsSync(NEXT, [endpointId, appId, since, afterMsgId, limit]).map((r) => r.msg_id as string);
+    const { appId, endpointId, since, until, afterMsgId, limit } = batch;
+    const ids = sql.rowsSync(NEXT, [endpointId, appId, since, until ?? null, afterMsgId, limit]).map((r) => r.msg_id as string);
     const iso = new Date(batch.now).toISOString();
     for (const msgId of ids) sql.runSync(RECREATE, [newId('dlv'), batch.now, iso, endpointId, msgId]);
     return { created: ids.length, lastMsgId: ids.at(-1) ?? null };
