@@ -154,6 +154,10 @@ export interface Message {
    * the server-wide --retention, which then does not apply to it. Absent: the server-wide retention.
    */
   payloadExpiresAt?: string | null;
+  /** Svix's message tags (at most 5), filtered on by message lists. Absent: none. */
+  tags?: string[] | null;
+  /** Svix's deliverAt (ISO): its deliveries are due then, not before (domain/deliver-at.ts). Absent: at once. */
+  deliverAt?: string | null;
 }
 
 /** `cancelled`: the endpoint's transformation chose not to send it (not a failure). */

@@ -23,6 +23,12 @@ export interface WorkNotifier extends PublishedWork {
   filterErrors?(count: number): void;
 }
 
+/** A Svix message's tags and scheduled send (ISO), beside Herald's publish body (svix-messages.ts). */
+export interface SvixMessageFields {
+  tags?: string[];
+  deliverAt?: string;
+}
+
 export class MessageService {
   private readonly queue: PublishQueue;
 
@@ -95,6 +101,10 @@ export class MessageService {
     if (body.timestamp !== undefined) message.eventTime = body.timestamp;
     if (body.channels?.length) message.channels = body.channels;
     if (body.retentionHours !== undefined) message.payloadExpiresAt = new Date(now + body.retentionHours * 3_600_000).toISOString();
+    // Svix's routes only (svix-messages.ts): Herald's own message body has no such fields.
+    const svix = body as MessageCreateBody & SvixMessageFields;
+    if (svix.tags?.length) message.tags = svix.tags;
+    if (svix.deliverAt) message.deliverAt = svix.deliverAt;
     return { message, idempotencySince: now - IDEMPOTENCY_WINDOW_MS, now };
   }
 

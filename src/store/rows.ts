@@ -121,11 +121,18 @@ export function messageToRow(m: Message): Row {
     traceparent: m.traceparent ?? null, tracestate: m.tracestate ?? null,
     channels: m.channels?.length ? JSON.stringify(m.channels) : null,
     payload_expires_at: m.payloadExpiresAt ?? null,
+    tags: m.tags?.length ? JSON.stringify(m.tags) : null,
+    deliver_at: m.deliverAt ?? null,
   };
 }
 
 export function rowToMessage(r: Row, prefix = ''): Message {
-  return messageFromValues(MESSAGE_COLUMNS.map((name) => r[prefix + name]));
+  const message = messageFromValues(MESSAGE_COLUMNS.map((name) => r[prefix + name]));
+  // Svix's tags and deliverAt (migration 25) are for API reads: not in MESSAGE_COLUMNS, which the
+  // claim reads, since sending needs neither (deliverAt is in the delivery's next_attempt_at).
+  if (r[`${prefix}tags`] != null) message.tags = JSON.parse(r[`${prefix}tags`] as string);
+  if (r[`${prefix}deliver_at`] != null) message.deliverAt = r[`${prefix}deliver_at`] as string;
+  return message;
 }
 
 /**

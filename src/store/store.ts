@@ -116,6 +116,8 @@ export interface AttemptQuery extends PageRequest {
   after?: string;
   /** Only attempts of messages published with this channel. */
   channel?: string;
+  /** Only attempts of messages published with this Svix tag. */
+  tag?: string;
   /** Only attempts answered with a status of this class (200: 200-299 …); 0: those with no answer at all. */
   statusCodeClass?: 0 | 100 | 200 | 300 | 400 | 500;
 }
@@ -138,6 +140,8 @@ export interface MessageQuery extends PageRequest {
   eventTypes?: readonly string[];
   /** Only messages published with this channel (exact, case-sensitive). */
   channel?: string;
+  /** Only messages published with this Svix tag (exact, case-sensitive). */
+  tag?: string;
   /** Only messages created before / after this ISO time (Date.toISOString's form: compared as text). */
   before?: string;
   after?: string;

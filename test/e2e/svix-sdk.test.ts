@@ -174,8 +174,8 @@ describe.each(stores)('Svix SDK against Herald ($store)', ({ pg }) => {
     const repeated = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, eventId: 'evt-once' }).catch((err: unknown) => err as { code: number; body: any });
     expect(repeated).toMatchObject({ code: 409, body: { code: 'conflict', detail: expect.stringContaining(first.id) } });
     // A 5xx reaches the SDK's caller as text (after its retries).
-    const tags = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, tags: ['x'] }).catch((err: unknown) => err as { code: number; body: string });
-    expect(tags).toMatchObject({ code: 501 });
-    expect(JSON.parse((tags as { body: string }).body)).toMatchObject({ code: 'not_implemented', detail: expect.stringContaining('tags') });
+    const inline = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, application: { name: 'Inline' } }).catch((err: unknown) => err as { code: number; body: string });
+    expect(inline).toMatchObject({ code: 501 });
+    expect(JSON.parse((inline as { body: string }).body)).toMatchObject({ code: 'not_implemented', detail: expect.stringContaining('application') });
   });
 });

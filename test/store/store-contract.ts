@@ -23,6 +23,7 @@ import { defineListOrderContract } from './list-order-contract.js';
 import { defineAttemptTriggerContract } from './attempt-trigger-contract.js';
 import { defineHandOffContract } from './hand-off-contract.js';
 import { defineAttemptBodiesContract } from './attempt-bodies-contract.js';
+import { defineDeliverAtContract } from './deliver-at-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -51,6 +52,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineListOrderContract(backend, factory);
   defineAttemptTriggerContract(backend, factory);
   defineHandOffContract(backend, factory);
+  defineDeliverAtContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

@@ -10,7 +10,7 @@ import { svixEndpointJson } from './svix-json.js';
 import { eventTypesOf, isoOf, SvixMessageListQuery } from './svix-message-bodies.js';
 import { svixMessageJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
-import { EMPTY_SVIX_LIST, SVIX_TAG, svixList, SvixListQuery, svixRead, type SvixListSource } from './svix-wire.js';
+import { SVIX_TAG, svixList, SvixListQuery, svixRead, type SvixListSource } from './svix-wire.js';
 
 // Svix's "attempted messages" of an endpoint and "attempted destinations" of a message: each
 // message-endpoint pair once, with where its delivery stands. A resend or a recovery makes a newer
@@ -63,10 +63,9 @@ export function svixAttemptedRoutes(api: Api, ctx: SvixContext): void {
     const q = req.query;
     const app = tenantApp(req);
     const endpoint = await getSvixEndpoint(ctx, app.id, req.params.endpointId);
-    if (q.tag !== undefined) return EMPTY_SVIX_LIST;
     const withContent = q.with_content ?? true;
     const filters: Omit<EndpointMessageQuery, 'limit'> = {
-      eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
+      eventTypes: eventTypesOf(q.event_types), channel: q.channel, tag: q.tag, before: isoOf(q.before), after: isoOf(q.after),
       ...(q.status === undefined ? {} : STATUS_FILTER[q.status]),
     };
     const source = { kind: 'msg', defaultOrder: 'descending', keyOf: (m) => m.id, fetch: (p) => ctx.store.listEndpointMessages(app.id, endpoint.id, { ...filters, ...p }) } satisfies SvixListSource<EndpointMessage>;

@@ -26,11 +26,11 @@ const STATUS_OF: Record<number, AttemptQuery['status'] | null> = { 0: 'success',
 
 /** The store filters for Svix's list options; null when the answer is empty whatever is stored. */
 function attemptFilters(q: SvixAttemptListQueryValue): Omit<AttemptQuery, 'limit'> | null {
-  // Herald's attempts are settled records, never pending or sending; and no message carries a tag.
+  // Herald's attempts are settled records, never pending or sending.
   const status = q.status === undefined ? undefined : STATUS_OF[q.status];
-  if (status === null || q.tag !== undefined) return null;
+  if (status === null) return null;
   return {
-    status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after),
+    status, eventTypes: eventTypesOf(q.event_types), channel: q.channel, tag: q.tag, before: isoOf(q.before), after: isoOf(q.after),
     statusCodeClass: q.status_code_class as AttemptQuery['statusCodeClass'],
   };
 }

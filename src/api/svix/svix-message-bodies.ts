@@ -6,6 +6,8 @@ import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
 // to be refused by name (501 via refuseUnsupported), never stored and forgotten.
 
 const strict = { additionalProperties: false } as const;
+/** Svix's tag characters (its OpenAPI document's MessageIn.tags and the `tag` filter). */
+const SVIX_TAG_PATTERN = '^[a-zA-Z0-9\\-_./\\\\#]+$';
 const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
 export const SvixMessageIn = Type.Object(
@@ -16,9 +18,10 @@ export const SvixMessageIn = Type.Object(
     channels: Nullable(Type.Array(Type.String({ pattern: CHANNEL_PATTERN }), { maxItems: 10, uniqueItems: true })),
     payloadRetentionPeriod: Nullable(Type.Integer({ minimum: 1, maximum: 90 })),
     payloadRetentionHours: Nullable(Type.Integer({ minimum: 1, maximum: 2160 })),
-    // Refused by name when set (Herald has no tags, scheduled sends, inline app creation or Svix transformations).
-    tags: Nullable(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 5 })),
-    deliverAt: Nullable(Type.String({ maxLength: 64 })),
+    // Svix's limits: at most 5 distinct tags of its characters.
+    tags: Nullable(Type.Array(Type.String({ pattern: SVIX_TAG_PATTERN, maxLength: 128 }), { maxItems: 5, uniqueItems: true })),
+    deliverAt: Nullable(Type.String({ format: 'date-time' })),
+    // Refused by name when set (Herald has no inline app creation or Svix transformations).
     application: Nullable(Type.Object({}, { additionalProperties: true })),
     transformationsParams: Nullable(Type.Unknown()),
   },
@@ -50,7 +53,7 @@ const listFields = {
   before: Type.Optional(Type.String({ format: 'date-time' })),
   after: Type.Optional(Type.String({ format: 'date-time' })),
   with_content: Type.Optional(Type.Boolean()),
-  tag: Type.Optional(Type.String({ maxLength: 128 })),
+  tag: Type.Optional(Type.String({ pattern: SVIX_TAG_PATTERN, maxLength: 128 })),
   event_types: Type.Optional(TypeList),
 };
 

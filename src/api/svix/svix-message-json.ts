@@ -18,8 +18,8 @@ export function svixMessageJson(msg: Message, withContent = true) {
     // payload is always an object, so JSON null is the mark of retention's purge (retention-queries.ts).
     payload: (withContent ? (msg.dataJson === 'null' ? EXPIRED_PAYLOAD : new RawJson(msg.dataJson)) : {}) as unknown,
     channels: msg.channels && msg.channels.length > 0 ? msg.channels : null,
-    tags: null,
-    deliverAt: null,
+    tags: msg.tags && msg.tags.length > 0 ? msg.tags : null,
+    deliverAt: msg.deliverAt ?? null,
     timestamp: msg.createdAt,
   };
 }

@@ -10,8 +10,24 @@ import { refuseUnsupported } from './svix-json.js';
 import { svixMessageJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
 import { eventTypesOf, isoOf, svixRetentionHours, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
-import { EMPTY_SVIX_LIST, SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
+import { SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
 import type { Message } from '../../domain/model.js';
+import type { SvixMessageFields } from '../../services/message-service.js';
+
+/** Svix schedules at most a day ahead. */
+const MAX_DELIVER_AHEAD_MS = 24 * 3_600_000;
+
+/**
+ * deliverAt as stored (ISO, UTC). Svix asks for one minute to a day ahead; Herald takes any time up to
+ * a day ahead, and one already past delivers at once (docs/svix-messages.md).
+ */
+function deliverAtOf(text: string): string {
+  const at = Date.parse(text);
+  if (at > Date.now() + MAX_DELIVER_AHEAD_MS) {
+    throw new ApiError('validation_error', `deliverAt ${text} is more than 24 hours ahead: a message can be scheduled at most a day in advance`);
+  }
+  return new Date(at).toISOString();
+}
 
 // Svix's messages over Herald's publish (services/message-service.ts): `payload` is Herald's
 // `data` (its text stored and signed exactly as sent), `eventId` Herald's publisher event id,
@@ -24,9 +40,7 @@ const MessageParams = Type.Object({ appId: Type.String({ maxLength: 128 }), msgI
 export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
   api.post('/api/v1/app/:appId/msg', { config: svixWrite, schema: { tags, params: AppParams, querystring: SvixWithContentQuery, body: SvixMessageIn } }, async (req, reply) => {
     const body = req.body;
-    refuseUnsupported('POST /api/v1/app/{app_id}/msg', {
-      tags: body.tags, deliverAt: body.deliverAt, application: body.application, transformationsParams: body.transformationsParams,
-    });
+    refuseUnsupported('POST /api/v1/app/{app_id}/msg', { application: body.application, transformationsParams: body.transformationsParams });
     // As Svix: the payload is a JSON object (it is the webhook's body).
     if (typeof body.payload !== 'object' || body.payload === null || Array.isArray(body.payload)) {
       throw new ApiError('validation_error', 'payload must be a JSON object: it is sent as the webhook\'s body');
@@ -37,7 +51,9 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     if (Array.isArray(header) || (header !== undefined && (header.length < 1 || header.length > 256))) {
       throw new ApiError('validation_error', 'idempotency-key header must be one value of 1 to 256 characters');
     }
-    const herald: MessageCreateBody = { eventType: body.eventType, data: body.payload };
+    const herald: MessageCreateBody & SvixMessageFields = { eventType: body.eventType, data: body.payload };
+    if (body.tags?.length) herald.tags = body.tags;
+    if (body.deliverAt) herald.deliverAt = deliverAtOf(body.deliverAt);
     if (body.eventId) herald.eventId = body.eventId;
     if (body.channels?.length) herald.channels = body.channels;
     const retentionHours = svixRetentionHours(body);
@@ -57,10 +73,8 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/app/:appId/msg', { config: svixRead, schema: { tags, params: AppParams, querystring: SvixMessageListQuery } }, async (req) => {
     const q = req.query;
     const withContent = q.with_content ?? true;
-    // Herald has no tags: no message carries one, so a tag filter lists nothing (Svix's answer too).
-    if (q.tag !== undefined) return EMPTY_SVIX_LIST;
     const appId = tenantApp(req).id;
-    const filters = { eventTypes: eventTypesOf(q.event_types), channel: q.channel, before: isoOf(q.before), after: isoOf(q.after) };
+    const filters = { eventTypes: eventTypesOf(q.event_types), channel: q.channel, tag: q.tag, before: isoOf(q.before), after: isoOf(q.after) };
     // Newest first (Svix takes no `order` here); prevIterator pages back.
     const source = { kind: 'msg', defaultOrder: 'descending', keyOf: (m) => m.id, fetch: (p) => ctx.store.listMessages(appId, { ...filters, ...p }) } satisfies SvixListSource<Message>;
     return svixList(q, source, (m) => svixMessageJson(m, withContent));

@@ -18,7 +18,7 @@ import type { EndpointMessage, EndpointMessageQuery, Page } from '../store.js';
 export async function listEndpointMessages(sql: SqlRunner, appId: string, endpointId: string, q: EndpointMessageQuery): Promise<Page<EndpointMessage>> {
   const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
   const types = q.eventTypes && q.eventTypes.length > 0 ? q.eventTypes : null;
-  const typeList = types ? ` AND m.event_type IN (${types.map((_, i) => `$${10 + i}`).join(', ')})` : '';
+  const typeList = types ? ` AND m.event_type IN (${types.map((_, i) => `$${11 + i}`).join(', ')})` : '';
   const { beyond, dir } = keysetOrder(q.order);
   const rows = await sql.rows(
     `SELECT m.*, d.status AS dest_status, d.attempts AS dest_attempts, d.next_attempt_at AS dest_next_attempt_at
@@ -28,11 +28,12 @@ export async function listEndpointMessages(sql: SqlRunner, appId: string, endpoi
        AND ($5::text IS NULL OR m.created_at < $5) AND ($6::text IS NULL OR m.created_at > $6)
        AND ($7::text IS NULL OR (m.channels IS NOT NULL AND replace(m.channels, $7, '') <> m.channels))
        AND ($8::text IS NULL OR d.status = $8)
-       AND ($9::integer IS NULL OR (CASE WHEN d.attempts > 0 THEN 1 ELSE 0 END) = $9::integer)${typeList}
+       AND ($9::integer IS NULL OR (CASE WHEN d.attempts > 0 THEN 1 ELSE 0 END) = $9::integer)
+       AND ($10::text IS NULL OR (m.tags IS NOT NULL AND replace(m.tags, $10, '') <> m.tags))${typeList}
      ORDER BY m.id ${dir} LIMIT $4`,
     [
       appId, endpointId, q.iterator ?? null, q.limit + 1, q.before ?? null, q.after ?? null, channel, q.status ?? null,
-      q.attempted === undefined ? null : q.attempted ? 1 : 0,
+      q.attempted === undefined ? null : q.attempted ? 1 : 0, q.tag === undefined ? null : JSON.stringify(q.tag),
       ...(types ?? []),
     ],
   );

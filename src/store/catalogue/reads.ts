@@ -69,18 +69,21 @@ export class CatalogueReads {
   }
 
   async listMessages(appId: string, query: MessageQuery): Promise<Page<Message>> {
-    const types = typesIn('event_type', query.eventTypes, 8);
+    const types = typesIn('event_type', query.eventTypes, 9);
     // A channel is an element of the JSON list: quoted, it cannot match part of another name (names
     // hold no quotes). replace() rather than LIKE: SQLite's LIKE ignores case, channels do not.
     const channel = query.channel === undefined ? null : JSON.stringify(query.channel);
+    // Svix's tags (migration 25) the same way: a quoted element of the JSON list.
+    const tag = query.tag === undefined ? null : JSON.stringify(query.tag);
     const { beyond, dir } = keysetOrder(query.order);
     const rows = await this.sql.rows(
       `SELECT * FROM messages WHERE app_id = $1 AND ($2::text IS NULL OR id ${beyond} $2)
          AND ($3::text IS NULL OR event_type = $3)
          AND ($5::text IS NULL OR created_at < $5) AND ($6::text IS NULL OR created_at > $6)
-         AND ($7::text IS NULL OR (channels IS NOT NULL AND replace(channels, $7, '') <> channels))${types.sql}
+         AND ($7::text IS NULL OR (channels IS NOT NULL AND replace(channels, $7, '') <> channels))
+         AND ($8::text IS NULL OR (tags IS NOT NULL AND replace(tags, $8, '') <> tags))${types.sql}
        ORDER BY id ${dir} LIMIT $4`,
-      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, query.before ?? null, query.after ?? null, channel, ...types.params],
+      [appId, query.iterator ?? null, query.eventType ?? null, query.limit + 1, query.before ?? null, query.after ?? null, channel, tag, ...types.params],
     );
     return toPage(rows.map((r) => rowToMessage(r)), query.limit);
   }
@@ -148,7 +151,7 @@ export class CatalogueReads {
   }
 
   async listAttempts(column: 'msg_id' | 'endpoint_id', appId: string, value: string, q: AttemptQuery): Promise<Page<Attempt>> {
-    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 12);
+    const types = typesIn('(SELECT m.event_type FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id)', q.eventTypes, 13);
     // The channel as one quoted element of the message's JSON list (see listMessages).
     const channel = q.channel === undefined ? null : JSON.stringify(q.channel);
     const { beyond, dir } = keysetOrder(q.order);
@@ -161,11 +164,13 @@ export class CatalogueReads {
          AND ($7::text IS NULL OR created_at < $7) AND ($8::text IS NULL OR created_at > $8)
          AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id
            AND m.channels IS NOT NULL AND replace(m.channels, $10, '') <> m.channels))
-         AND ($11::integer IS NULL OR coalesce(response_status, 0) / 100 * 100 = $11::integer)${types.sql}
+         AND ($11::integer IS NULL OR coalesce(response_status, 0) / 100 * 100 = $11::integer)
+         AND ($12::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.app_id = $2 AND m.id = attempts.msg_id
+           AND m.tags IS NOT NULL AND replace(m.tags, $12, '') <> m.tags))${types.sql}
        ORDER BY id ${dir} LIMIT $5`,
       [
         value, appId, q.iterator ?? null, q.status ?? null, q.limit + 1, q.endpointId ?? null, q.before ?? null, q.after ?? null, channel, channel,
-        q.statusCodeClass ?? null, ...types.params,
+        q.statusCodeClass ?? null, q.tag === undefined ? null : JSON.stringify(q.tag), ...types.params,
       ],
     );
     return toPage(await withRebuiltRequestBodies(this.sql, rows.map(rowToAttemptWithTrigger)), q.limit);

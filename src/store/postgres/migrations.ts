@@ -423,6 +423,16 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       ${CLAIM_FUNCTION_V23};
     `,
   },
+  {
+    version: 25,
+    name: 'message_tags_deliver_at',
+    // Svix's message tags (a JSON list, matched as a quoted element as channels are) and deliverAt
+    // (ISO): the deliveries of such a message are created due at that time. Read by the API only.
+    sql: `
+      ALTER TABLE messages ADD COLUMN tags TEXT;
+      ALTER TABLE messages ADD COLUMN deliver_at TEXT;
+    `,
+  },
 ];
 
 /**

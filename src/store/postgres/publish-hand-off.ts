@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Delivery, Message } from '../../domain/model.js';
+import { firstDueAt } from '../../domain/deliver-at.js';
 import { toFanOutTarget, type FanOutRow } from '../fan-out.js';
 import type { HandOff } from '../hand-off.js';
 import { messageToRow, rowToEndpoint, rowToMessage, type Row } from '../rows.js';
@@ -80,10 +81,12 @@ export async function publishHandingOff(
     }
     const planned = planDeliveries(inputs, byApp);
     const named = new Set(inputs.filter((i) => i.onlyEndpointId).map((i) => i.message.id));
+    // Scheduled later (Svix's deliverAt): not handed off; the claim takes them when they are due.
+    const scheduled = new Set(inputs.filter((i) => firstDueAt(i.message, i.now) > i.now).map((i) => i.message.id));
     const d = planned.deliveries;
     const leaseUntil = d.ids.map((_, k): number | null => {
       const row = byId.get(d.endpointIds[k]!)!;
-      if (!row.gate_held || d.orderingKeys[k] !== null || named.has(d.msgIds[k]!)) return null;
+      if (!row.gate_held || d.orderingKeys[k] !== null || named.has(d.msgIds[k]!) || scheduled.has(d.msgIds[k]!)) return null;
       if (!handOff.reserve(row.id as string)) return null;
       // As a claim's lease, from the publish's time (see claim.ts).
       return d.dueAt[k]! + 2 * Number(row.timeout_ms) + handOff.leaseMarginMs;

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
+import { firstDueAt } from '../../domain/deliver-at.js';
 import type { Message } from '../../domain/model.js';
 import { FilterRun, fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
 import { messageToRow, rowToMessage } from '../rows.js';
@@ -153,7 +154,7 @@ export function planDeliveries(created: PublishInput[], candidates: Map<string, 
       deliveries.msgIds.push(input.message.id);
       deliveries.endpointIds.push(ep.id);
       deliveries.appIds.push(input.message.appId);
-      deliveries.dueAt.push(input.now);
+      deliveries.dueAt.push(firstDueAt(input.message, input.now));
       deliveries.createdAt.push(input.message.createdAt);
       deliveries.orderingKeys.push(deliveryOrderingKey(ep.ordering, input.message.orderingKey));
     }

@@ -419,6 +419,16 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
     // holds the request as sent, body included (a transformed request, and every row written before).
     sql: `ALTER TABLE attempts ADD COLUMN request_body_from TEXT;`,
   },
+  {
+    version: 25,
+    name: 'message_tags_deliver_at',
+    // Svix's message tags (a JSON list, matched as a quoted element as channels are) and deliverAt
+    // (ISO): the deliveries of such a message are created due at that time. Read by the API only.
+    sql: `
+      ALTER TABLE messages ADD COLUMN tags TEXT;
+      ALTER TABLE messages ADD COLUMN deliver_at TEXT;
+    `,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {

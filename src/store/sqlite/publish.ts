@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../domain/ids.js';
 import { deliveryOrderingKey } from '../../domain/ordering.js';
+import { firstDueAt } from '../../domain/deliver-at.js';
 import type { Message } from '../../domain/model.js';
 import { FilterRun, fanOutAccepts, toFanOutTarget, type FanOutRow, type FanOutTarget } from '../fan-out.js';
 import type { AuditEntry } from '../../domain/operators.js';
@@ -18,8 +19,8 @@ function statements(db: Database.Database) {
     byEventKey: statement(db, 'SELECT * FROM messages WHERE app_id = ? AND event_key = ?'),
     forgetEventKey: statement(db, 'UPDATE messages SET event_key = NULL WHERE id = ?'),
     insertMessage: statement(db, 
-      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate, channels, payload_expires_at)
-       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate, @channels, @payload_expires_at)`,
+      `INSERT INTO messages (id, app_id, event_type, data, entity_type, entity_id, idempotency_key, created_at, request_id, ordering_key, event_id, event_time, event_key, traceparent, tracestate, channels, payload_expires_at, tags, deliver_at)
+       VALUES (@id, @app_id, @event_type, @data, @entity_type, @entity_id, @idempotency_key, @created_at, @request_id, @ordering_key, @event_id, @event_time, @event_key, @traceparent, @tracestate, @channels, @payload_expires_at, @tags, @deliver_at)`,
     ),
     enabledEndpoints: statement(db, 
       'SELECT id, event_types, entity_types, payload_format, ordering, filter, channels FROM endpoints WHERE app_id = ? AND disabled = 0',
@@ -84,12 +85,14 @@ function publishOne(
     ? ([st.oneEndpoint.get(message.appId, input.onlyEndpointId)].filter(Boolean) as FanOutRow[]).map(toFanOutTarget)
     : enabledTargets(message.appId);
   let deliveryCount = 0;
+  const dueAt = firstDueAt(message, input.now);
   for (const ep of candidates) {
     if (!fanOutAccepts(ep, message, Boolean(input.onlyEndpointId), filters)) continue;
     const orderingKey = deliveryOrderingKey(ep.ordering, message.orderingKey);
     const id = newId('dlv');
-    st.insertDelivery.run(id, message.id, ep.id, message.appId, input.now, message.createdAt, message.createdAt, orderingKey);
-    if (fresh && orderingKey === null && !input.onlyEndpointId) fresh.push({ id, endpointId: ep.id, message, now: input.now });
+    st.insertDelivery.run(id, message.id, ep.id, message.appId, dueAt, message.createdAt, message.createdAt, orderingKey);
+    // Not handed off when scheduled later (Svix's deliverAt): the claim takes it when it is due.
+    if (fresh && orderingKey === null && !input.onlyEndpointId && dueAt <= input.now) fresh.push({ id, endpointId: ep.id, message, now: input.now });
     deliveryCount++;
   }
   const filterErrors = filters.errorsOf(message.id);
