@@ -17,10 +17,11 @@ export async function withRebuiltRequestBodies(sql: SqlRunner, attempts: Attempt
   const msgIds = [...new Set(attempts.filter((a) => a.request.bodyFrom !== undefined).map((a) => a.msgId))];
   if (msgIds.length === 0) return attempts;
   const placeholders = msgIds.map((_, i) => `$${i + 1}`).join(', ');
-  const rows = await sql.rows(
-    `SELECT ${MESSAGE_COLUMNS.join(', ')}, purged_at FROM messages WHERE id IN (${placeholders})`,
-    msgIds,
-  );
+  // Only the start of the data: a body is cut at MAX_RECORDED_BODY and the data comes before any
+  // suffix a format adds, so these characters (each one or two UTF-16 units) are all the cut body
+  // can hold; a page of attempts of large messages then reads no more than their stored bodies did.
+  const columns = MESSAGE_COLUMNS.map((c) => (c === 'data' ? `substr(data, 1, ${MAX_RECORDED_BODY}) AS data` : c));
+  const rows = await sql.rows(`SELECT ${columns.join(', ')}, purged_at FROM messages WHERE id IN (${placeholders})`, msgIds);
   const messages = new Map(rows.filter((r) => r.purged_at == null).map((r) => [r.id as string, messageFromValues(MESSAGE_COLUMNS.map((c) => r[c]))]));
   return attempts.map((a) => {
     const { bodyFrom, method, url, headers } = a.request;

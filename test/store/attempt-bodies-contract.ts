@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idFloorAt } from '../../src/domain/id-time.js';
-import type { AttemptRequest, Endpoint, Message } from '../../src/domain/model.js';
+import { MAX_RECORDED_BODY, type AttemptRequest, type Endpoint, type Message } from '../../src/domain/model.js';
 import type { Store } from '../../src/store/store.js';
 import { claimRequest, makeApp, makeEndpoint, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
@@ -42,6 +42,14 @@ export function defineAttemptBodiesContract(backend: string, factory: () => Prom
         (m) => ({ method: 'POST', url: 'https://example.com/hook?a=1', headers: headers(m), body: null, bodyFrom: format }));
       // Same keys in the same order as an attempt that stored its body: the API's JSON is unchanged.
       expect(JSON.stringify(attempt.request)).toBe(JSON.stringify({ method: 'POST', url: 'https://example.com/hook?a=1', headers: headers({ id: attempt.msgId } as Message), body }));
+    });
+
+    it('cuts a rebuilt body where a stored one was cut (64 KiB), characters outside the BMP included', async () => {
+      const dataJson = JSON.stringify({ text: '𝄞é'.repeat(30_000) });
+      const { attempt } = await attemptWith({ payloadFormat: 'standard' }, { dataJson, eventTime: '2026-11-30T09:00:00Z' },
+        (m) => ({ method: 'POST', url: 'https://example.com/hook', headers: headers(m), body: null, bodyFrom: 'standard' }));
+      const sent = `{"type":"member.added","timestamp":"2026-11-30T09:00:00Z","data":${dataJson}}`;
+      expect(attempt.request.body).toBe(sent.slice(0, MAX_RECORDED_BODY));
     });
 
     it('rebuilds in the format recorded with the attempt, not the endpoint\'s current one', async () => {
