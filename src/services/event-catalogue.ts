@@ -12,6 +12,19 @@ export interface ImportResult {
   skipped: Array<{ name: string; reason: string }>;
 }
 
+/** Svix's import options: `dryRun` checks and answers without writing; `replaceAll` removes the types the document does not name. */
+export interface ImportOptions {
+  dryRun?: boolean;
+  replaceAll?: boolean;
+}
+
+export interface ImportReport extends ImportResult {
+  /** The types created or updated, as stored (or, on a dry run, as they would be). */
+  types: EventType[];
+  /** With replaceAll: the types removed (or, on a dry run, that would be). */
+  removed: string[];
+}
+
 /**
  * The event catalogue (docs/event-catalogue.md): event types with a group, a JSON Schema for their
  * data, examples valid against it, a deprecated flag and whether publishes are validated. Every
@@ -25,14 +38,20 @@ export class EventCatalogue {
    * POST /event-types: creates the type, or updates an existing one (as POST always did), changing
    * only the fields given. `created` says which happened.
    */
-  async put(body: EventTypeCreateBody): Promise<{ eventType: EventType; created: boolean }> {
+  async put(body: EventTypeCreateBody, dryRun = false): Promise<{ eventType: EventType; created: boolean }> {
     const existing = await this.store.getEventType(body.name);
     const now = new Date().toISOString();
     const base: EventType = existing ?? {
       name: body.name, description: null, group: null, schema: null, examples: [], deprecated: false,
       validation: 'off', revision: 0, createdAt: now, updatedAt: now,
     };
-    const eventType = await this.write(merge(base, body, now));
+    const next = merge(base, body, now);
+    // A dry run (Svix's import dryRun) checks the type as a write would, and stores nothing.
+    if (dryRun) {
+      checkDefinition(next);
+      return { eventType: next, created: existing === null };
+    }
+    const eventType = await this.write(next);
     return { eventType, created: eventType.revision === 1 };
   }
 
@@ -58,8 +77,20 @@ export class EventCatalogue {
 
   /** One event type per entry of the document's `webhooks`; entries that cannot be one are skipped, with the reason. */
   async import(doc: EventTypeImportBody): Promise<ImportResult> {
-    const result: ImportResult = { created: [], updated: [], skipped: [] };
-    for (const candidate of webhookCandidates(doc)) {
+    const { created, updated, skipped } = await this.importWith(doc, {});
+    return { created, updated, skipped };
+  }
+
+  /**
+   * `import` with Svix's options. replaceAll keeps every type the document names, even one skipped
+   * (it is in the document; only it could not be imported), and removes the others: Herald has no
+   * archive, so this is what Svix's archiving is here (as DELETE is).
+   */
+  async importWith(doc: EventTypeImportBody, options: ImportOptions): Promise<ImportReport> {
+    const dryRun = options.dryRun === true;
+    const result: ImportReport = { created: [], updated: [], skipped: [], types: [], removed: [] };
+    const candidates = webhookCandidates(doc);
+    for (const candidate of candidates) {
       if ('skip' in candidate) {
         result.skipped.push({ name: candidate.name, reason: candidate.skip });
         continue;
@@ -67,14 +98,31 @@ export class EventCatalogue {
       const { name, ...fields } = candidate.definition;
       try {
         // An import describes the types; whether publishes are validated stays as the admin set it.
-        const { created } = await this.put({ name, ...fields });
+        const { eventType, created } = await this.put({ name, ...fields }, dryRun);
         (created ? result.created : result.updated).push(name);
+        result.types.push(eventType);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         const details = (err.fields?.errors as Array<{ index: number; errors: SchemaProblem[] }> | undefined)
           ?.flatMap((e) => e.errors.map((p) => `${p.path || '(the example)'} ${p.message}`)).join('; ');
         result.skipped.push({ name, reason: details ? `${err.message}: ${details}` : err.message });
       }
+    }
+    if (options.replaceAll) {
+      const named = new Set(candidates.map((c) => c.name));
+      const others: string[] = [];
+      for (let iterator: string | undefined; ; ) {
+        const page = await this.store.listEventTypes({ limit: 250, iterator });
+        others.push(...page.data.map((t) => t.name).filter((name) => !named.has(name)));
+        if (page.done || page.iterator === null) break;
+        iterator = page.iterator;
+      }
+      for (const name of others) {
+        // Gone meanwhile (another request removed it): nothing left to remove.
+        if (!dryRun && !(await this.store.deleteEventType(name))) continue;
+        result.removed.push(name);
+      }
+      if (!dryRun && result.removed.length > 0) this.validator?.invalidate();
     }
     return result;
   }

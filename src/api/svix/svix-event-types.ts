@@ -64,12 +64,22 @@ export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
   });
 
   api.post('/api/v1/event-type/import/openapi', { config: svixAdminWrite, bodyLimit: 4 * api.initialConfig.bodyLimit!, schema: { tags, body: SvixEventTypeImportIn } }, async (req) => {
-    refuseUnsupported('POST /api/v1/event-type/import/openapi', { dryRun: req.body.dryRun, replaceAll: req.body.replaceAll });
     const doc = importedDocument(req.body.spec, req.body.specRaw);
-    const result = await ctx.eventTypes.import(doc);
-    // `modified`: the names created or changed. Svix has no field for entries that could not be
-    // imported; Herald adds `skipped` (name and reason) so they are not lost without a word.
-    return { data: { modified: [...result.created, ...result.updated], to_modify: null, skipped: result.skipped } };
+    const dryRun = req.body.dryRun === true;
+    const result = await ctx.eventTypes.importWith(doc, { dryRun, replaceAll: req.body.replaceAll === true });
+    // `modified`: the names created or changed, and those replaceAll removes (Svix archives them;
+    // Herald, with no archive, removes them, as its DELETE does), listed again in Herald's `removed`.
+    // A dry run answers the same and writes nothing; `to_modify` then holds the types as they would
+    // be. Svix has no field for entries that could not be imported; Herald adds `skipped` (name and
+    // reason) so they are not lost without a word.
+    return {
+      data: {
+        modified: [...result.created, ...result.updated, ...result.removed],
+        to_modify: dryRun ? result.types.map(svixEventTypeFromOpenApi) : null,
+        removed: result.removed,
+        skipped: result.skipped,
+      },
+    };
   });
 
   api.get('/api/v1/event-type/:event_type_name', { config: svixRead, schema: { tags, params: NameParams } }, async (req) =>
@@ -91,6 +101,11 @@ export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
     await ctx.eventTypes.delete(req.params.event_type_name);
     return reply.status(204).send();
   });
+}
+
+/** Svix's EventTypeFromOpenApi: a type as an import would write it (its schema as it is, not keyed by version). */
+function svixEventTypeFromOpenApi(et: EventType) {
+  return { name: et.name, description: et.description ?? '', schemas: et.schema, deprecated: et.deprecated, groupName: et.group, featureFlags: null };
 }
 
 /** `spec` (parsed) or `specRaw` (JSON text; Herald does not read YAML): exactly one of them. */
