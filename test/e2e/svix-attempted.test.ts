@@ -175,5 +175,14 @@ describe.each(stores)('Svix attempted messages and destinations ($store)', ({ pg
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ data: [{ id: all[3], nextAttempt: null }], done: false });
     expect((await herald.api('GET', `/api/v1/app/${app.id}/msg/msg_01JAAAAAAAAAAAAAAAAAAAAAAA/endpoint`)).status).toBe(404);
+
+    // Another app's token sees neither list of this app (404, as for every Svix route).
+    const elsewhere = await svix.application.create({ name: 'Elsewhere' });
+    const token = (await herald.api('POST', `/api/v1/apps/${elsewhere.id}/tokens`, { name: 'svix' })).body.token as string;
+    const asOther = new Svix(token, { serverUrl: herald.url });
+    const refused = async (call: Promise<unknown>) => ((await call.catch((err: unknown) => err)) as { code?: number }).code;
+    expect(await refused(asOther.messageAttempt.listAttemptedDestinations(app.id, msg.id))).toBe(404);
+    expect(await refused(asOther.messageAttempt.listAttemptedMessages(app.id, eps[0]!.id))).toBe(404);
+    expect((await asOther.messageAttempt.listAttemptedMessages(elsewhere.id, eps[0]!.id).catch((err: unknown) => err as { code: number })) as { code: number }).toMatchObject({ code: 404 });
   });
 });
