@@ -13,37 +13,32 @@ import { ConsoleErrors, launchBrowser, openPage, signInAsAdmin, skipBrowserTests
 const STEP_TIMEOUT = 60_000;
 const skip = skipBrowserTests();
 
-/** Types `value` into the element with `id` as soon as it stops being read-only. */
+/**
+ * Types `value` into the element with `id` as soon as it stops being read-only. Page code is written
+ * as a string: the tests are type-checked without the DOM's types.
+ */
 function typeWhenEditable(page: Page, id: string, value: string): Promise<void> {
-  return page.evaluate(([id, value]) => {
-    window.__typed = new Promise<void>((resolve) => {
-      const observer = new MutationObserver(() => {
-        const field = document.getElementById(id) as HTMLInputElement | HTMLTextAreaElement | null;
-        if (!field || field.readOnly) return;
-        observer.disconnect();
-        const proto = field instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-        Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(field, value);
-        field.dispatchEvent(new Event('input', { bubbles: true }));
-        resolve();
-      });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['readonly'] });
+  return page.evaluate(`window.__typed = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      const field = document.getElementById(${JSON.stringify(id)});
+      if (!field || field.readOnly) return;
+      observer.disconnect();
+      const proto = field instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, 'value').set.call(field, ${JSON.stringify(value)});
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      resolve();
     });
-  }, [id, value] as const);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['readonly'] });
+  }); undefined`);
 }
 
 /** Waits until the typing happened, then two frames and a bit: long enough for effects run after paint. */
 async function settleAfterTyping(page: Page): Promise<void> {
-  await page.evaluate(async () => {
+  await page.evaluate(`(async () => {
     await window.__typed;
     for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
     await new Promise((resolve) => setTimeout(resolve, 200));
-  });
-}
-
-declare global {
-  interface Window {
-    __typed: Promise<void>;
-  }
+  })()`);
 }
 
 describe.skipIf(skip)('what is typed as a loading field becomes editable, in Chromium', () => {
