@@ -3,9 +3,11 @@
 // claim them, and settle each with an attempt shaped like a real one. Single-threaded and
 // CPU-bound, so it repeats far better than the end-to-end rate on a noisy machine, and shows
 // what a change to the store's hot path is worth on its own.
-// --messages: messages per publish (each goes to the 10 endpoints). --hand-off: publish only when the
-// in-flight room takes the whole publish, and take its deliveries from the publish (src/store/hand-off.ts)
-// as the delivery loop does, instead of claiming them back: claims then only pick up what it left.
+// --messages: messages per publish (each goes to the 10 endpoints). --hand-off: publish once the claims
+// have picked up what the last publish left and the in-flight room takes the whole publish (or, for a
+// publish larger than the room, nothing is in flight), and take its deliveries from the publish
+// (src/store/hand-off.ts, through the loop's own HandOffSession) as the delivery loop does, instead of
+// claiming them back: claims then only pick up what it left.
 // --stored-bodies: attempts carry their request body, as before migration 23 (default: the body is
 // the message, recorded as its format, as the delivery thread records it now). --payload-bytes N:
 // each message's data padded to about N bytes. --wal: WAL bytes written per delivery (SQLite: the
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newId } from '../dist/domain/ids.js';
 import { openStore } from '../dist/store/open-store.js';
+import { HandOffSession } from '../dist/delivery/hand-off-session.js';
 import { dropSchema } from './lib/pg-schema.js';
 
 const { values: opts } = parseArgs({
@@ -90,37 +93,63 @@ const wal = opts.wal ? await walMeter() : null;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let leftBehind = 0;
+// The loop's side of a hand-off (delivery/hand-off-session.ts): room kept counts as in flight, as in
+// DeliveryLoop. A publish larger than the whole room (10 × --messages > 512) hands off what fits and
+// leaves the rest to the claims; before, --hand-off waited for room that never came (the default
+// --messages 100 publishes 1,000 deliveries) and never ended.
+let held = 0;
+let handedOff = 0;
+const room = {
+  tryHold: (endpointId) => {
+    if (inFlight.length + held >= MAX_IN_FLIGHT || (inFlightByEndpoint[endpointId] ?? 0) >= 64) return false;
+    inFlightByEndpoint[endpointId] = (inFlightByEndpoint[endpointId] ?? 0) + 1;
+    held++;
+    return true;
+  },
+  release: (endpointId) => {
+    held--;
+    inFlightByEndpoint[endpointId]--;
+  },
+  launch: (c) => {
+    inFlightByEndpoint[c.endpoint.id]++;
+    inFlight.push(c);
+    leftBehind--;
+    handedOff++;
+  },
+};
+const publishSize = perPublish * 10;
 while (done < total) {
+  const published0 = published;
   if (handingOff) {
-    if (MAX_IN_FLIGHT - inFlight.length >= perPublish * 10) {
-      const handOff = {
-        leaseToken: 'cycle', leaseMarginMs: 5000, perEndpointLimit: 64,
-        reserve: (endpointId) => (inFlightByEndpoint[endpointId] ?? 0) < 64,
-        deliver: (claimed) => {
-          for (const c of claimed) inFlightByEndpoint[c.endpoint.id] = (inFlightByEndpoint[c.endpoint.id] ?? 0) + 1;
-          inFlight.push(...claimed);
-          leftBehind -= claimed.length;
-        },
-      };
-      leftBehind += perPublish * 10;
-      await store.publishMany(publishInputs(Date.now()), handOff);
-      published += perPublish * 10;
+    if (leftBehind === 0 && MAX_IN_FLIGHT - inFlight.length >= Math.min(publishSize, MAX_IN_FLIGHT)) {
+      const handOff = new HandOffSession('cycle', 5000, 64, room);
+      leftBehind += publishSize;
+      try {
+        await store.publishMany(publishInputs(Date.now()), handOff);
+      } finally {
+        handOff.close();
+      }
+      published += publishSize;
     }
   } else if (published - done < 2000) {
     await store.publishMany(publishInputs(Date.now()));
-    published += perPublish * 10;
+    published += publishSize;
   }
-  const room = Math.min(128, MAX_IN_FLIGHT - inFlight.length);
-  const claimed = handingOff && leftBehind === 0 ? []
-    : await store.claimDue({ now: Date.now(), limit: room, leaseMarginMs: 5000, perEndpointLimit: 64, inFlightByEndpoint, leaseToken: 'cycle' });
+  const claimRoom = Math.min(128, MAX_IN_FLIGHT - inFlight.length);
+  const claimed = (handingOff && leftBehind === 0) || claimRoom <= 0 ? []
+    : await store.claimDue({ now: Date.now(), limit: claimRoom, leaseMarginMs: 5000, perEndpointLimit: 64, inFlightByEndpoint, leaseToken: 'cycle' });
   leftBehind -= handingOff ? claimed.length : 0;
   for (const c of claimed) inFlightByEndpoint[c.endpoint.id] = (inFlightByEndpoint[c.endpoint.id] ?? 0) + 1;
   inFlight.push(...claimed);
   // The oldest requests finish first.
-  const finished = inFlight.splice(0, Math.max(claimed.length, inFlight.length - MAX_IN_FLIGHT + 128, handingOff ? perPublish * 10 : 0));
+  const finished = inFlight.splice(0, Math.max(claimed.length, inFlight.length - MAX_IN_FLIGHT + 128, handingOff ? publishSize : 0));
   for (const c of finished) inFlightByEndpoint[c.endpoint.id]--;
   await store.settle(finished.map((c) => settlementOf(c, Date.now())));
   done += finished.length;
+  // A turn that publishes, claims and finishes nothing would repeat forever: say so instead.
+  if (published === published0 && claimed.length === 0 && finished.length === 0) {
+    throw new Error(`store cycle stuck: ${inFlight.length} in flight, ${leftBehind} left for claims, ${done} of ${total} done`);
+  }
 }
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
@@ -132,6 +161,7 @@ const result = {
   store: opts.database ? 'postgresql' : 'sqlite',
   messagesPerPublish: perPublish,
   handOff: handingOff,
+  ...(handingOff ? { handedOff } : {}),
   deliveries: done,
   wallUsPerDelivery: Math.round((wallMs * 1000) / done),
   cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / done),
