@@ -6,6 +6,7 @@ import { claimLimit, pauseMs, type PacingLimits } from './loop-pacing.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { WakeableDelay } from './wakeable-delay.js';
 import { HandOffSession, type LoopRoom } from './hand-off-session.js';
+import { InFlightRoom } from './in-flight-room.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 
 export interface DeliveryLoopLimits extends PacingLimits {
@@ -48,8 +49,8 @@ export class DeliveryLoop {
   private readonly observer: DeliveryLoopObserver | undefined;
   private readonly tracing: Pick<Tracing, 'claim' | 'settle'>;
   private readonly leaseToken = randomUUID();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly inFlightByEndpoint: Record<string, number> = {};
+  /** Requests in flight and room kept for hand-offs, per endpoint and in all. */
+  private readonly occupancy: InFlightRoom;
   private readonly settler: SettleBatcher;
   private readonly delay = new WakeableDelay();
   private running: Promise<void> | null = null;
@@ -61,8 +62,6 @@ export class DeliveryLoop {
   private claimOutcomeUnknown = false;
   /** Ordered deliveries (ordering key) finished but not yet settled. */
   private readonly orderedSettling = new Set<string>();
-  /** Room kept for publishes' hand-offs (HandOffSession), counted like deliveries in flight. */
-  private held = 0;
   private claiming = false;
   /**
    * The last look at the store found work that was due but had no room (the claim came back full,
@@ -70,28 +69,17 @@ export class DeliveryLoop {
    * nothing waiting, a finishing request makes no work due, and waking for it would only cost a claim.
    */
   private roomBound = true;
-  private readonly room: LoopRoom = {
-    tryHold: (endpointId) => {
-      // A claim in progress counted the room without these (PostgreSQL's is asynchronous).
-      if (this.stopping || this.claiming || this.inFlight.size + this.held >= this.limits.maxInFlight) return false;
-      const busy = this.inFlightByEndpoint[endpointId] ?? 0;
-      if (busy >= this.limits.perEndpointConcurrency) return false;
-      this.inFlightByEndpoint[endpointId] = busy + 1;
-      this.held++;
-      return true;
-    },
-    release: (endpointId) => {
-      this.held--;
-      this.leaveEndpoint(endpointId);
-    },
-    launch: (claimed) => this.launch(claimed),
-  };
+  /** The loop's side of publishes' hand-offs (HandOffSession). */
+  private readonly room: LoopRoom;
 
   constructor(options: DeliveryLoopOptions) {
     this.store = options.store;
     this.deliverer = options.deliverer;
     this.logger = options.logger;
     this.limits = options.limits;
+    this.occupancy = new InFlightRoom(options.limits);
+    // A claim in progress counted the room without what a hand-off would hold (PostgreSQL's is asynchronous).
+    this.room = this.occupancy.loopRoom(() => !this.stopping && !this.claiming, (claimed) => this.launch(claimed));
     this.observer = options.observer;
     this.tracing = options.tracing ?? NO_TRACING;
     this.settler = new SettleBatcher(this.store, this.logger, undefined, (batch) => this.afterSettle(batch), this.tracing);
@@ -107,7 +95,7 @@ export class DeliveryLoop {
   }
 
   get inFlightCount(): number {
-    return this.inFlight.size;
+    return this.occupancy.requests.size;
   }
 
   /**
@@ -123,10 +111,10 @@ export class DeliveryLoop {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        const hold = pauseMs({ phase: 'before-claim', now: Date.now(), inFlight: this.inFlight.size, lastPartialClaimAt: this.lastPartialClaimAt }, this.limits);
+        const hold = pauseMs({ phase: 'before-claim', now: Date.now(), inFlight: this.occupancy.requests.size, lastPartialClaimAt: this.lastPartialClaimAt }, this.limits);
         if (hold > 0) await this.delay.pause(hold, false);
         if (this.claimOutcomeUnknown) await this.recheckLostClaim();
-        const limit = claimLimit(this.inFlight.size + this.held, this.limits);
+        const limit = claimLimit(this.occupancy.occupied, this.limits);
         this.delay.clearWake();
         this.roomBound = true;
         const claimed = limit > 0 ? await this.claimOrRemember(limit) : [];
@@ -159,7 +147,7 @@ export class DeliveryLoop {
    * now, instead of waiting for their lease to run out (two endpoint timeouts and the margin).
    */
   private async recheckLostClaim(): Promise<void> {
-    const released = await this.store.releaseOrphanLeases!(this.leaseToken, [...this.inFlight.keys(), ...this.settler.settlingIds()], Date.now());
+    const released = await this.store.releaseOrphanLeases!(this.leaseToken, [...this.occupancy.requests.keys(), ...this.settler.settlingIds()], Date.now());
     this.claimOutcomeUnknown = false;
     if (released > 0) this.logger.warn({ released }, 'a claim committed while its answer was lost with the database connection; its deliveries are due again now');
   }
@@ -172,7 +160,7 @@ export class DeliveryLoop {
         limit,
         leaseMarginMs: this.limits.leaseMarginMs,
         perEndpointLimit: this.limits.perEndpointConcurrency,
-        inFlightByEndpoint: this.inFlightByEndpoint,
+        inFlightByEndpoint: this.occupancy.byEndpoint,
         leaseToken: this.leaseToken,
       }));
     } finally {
@@ -181,8 +169,7 @@ export class DeliveryLoop {
   }
 
   private launch(claimed: ClaimedDelivery): void {
-    const endpointId = claimed.endpoint.id;
-    this.inFlightByEndpoint[endpointId] = (this.inFlightByEndpoint[endpointId] ?? 0) + 1;
+    this.occupancy.enterEndpoint(claimed.endpoint.id);
     // One reaction per delivery rather than a then/catch/finally chain: at thousands of
     // deliveries a second, each promise hop is a measurable share of the main thread.
     const done = this.deliverer.deliver(claimed).then(
@@ -205,7 +192,7 @@ export class DeliveryLoop {
         this.landed(claimed);
       },
     );
-    this.inFlight.set(claimed.delivery.id, done);
+    this.occupancy.requests.set(claimed.delivery.id, done);
   }
 
   private logFailure(claimed: ClaimedDelivery, err: unknown): void {
@@ -228,15 +215,9 @@ export class DeliveryLoop {
 
   /** A request is over (settled, given back or failed): its room is free for the next claim. */
   private landed(claimed: ClaimedDelivery): void {
-    this.inFlight.delete(claimed.delivery.id);
-    this.leaveEndpoint(claimed.endpoint.id);
+    this.occupancy.requests.delete(claimed.delivery.id);
+    this.occupancy.leaveEndpoint(claimed.endpoint.id);
     if (this.roomBound) this.wake();
-  }
-
-  private leaveEndpoint(endpointId: string): void {
-    const left = (this.inFlightByEndpoint[endpointId] ?? 1) - 1;
-    if (left <= 0) delete this.inFlightByEndpoint[endpointId];
-    else this.inFlightByEndpoint[endpointId] = left;
   }
 
   private async afterSettle(batch: Settlement[]): Promise<void> {
@@ -254,10 +235,10 @@ export class DeliveryLoop {
     this.stopping = true;
     this.delay.stop();
     await this.running;
-    const all = () => Promise.allSettled(this.inFlight.values());
+    const all = () => Promise.allSettled(this.occupancy.requests.values());
     const graceOver = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.limits.shutdownGraceMs).unref());
     if ((await Promise.race([all().then(() => 'done' as const), graceOver])) === 'timeout') {
-      this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown grace period over; releasing in-flight deliveries');
+      this.logger.warn({ inFlight: this.occupancy.requests.size }, 'shutdown grace period over; releasing in-flight deliveries');
       this.cutOff = true;
       this.deliverer.abortAll();
       await all();
