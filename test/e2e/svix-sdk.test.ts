@@ -174,8 +174,8 @@ describe.each(stores)('Svix SDK against Herald ($store)', ({ pg }) => {
     const repeated = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, eventId: 'evt-once' }).catch((err: unknown) => err as { code: number; body: any });
     expect(repeated).toMatchObject({ code: 409, body: { code: 'conflict', detail: expect.stringContaining(first.id) } });
     // A 5xx reaches the SDK's caller as text (after its retries).
-    const inline = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, application: { name: 'Inline' } }).catch((err: unknown) => err as { code: number; body: string });
-    expect(inline).toMatchObject({ code: 501 });
-    expect(JSON.parse((inline as { body: string }).body)).toMatchObject({ code: 'not_implemented', detail: expect.stringContaining('application') });
+    const transformed = await svix.message.create(app.id, { eventType: 'a.b', payload: {}, transformationsParams: { x: 1 } }).catch((err: unknown) => err as { code: number; body: string });
+    expect(transformed).toMatchObject({ code: 501 });
+    expect(JSON.parse((transformed as { body: string }).body)).toMatchObject({ code: 'not_implemented', detail: expect.stringContaining('transformationsParams') });
   });
 });

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
+import { SvixAppIn } from './svix-bodies.js';
 
 // Svix's message and attempt request shapes (its OpenAPI document's MessageIn and the list
 // queries), for what Herald serves. Fields Herald cannot honour are accepted by the schema only
@@ -21,8 +22,9 @@ export const SvixMessageIn = Type.Object(
     // Svix's limits: at most 5 distinct tags of its characters.
     tags: Nullable(Type.Array(Type.String({ pattern: SVIX_TAG_PATTERN, maxLength: 128 }), { maxItems: 5, uniqueItems: true })),
     deliverAt: Nullable(Type.String({ format: 'date-time' })),
-    // Refused by name when set (Herald has no inline app creation or Svix transformations).
-    application: Nullable(Type.Object({}, { additionalProperties: true })),
+    // Creates the app when `{app_id}` names none (svix-message-app.ts); ignored when it does.
+    application: Nullable(SvixAppIn),
+    // Refused by name when set (Herald has its own transformations, not Svix's).
     transformationsParams: Nullable(Type.Unknown()),
   },
   { ...strict, required: ['eventType', 'payload'] },

@@ -9,6 +9,7 @@ import type { SvixContext } from './svix-plugin.js';
 import { refuseUnsupported } from './svix-json.js';
 import { svixMessageJson } from './svix-message-json.js';
 import { getSvixMessage } from './svix-message-lookup.js';
+import { appForMessage, resolveExistingApp } from './svix-message-app.js';
 import { eventTypesOf, isoOf, svixRetentionHours, SvixMessageIn, SvixMessageListQuery, SvixWithContentQuery } from './svix-message-bodies.js';
 import { SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
 import type { Message } from '../../domain/model.js';
@@ -38,9 +39,15 @@ const tags = [SVIX_TAG];
 const MessageParams = Type.Object({ appId: Type.String({ maxLength: 128 }), msgId: Type.String({ maxLength: 128 }) });
 
 export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
-  api.post('/api/v1/app/:appId/msg', { config: svixWrite, schema: { tags, params: AppParams, querystring: SvixWithContentQuery, body: SvixMessageIn } }, async (req, reply) => {
+  // `:app_id`, not `:appId`: `application` may create the app it names (svix-message-app.ts resolves it).
+  const CreateParams = Type.Object({ app_id: Type.String({ maxLength: 128 }) });
+  api.post('/api/v1/app/:app_id/msg', {
+    config: svixWrite,
+    schema: { tags, params: CreateParams, querystring: SvixWithContentQuery, body: SvixMessageIn },
+    preValidation: (req, _reply) => resolveExistingApp(ctx, req),
+  }, async (req, reply) => {
     const body = req.body;
-    refuseUnsupported('POST /api/v1/app/{app_id}/msg', { application: body.application, transformationsParams: body.transformationsParams });
+    refuseUnsupported('POST /api/v1/app/{app_id}/msg', { transformationsParams: body.transformationsParams });
     // As Svix: the payload is a JSON object (it is the webhook's body).
     if (typeof body.payload !== 'object' || body.payload === null || Array.isArray(body.payload)) {
       throw new ApiError('validation_error', 'payload must be a JSON object: it is sent as the webhook\'s body');
@@ -60,7 +67,8 @@ export function svixMessageRoutes(api: Api, ctx: SvixContext): void {
     if (retentionHours !== undefined) herald.retentionHours = retentionHours;
     // The header also becomes the message's idempotency key, so a retry is answered by the same
     // message even after the plugin's kept answer (svix-idempotency.ts) has expired.
-    const result = await ctx.messages.publish(tenantApp(req).id, herald, payloadText, header, req.id);
+    const app = await appForMessage(ctx, req, req.params.app_id, body.application);
+    const result = await ctx.messages.publish(app.id, herald, payloadText, header, req.id);
     // Svix answers a repeated eventId (within a day) with 409; a repeated idempotency-key is a retry
     // of the same request and gets the same message back.
     if (!result.created && body.eventId && (header === undefined || result.message.idempotencyKey !== header)) {
