@@ -7,7 +7,7 @@ const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'set', PATCH
 const VERB_SEGMENTS = new Set(['resend', 'recover', 'rotate', 'test', 'batch', 'import']);
 
 /** The publish routes, which --no-audit-publishes leaves out of the audit log. */
-export const PUBLISH_ROUTES = new Set(['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch', 'POST /api/v1/app/:appId/msg']);
+export const PUBLISH_ROUTES = new Set(['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch', 'POST /api/v1/app/:app_id/msg']);
 
 export function auditAction(method: string, route: string, body: unknown): string {
   const statics = route.replace(/^\/api\/v1\//, '').split('/').filter((s) => s && !s.startsWith(':'));
