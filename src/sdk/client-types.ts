@@ -67,6 +67,8 @@ export type MessageWithDeliveryOut = MessageOut & { delivery: MessageDeliveryOut
 /** An event type of the catalogue (docs/event-catalogue.md); `revision` stays inside Herald. */
 export type EventTypeOut = Omit<EventType, 'revision'>;
 export type ResendOut = { deliveryId: Delivery['id']; msgId: Delivery['msgId']; endpointId: Delivery['endpointId']; status: Delivery['status'] };
+/** `expunged`: payload and attempt bodies cleared; `deferred`: cleared once the message's pending deliveries settle. */
+export type ExpungedContentOut = { id: string; content: 'expunged' | 'deferred' };
 export type SecretOut = { secret: string };
 export type EndpointStatsOut = EndpointStats;
 /** `oldSecretsExpireAt`: when the replaced secret stops signing; null when it stopped at once. */

@@ -98,6 +98,8 @@ export class Herald {
       get: (appId: string, msgId: string) => http.call<T.MessageWithDeliveryOut>('GET', msg(appId, msgId)),
       resend: (appId: string, msgId: string, endpointId: string) =>
         http.call<T.ResendOut>('POST', `${msg(appId, msgId)}/endpoints/${seg(endpointId)}/resend`),
+      /** Clears the message's payload and its attempts' bodies (a payload sent by mistake); it can no longer be resent. */
+      expungeContent: (appId: string, msgId: string) => http.call<T.ExpungedContentOut>('DELETE', `${msg(appId, msgId)}/content`),
     };
 
     this.attempts = {

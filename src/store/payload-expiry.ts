@@ -24,3 +24,11 @@ export interface ExpiredPayloadResult {
   attempts: number;
   last: ExpiryCursor | null;
 }
+
+/**
+ * Expunging one message's content now (Svix's DELETE …/msg/{msg_id}/content): `expunged` its payload
+ * and its attempts' bodies are cleared (or already were); `deferred` a delivery is still pending, so
+ * its retention is set to now and the purger clears both once the deliveries are settled;
+ * `not_found` the app has no such message.
+ */
+export type ExpungeOutcome = 'expunged' | 'deferred' | 'not_found';

@@ -10,7 +10,7 @@ import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.
 import type {
   DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
 } from './operations.js';
-import type { ExpiredPayloadBatch, ExpiredPayloadResult } from './payload-expiry.js';
+import type { ExpiredPayloadBatch, ExpiredPayloadResult, ExpungeOutcome } from './payload-expiry.js';
 import type { HeldIdempotencyKey, IdempotencyClaim, IdempotencyClaimResult, IdempotentAnswer } from './idempotency.js';
 
 // The one persistence contract. Every backend implements it; the contract test suite in
@@ -286,6 +286,8 @@ export interface Store {
    * attempts' bodies; a message with a pending delivery keeps them. purgeMessagePayloads skips these.
    */
   purgeExpiredPayloads(batch: ExpiredPayloadBatch): Promise<ExpiredPayloadResult>;
+  /** Clears one message's payload and its attempts' bodies now, or (a delivery pending) at the next purge after they settle. */
+  expungeMessageContent(appId: string, msgId: string, now: number): Promise<ExpungeOutcome>;
 
   // Svix's idempotency keys (src/store/catalogue/idempotency-records.ts, migration 21).
   /** Claims the key for this request, or answers who holds it: still running, or its kept answer. */

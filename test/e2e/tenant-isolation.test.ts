@@ -113,7 +113,7 @@ const ADMIN_ONLY = [
 ];
 
 /** Routes for the product's backend (app tokens and the admin), never for a portal link: publishing. */
-const APP_ONLY = ['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch'];
+const APP_ONLY = ['POST /api/v1/apps/:appId/messages', 'POST /api/v1/apps/:appId/messages/batch', 'DELETE /api/v1/apps/:appId/messages/:msgId/content'];
 
 /** Routes that resolve `{app_id}` themselves, not through tenancy.ts (Svix's message create may create the app it names). */
 const SELF_RESOLVED = ['POST /api/v1/app/:app_id/msg'];

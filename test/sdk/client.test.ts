@@ -81,6 +81,10 @@ describe('Herald client', () => {
     expect((await client.messages.get(app.id, msg.id)).delivery).toMatchObject({ state: 'delivered', counts: { delivered: 1 } });
     expect(await client.endpoints.deliveries(app.id, endpoint.id, { status: 'pending' })).toMatchObject({ data: [], done: true });
     expect(await client.messages.resend(app.id, msg.id, endpoint.id)).toMatchObject({ msgId: msg.id, endpointId: endpoint.id });
+    const mistake = await client.messages.create(app.id, { eventType: 'invoice.paid', data: { id: 7 } });
+    await eventually(async () => (await client.messages.get(app.id, mistake.id)).delivery.state === 'delivered');
+    expect(await client.messages.expungeContent(app.id, mistake.id)).toEqual({ id: mistake.id, content: 'expunged' });
+    expect((await client.messages.get(app.id, mistake.id)).data).toBeNull();
     const recovery = await client.endpoints.recover(app.id, endpoint.id, { since: new Date(Date.now() - 3_600_000).toISOString() });
     expect(recovery).toMatchObject({ id: expect.stringMatching(/^tsk_/), status: 'finished', total: 0, done: 0 });
     expect((await client.tasks.get(app.id, recovery.id)).id).toBe(recovery.id);

@@ -1,5 +1,5 @@
 import { traceContextOf } from '../../domain/trace-context.js';
-import { ApiError } from '../../errors/api-errors.js';
+import { ApiError, notFound } from '../../errors/api-errors.js';
 import { MessageBatchCreate, MessageCreate } from '../../schemas/bodies.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
 import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
@@ -62,6 +62,15 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
       ...page(req.query, 'atm'), status: req.query.status, eventTypes: allowedEventTypes(req) ?? undefined,
     });
     return { ...result, data: result.data.map(attemptJson) };
+  });
+
+  // A payload sent by mistake: cleared now with its attempts' bodies, as retention clears them (the
+  // message then reads `data: null` and cannot be resent); with a delivery pending, once it settles.
+  api.delete('/api/v1/apps/:appId/messages/:msgId/content', { config: appAccess, schema: { params: MessageParams, tags: ['messages'] } }, async (req) => {
+    const app = tenantApp(req);
+    const outcome = await ctx.store.expungeMessageContent(app.id, req.params.msgId, Date.now());
+    if (outcome === 'not_found') throw notFound('message', req.params.msgId);
+    return { id: req.params.msgId, content: outcome };
   });
 
   api.post('/api/v1/apps/:appId/messages/:msgId/endpoints/:endpointId/resend', { config: portalNeeds('messages:resend'), schema: { params: ResendParams, tags: ['messages'] } }, async (req, reply) => {

@@ -50,7 +50,6 @@ const OPERATIONS = [
   'POST /api/v1/app/:app_id/msg/bulk-expunge',
   'POST /api/v1/app/:app_id/msg/search',
   'POST /api/v1/app/:app_id/msg/expunge-all-contents',
-  'DELETE /api/v1/app/:app_id/msg/:msg_id/content',
   'GET /api/v1/app/:app_id/msg/:msg_id/raw',
   'GET /api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id/headers',
   'DELETE /api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id/content',

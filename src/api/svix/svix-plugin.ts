@@ -15,6 +15,7 @@ import { svixNotImplementedRoutes } from './svix-not-implemented.js';
 import { svixMessageRoutes } from './svix-messages.js';
 import { svixAttemptRoutes } from './svix-attempts.js';
 import { svixAttemptedRoutes } from './svix-attempted.js';
+import { svixMessageContentRoutes } from './svix-message-content.js';
 
 /** What Svix route files get: Herald's services (no SQL here) and how to build portal links. */
 export interface SvixContext extends ApiContext {
@@ -45,6 +46,7 @@ export async function svixPlugin(app: FastifyInstance, ctx: SvixContext): Promis
     svixMessageRoutes(api, ctx);
     svixAttemptRoutes(api, ctx);
     svixAttemptedRoutes(api, ctx);
+    svixMessageContentRoutes(api, ctx);
     svixNotImplementedRoutes(api);
   });
 }

@@ -26,6 +26,7 @@ import type { ExpiredPayloadBatch } from '../payload-expiry.js';
 import { pgRecoverBatch } from './task-queries.js';
 import { WorkListener } from './work-listener.js';
 import { PgLeaderLock } from './leader-lock.js';
+import { pgExpungeMessageContent } from './expunge-queries.js';
 import type { LeaderLock } from '../leader-lock.js';
 
 export interface PostgresStoreOptions {
@@ -173,5 +174,6 @@ export class PostgresStore extends CatalogueStore implements Store {
   purgeMessagePayloads(batch: PurgeBatch) { return pgPurgeMessagePayloads(this.pool, batch); }
   purgeAttemptBodies(batch: PurgeBatch) { return pgPurgeAttemptBodies(this.pool, batch); }
   purgeExpiredPayloads(batch: ExpiredPayloadBatch) { return pgPurgeExpiredPayloads(this.pool, batch); }
+  expungeMessageContent(appId: string, msgId: string, now: number) { return pgExpungeMessageContent(this.pool, appId, msgId, now); }
   resealAll(request: ResealRequest) { return pgResealAll(this.pool, request); }
 }

@@ -21,6 +21,7 @@ import { runSqliteMigrations } from './migrations.js';
 import { publishInTransaction } from './publish.js';
 import { sqlitePurgeAttemptBodies, sqlitePurgeExpiredPayloads, sqlitePurgeMessagePayloads } from './retention-queries.js';
 import type { ExpiredPayloadBatch } from '../payload-expiry.js';
+import { sqliteExpungeMessageContent } from './expunge-queries.js';
 import { SqliteRunner } from './sqlite-runner.js';
 import { sqliteRecoverBatch } from './task-queries.js';
 
@@ -143,5 +144,6 @@ export class SqliteStore extends CatalogueStore implements Store {
   async purgeMessagePayloads(batch: PurgeBatch) { return sqlitePurgeMessagePayloads(this.db, batch); }
   async purgeAttemptBodies(batch: PurgeBatch) { return sqlitePurgeAttemptBodies(this.db, batch); }
   async purgeExpiredPayloads(batch: ExpiredPayloadBatch) { return sqlitePurgeExpiredPayloads(this.db, batch); }
+  async expungeMessageContent(appId: string, msgId: string, now: number) { return sqliteExpungeMessageContent(this.db, appId, msgId, now); }
   async resealAll(request: ResealRequest) { return sqliteResealAll(this.db, this.sql, request); }
 }
