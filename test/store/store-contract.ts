@@ -97,6 +97,24 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
         expect(await store.getApp(app.id)).toBeNull();
       });
 
+      it('reads an app as it is now after each change, by id and by uid, whatever a caller did to an app it read', async () => {
+        const app = await store.createApp(makeApp({ uid: 'first', retrySchedule: [1000] }));
+        const read = (await store.getApp('first'))!;
+        read.name = 'changed by a caller';
+        read.retrySchedule!.push(9);
+        expect(await store.getApp('first')).toEqual(app);
+        await store.updateApp({ ...app, uid: 'second', retrySchedule: [2000], updatedAt: iso(T + 1) });
+        expect((await store.getApp(app.id))?.retrySchedule).toEqual([2000]);
+        expect(await store.getApp('first')).toBeNull();
+        const other = await store.createApp(makeApp({ uid: 'first' }));
+        expect((await store.getApp('first'))?.id).toBe(other.id);
+        await expect(store.updateApp({ ...app, uid: 'first' })).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await store.getApp('second'))?.id).toBe(app.id);
+        expect(await store.deleteApp(other.id)).toBe(true);
+        expect(await store.getApp('first')).toBeNull();
+        expect(await store.getApp(other.id)).toBeNull();
+      });
+
       it('takes hostile text (NUL characters) in names, keys and lookups without failing', async () => {
         const nul = 'a\u0000b';
         const app = await store.createApp(makeApp({ name: nul }));

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Delivery } from '../../domain/model.js';
+import type { App, Delivery } from '../../domain/model.js';
 import { CatalogueStore } from '../catalogue/catalogue-store.js';
 import type { ResealRequest } from '../key-records.js';
 import type { FailureTracking, PurgeBatch, RecoveryBatch } from '../operations.js';
@@ -23,6 +23,7 @@ import { sqlitePurgeAttemptBodies, sqlitePurgeExpiredPayloads, sqlitePurgeMessag
 import type { ExpiredPayloadBatch } from '../payload-expiry.js';
 import { sqliteExpungeMessageContent } from './expunge-queries.js';
 import { SqliteRunner } from './sqlite-runner.js';
+import { AppRowCache } from './app-cache.js';
 import { sqliteRecoverBatch } from './task-queries.js';
 
 export interface SqliteStoreOptions {
@@ -38,6 +39,7 @@ export class SqliteStore extends CatalogueStore implements Store {
   private readonly sql: SqliteRunner;
   private readonly dispatch: SqliteDispatchQueries;
   private readonly handOver: SqliteHandOver;
+  private readonly apps = new AppRowCache();
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -71,6 +73,24 @@ export class SqliteStore extends CatalogueStore implements Store {
     this.dispatch.prepare();
     this.handOver.prepare();
     return report;
+  }
+
+  // Apps are read on every API call with an `{appId}`: from memory (app-cache.ts), which every change clears.
+  override async getApp(idOrUid: string): Promise<App | null> {
+    return this.apps.read(idOrUid, () => this.sql.rowsSync('SELECT * FROM apps WHERE id = $1 OR uid = $1', [idOrUid])[0]);
+  }
+  override createApp(app: App) { return this.changingApps(() => super.createApp(app)); }
+  override updateApp(app: App) { return this.changingApps(() => super.updateApp(app)); }
+  override deleteApp(id: string) { return this.changingApps(() => super.deleteApp(id)); }
+
+  /** Before and after: no read between the write and its answer keeps the app as it was. */
+  private async changingApps<T>(change: () => Promise<T>): Promise<T> {
+    this.apps.clear();
+    try {
+      return await change();
+    } finally {
+      this.apps.clear();
+    }
   }
 
   async ping(): Promise<void> {
