@@ -41,10 +41,12 @@ export async function startReceiver(respond: Responder = () => ({ status: 200, b
       at: Date.now(),
     };
     const index = requests.push(received) - 1;
+    // Waiters count requests received, so they are told on arrival: a responder that holds a
+    // request (to observe it in flight) would otherwise keep waitFor from ever seeing it.
+    for (const w of waiters.splice(0)) w();
     const reply = await respond(received, index);
     res.writeHead(reply.status, reply.headers ?? {});
     res.end(reply.body ?? '');
-    for (const w of waiters.splice(0)) w();
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
