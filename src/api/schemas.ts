@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CHANNEL_PATTERN, EventTypeName } from '../schemas/bodies.js';
+import { CHANNEL_PATTERN, EventTypeName, TAG_PATTERN } from '../schemas/bodies.js';
 
 // Route-only schemas: path parameters and list queries. The bodies (apps, endpoints, messages…) are
 // in src/schemas/bodies.ts, shared with services and config files. Unknown query fields are refused.
@@ -21,6 +21,7 @@ export const MessageListQuery = Type.Object(
   {
     ...Pagination.properties, eventType: Type.Optional(EventTypeName),
     channel: Type.Optional(Type.String({ pattern: CHANNEL_PATTERN, description: 'only messages published with this channel (docs/channels.md)' })),
+    tag: Type.Optional(Type.String({ pattern: TAG_PATTERN, maxLength: 128, description: 'only messages published with exactly this tag' })),
   },
   strict,
 );

@@ -76,6 +76,9 @@ export function messageJson(msg: Message) {
     eventId: msg.eventId ?? null,
     timestamp: msg.eventTime ?? null,
     channels: msg.channels ?? [],
+    tags: msg.tags ?? [],
+    // When its deliveries are sent, if it was published with deliverAt; null: at once.
+    deliverAt: msg.deliverAt ?? null,
     // When its own retention purges its payload (published with retentionHours); null: the server-wide retention.
     payloadExpiresAt: msg.payloadExpiresAt ?? null,
     createdAt: msg.createdAt,

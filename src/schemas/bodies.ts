@@ -20,6 +20,8 @@ const StringMap = Type.Record(Type.String(), Type.String({ maxLength: 2048 }), {
 });
 /** Svix-style channels (domain/channels.ts), on endpoints and messages: Svix's names, at most 10 (as Svix). */
 export const CHANNEL_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
+/** A message tag's characters (Svix's: its MessageIn.tags and the `tag` filter). */
+export const TAG_PATTERN = '^[a-zA-Z0-9\\-_./\\\\#]+$';
 const Channels = Type.Array(Type.String({ pattern: CHANNEL_PATTERN }), { maxItems: 10, uniqueItems: true });
 const QueryMap = Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 2048 }), { maxProperties: 50 });
 
@@ -184,6 +186,13 @@ export const MessageCreate = Type.Object(
     retentionHours: Type.Optional(Type.Integer({
       minimum: 1, maximum: 2160,
       description: "this message's own payload retention: its data (and its attempts' bodies) are purged this many hours after publishing, instead of after the server-wide --retention",
+    })),
+    tags: Type.Optional(Type.Array(Type.String({ pattern: TAG_PATTERN, maxLength: 128 }), {
+      maxItems: 5, uniqueItems: true, description: 'labels kept with the message, to filter lists by (`?tag=`); Svix\'s limits',
+    })),
+    deliverAt: Type.Optional(Type.String({
+      format: 'date-time', maxLength: 64,
+      description: 'send the deliveries at this time (at most 24 hours ahead; a past time sends at once)',
     })),
   },
   { ...strict, required: ['eventType', 'data'] },

@@ -101,7 +101,7 @@ export class MessageService {
     if (body.timestamp !== undefined) message.eventTime = body.timestamp;
     if (body.channels?.length) message.channels = body.channels;
     if (body.retentionHours !== undefined) message.payloadExpiresAt = new Date(now + body.retentionHours * 3_600_000).toISOString();
-    // Svix's routes only (svix-messages.ts): Herald's own message body has no such fields.
+    // Herald's own body and Svix's (svix-messages.ts) both carry them; deliverAt already checked and in ISO form.
     const svix = body as MessageCreateBody & SvixMessageFields;
     if (svix.tags?.length) message.tags = svix.tags;
     if (svix.deliverAt) message.deliverAt = svix.deliverAt;

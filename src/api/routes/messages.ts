@@ -1,6 +1,7 @@
 import { traceContextOf } from '../../domain/trace-context.js';
 import { ApiError, notFound } from '../../errors/api-errors.js';
-import { MessageBatchCreate, MessageCreate } from '../../schemas/bodies.js';
+import { MessageBatchCreate, MessageCreate, type MessageCreateBody } from '../../schemas/bodies.js';
+import { deliverAtOf } from '../deliver-at-input.js';
 import { AppParams, AttemptListQuery, EndpointParams, MessageListQuery, MessageParams, ResendParams } from '../schemas.js';
 import { publishedBatchDataTexts, publishedDataText } from '../raw-json-body.js';
 import { attemptJson, publishedJson } from '../serializers.js';
@@ -12,6 +13,9 @@ import { allowedEventTypes, visibleMessage } from '../portal-scope.js';
 
 const BATCH_BODY_LIMIT_FACTOR = 16;
 
+/** `deliverAt` as stored (ISO, UTC), refused (422) beyond a day ahead, as on Svix's route. */
+const withDeliverAtChecked = (body: MessageCreateBody): MessageCreateBody => (body.deliverAt ? { ...body, deliverAt: deliverAtOf(body.deliverAt) } : body);
+
 export function messageRoutes(api: Api, ctx: ApiContext): void {
   api.post('/api/v1/apps/:appId/messages', { config: appAccess, schema: { params: AppParams, body: MessageCreate, tags: ['messages'] } }, async (req, reply) => {
     const app = tenantApp(req);
@@ -21,7 +25,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
     }
     // 202 only now: the message and its deliveries are committed.
     const trace = traceContextOf(req.headers.traceparent, req.headers.tracestate);
-    const result = await ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id, trace);
+    const result = await ctx.messages.publish(app.id, withDeliverAtChecked(req.body), publishedDataText(req), header, req.id, trace);
     reply.status(202);
     return publishedJson(result);
   });
@@ -30,7 +34,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   api.post('/api/v1/apps/:appId/messages/batch', { config: appAccess, bodyLimit: BATCH_BODY_LIMIT_FACTOR * api.initialConfig.bodyLimit!, schema: { params: AppParams, body: MessageBatchCreate, tags: ['messages'] } }, async (req, reply) => {
     const { messages } = req.body;
     const trace = traceContextOf(req.headers.traceparent, req.headers.tracestate);
-    const results = await ctx.messages.publishBatch(tenantApp(req).id, messages, publishedBatchDataTexts(req, messages.length), req.id, trace);
+    const results = await ctx.messages.publishBatch(tenantApp(req).id, messages.map(withDeliverAtChecked), publishedBatchDataTexts(req, messages.length), req.id, trace);
     reply.status(202);
     return { data: results.map(publishedJson) };
   });
@@ -38,7 +42,7 @@ export function messageRoutes(api: Api, ctx: ApiContext): void {
   api.get('/api/v1/apps/:appId/messages', { config: portalNeeds('messages:read'), schema: { params: AppParams, querystring: MessageListQuery, tags: ['messages'] } }, async (req) => {
     const app = tenantApp(req);
     // A scoped portal link lists only its event types (portal-scope.ts).
-    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, channel: req.query.channel, eventTypes: allowedEventTypes(req) ?? undefined });
+    const result = await ctx.store.listMessages(app.id, { ...page(req.query, 'msg'), eventType: req.query.eventType, channel: req.query.channel, tag: req.query.tag, eventTypes: allowedEventTypes(req) ?? undefined });
     return { ...result, data: await messagesWithDelivery(ctx.store, app.id, result.data) };
   });
 

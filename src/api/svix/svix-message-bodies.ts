@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN } from '../../schemas/bodies.js';
+import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN, TAG_PATTERN } from '../../schemas/bodies.js';
 import { SvixAppIn } from './svix-bodies.js';
 
 // Svix's message and attempt request shapes (its OpenAPI document's MessageIn and the list
@@ -7,8 +7,8 @@ import { SvixAppIn } from './svix-bodies.js';
 // to be refused by name (501 via refuseUnsupported), never stored and forgotten.
 
 const strict = { additionalProperties: false } as const;
-/** Svix's tag characters (its OpenAPI document's MessageIn.tags and the `tag` filter). */
-const SVIX_TAG_PATTERN = '^[a-zA-Z0-9\\-_./\\\\#]+$';
+/** Svix's tag characters (its OpenAPI document's MessageIn.tags and the `tag` filter), as Herald's own. */
+const SVIX_TAG_PATTERN = TAG_PATTERN;
 const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
 export const SvixMessageIn = Type.Object(

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ApiError } from '../../errors/api-errors.js';
+import { deliverAtOf } from '../deliver-at-input.js';
 import type { MessageCreateBody } from '../../schemas/bodies.js';
 import { memberText } from '../../wire/raw-json.js';
 import { AppParams } from '../schemas.js';
@@ -14,21 +15,6 @@ import { eventTypesOf, isoOf, svixRetentionHours, SvixMessageIn, SvixMessageList
 import { SVIX_TAG, svixList, svixRead, svixWrite, type SvixListSource } from './svix-wire.js';
 import type { Message } from '../../domain/model.js';
 import type { SvixMessageFields } from '../../services/message-service.js';
-
-/** Svix schedules at most a day ahead. */
-const MAX_DELIVER_AHEAD_MS = 24 * 3_600_000;
-
-/**
- * deliverAt as stored (ISO, UTC). Svix asks for one minute to a day ahead; Herald takes any time up to
- * a day ahead, and one already past delivers at once (docs/svix-messages.md).
- */
-function deliverAtOf(text: string): string {
-  const at = Date.parse(text);
-  if (at > Date.now() + MAX_DELIVER_AHEAD_MS) {
-    throw new ApiError('validation_error', `deliverAt ${text} is more than 24 hours ahead: a message can be scheduled at most a day in advance`);
-  }
-  return new Date(at).toISOString();
-}
 
 // Svix's messages over Herald's publish (services/message-service.ts): `payload` is Herald's
 // `data` (its text stored and signed exactly as sent), `eventId` Herald's publisher event id,
