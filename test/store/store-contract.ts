@@ -24,6 +24,7 @@ import { defineAttemptTriggerContract } from './attempt-trigger-contract.js';
 import { defineHandOffContract } from './hand-off-contract.js';
 import { defineAttemptBodiesContract } from './attempt-bodies-contract.js';
 import { defineDeliverAtContract } from './deliver-at-contract.js';
+import { defineNextDueContract } from './next-due-contract.js';
 import { claimRequest, iso, makeApp, makeEndpoint, makeEventType, makeMessage, settlement, T, freshStoreEachTest, type StoreFixture } from './store-fixtures.js';
 
 // One behaviour, every backend: each backend's test file calls defineStoreContract with a
@@ -53,6 +54,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineAttemptTriggerContract(backend, factory);
   defineHandOffContract(backend, factory);
   defineDeliverAtContract(backend, factory);
+  defineNextDueContract(backend, factory);
   describe(`Store contract: ${backend}`, () => {
     let fx: StoreFixture;
     let store: Store;

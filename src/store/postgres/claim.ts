@@ -5,7 +5,7 @@ import { assembleClaim } from '../claim-assembly.js';
 import { rowToDelivery, rowToMessage, type Row } from '../rows.js';
 import type { ClaimRequest, ClaimedDelivery } from '../store.js';
 
-// A claim is two statements in one transaction, run by one function call (claim-function.ts), and
+// A claim is two statements in one transaction, run by one function call (claim-function-v26.ts), and
 // both are needed:
 //
 // 1. Lock the gate rows of endpoints that have due work and room, `FOR UPDATE SKIP LOCKED`.
@@ -25,15 +25,27 @@ import type { ClaimRequest, ClaimedDelivery } from '../store.js';
 // of the globally earliest rows, so a long backlog on a throttled endpoint never hides other
 // endpoints' work and a claim costs the same whatever the backlog.
 
-export async function claimDuePostgres(pool: Pool, codec: SecretCodec, req: ClaimRequest): Promise<ClaimedDelivery[]> {
-  // One round trip: the function (claim-function.ts, migration 23) runs both statements in the
-  // statement's own transaction. Named, so each connection parses and plans the call once.
-  const { rows } = await pool.query<{ claimed: { deliveries: Row[] | null; messages: Row[] | null; endpoints: Row[] | null } | null }>({
-    name: 'herald_claim_call',
-    text: 'SELECT herald_claim($1, $2, $3, $4, $5, $6, $7) AS claimed',
+/** A claim's deliveries and, when it came back short, when to look again (undefined: not asked). */
+export interface PostgresClaim {
+  claimed: ClaimedDelivery[];
+  nextDueAt: number | null | undefined;
+}
+
+type ClaimAnswer = { deliveries: Row[] | null; messages: Row[] | null; endpoints: Row[] | null; short: boolean; next_due: string | number | null };
+
+export async function claimDuePostgres(pool: Pool, codec: SecretCodec, req: ClaimRequest): Promise<PostgresClaim> {
+  // One round trip: the function (claim-function-v26.ts, migration 26) runs both statements in the
+  // statement's own transaction, and after a short claim the dispatcher's next look as a third, which
+  // the loop would otherwise ask for in a second round trip (nextDueAt). Named, so each connection
+  // parses and plans the call once.
+  const { rows } = await pool.query<{ claimed: ClaimAnswer }>({
+    name: 'herald_claim_v2_call',
+    text: 'SELECT herald_claim_v2($1, $2, $3, $4, $5, $6, $7) AS claimed',
     values: [req.now, req.limit, RATE_BURST_SECONDS, req.perEndpointLimit, JSON.stringify(req.inFlightByEndpoint), req.leaseMarginMs, req.leaseToken],
   });
-  const result = rows[0]?.claimed;
-  if (!result?.deliveries) return [];
-  return assembleClaim(result.deliveries.map((r) => rowToDelivery(r)), (result.messages ?? []).map((r) => rowToMessage(r)), result.endpoints ?? [], codec);
+  const result = rows[0]!.claimed;
+  const nextDueAt = result.short ? (result.next_due === null ? null : Number(result.next_due)) : undefined;
+  if (!result.deliveries) return { claimed: [], nextDueAt };
+  const claimed = assembleClaim(result.deliveries.map((r) => rowToDelivery(r)), (result.messages ?? []).map((r) => rowToMessage(r)), result.endpoints ?? [], codec);
+  return { claimed, nextDueAt };
 }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { CLAIM_FUNCTION_V23 } from './claim-function.js';
+import { CLAIM_FUNCTION_V26 } from './claim-function-v26.js';
 import { migrationReport, type MigrationReport } from '../migration-report.js';
 
 // Numbered and append-only. A version number means the same change in both stores, but the lists
@@ -432,6 +433,13 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       ALTER TABLE messages ADD COLUMN tags TEXT;
       ALTER TABLE messages ADD COLUMN deliver_at TEXT;
     `,
+  },
+  {
+    version: 26,
+    name: 'claim_answers_next_due',
+    // herald_claim_v2: the claim and, when it comes back short, the dispatcher's next look in one call
+    // (claim-function-v26.ts); its text is frozen with this migration. herald_claim stays for older processes.
+    sql: CLAIM_FUNCTION_V26,
   },
 ];
 

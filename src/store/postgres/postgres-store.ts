@@ -53,6 +53,15 @@ export class PostgresStore extends CatalogueStore implements Store {
   private readonly logger: Logger | undefined;
   /** The schema the tables are in, resolved by migrate(); names this store's NOTIFYs. */
   private schemaKey = '';
+  /**
+   * The last short claim's answer to nextDueAt (claim-function-v26.ts): the delivery loop asks right
+   * after such a claim, and this saves that round trip. Asked once, on the claim's turn of the event
+   * loop; undefined: ask the database. Not kept when this store wrote deliveries during the claim or
+   * since (`dispatchWrites` moved), which could have made work due sooner; other processes' writes
+   * reach the loop as wake-ups, as before.
+   */
+  private nextDueFromClaim: number | null | undefined;
+  private dispatchWrites = 0;
 
   constructor(options: PostgresStoreOptions) {
     const location = parsePostgresLocation(options.url);
@@ -102,14 +111,30 @@ export class PostgresStore extends CatalogueStore implements Store {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
-    return (await publishManyPostgres(this.pool, [input], this.schemaKey))[0]!;
+    return (await this.writing(() => publishManyPostgres(this.pool, [input], this.schemaKey)))[0]!;
   }
 
   publishMany(inputs: PublishInput[], handOff?: HandOff, audit?: readonly AuditEntry[]): Promise<PublishResult[]> {
-    return publishManyPostgres(this.pool, inputs, this.schemaKey, handOff && { offer: handOff, codec: this.codec }, audit);
+    return this.writing(() => publishManyPostgres(this.pool, inputs, this.schemaKey, handOff && { offer: handOff, codec: this.codec }, audit));
   }
 
-  async createDelivery(delivery: Delivery): Promise<Delivery> {
+  /** Runs a write that may change what is due next (see nextDueFromClaim). */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.dispatchWrites++;
+    this.nextDueFromClaim = undefined;
+    try {
+      return await write();
+    } finally {
+      this.dispatchWrites++;
+      this.nextDueFromClaim = undefined;
+    }
+  }
+
+  createDelivery(delivery: Delivery): Promise<Delivery> {
+    return this.writing(() => this.insertDelivery(delivery));
+  }
+
+  private async insertDelivery(delivery: Delivery): Promise<Delivery> {
     const row = deliveryToRow(delivery);
     const columns = Object.keys(row);
     const n = columns.length;
@@ -130,24 +155,30 @@ export class PostgresStore extends CatalogueStore implements Store {
     return delivery;
   }
 
-  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    return claimDuePostgres(this.pool, this.codec, request);
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const writesBefore = this.dispatchWrites;
+    const { claimed, nextDueAt } = await claimDuePostgres(this.pool, this.codec, request);
+    this.nextDueFromClaim = this.dispatchWrites === writesBefore ? nextDueAt : undefined;
+    // Good for this turn of the event loop only: the loop asks on the same turn, and anything that
+    // reaches the database later (an endpoint enabled, say) is then asked about afresh.
+    if (this.nextDueFromClaim !== undefined) setImmediate(() => (this.nextDueFromClaim = undefined));
+    return claimed;
   }
 
   settle(settlements: Settlement[]): Promise<void> {
-    return settlePostgres(this.pool, settlements);
+    return this.writing(() => settlePostgres(this.pool, settlements));
   }
 
   releaseClaims(deliveryIds: string[], leaseToken: string, now: number): Promise<void> {
-    return releaseClaimsPostgres(this.pool, deliveryIds, leaseToken, now);
+    return this.writing(() => releaseClaimsPostgres(this.pool, deliveryIds, leaseToken, now));
   }
 
   releaseOrphanLeases(leaseToken: string, inFlight: string[], now: number): Promise<number> {
-    return releaseOrphanLeasesPostgres(this.pool, leaseToken, inFlight, now);
+    return this.writing(() => releaseOrphanLeasesPostgres(this.pool, leaseToken, inFlight, now));
   }
 
   releaseAllLeases(now: number): Promise<number> {
-    return releaseAllLeasesPostgres(this.pool, now);
+    return this.writing(() => releaseAllLeasesPostgres(this.pool, now));
   }
 
   /** Live leases are rows here (lease_token, next_attempt_at its expiry), found through deliveries_leased. */
@@ -162,7 +193,9 @@ export class PostgresStore extends CatalogueStore implements Store {
   }
 
   nextDueAt(): Promise<number | null> {
-    return nextDueAtPostgres(this.pool);
+    const known = this.nextDueFromClaim;
+    this.nextDueFromClaim = undefined;
+    return known !== undefined ? Promise.resolve(known) : nextDueAtPostgres(this.pool);
   }
 
   backlogStats(now: number) {
@@ -170,7 +203,7 @@ export class PostgresStore extends CatalogueStore implements Store {
   }
 
   trackEndpointFailures(tracking: FailureTracking) { return pgTrackEndpointFailures(this.pool, tracking); }
-  recoverBatch(batch: RecoveryBatch) { return pgRecoverBatch(this.pool, batch, this.schemaKey); }
+  recoverBatch(batch: RecoveryBatch) { return this.writing(() => pgRecoverBatch(this.pool, batch, this.schemaKey)); }
   purgeMessagePayloads(batch: PurgeBatch) { return pgPurgeMessagePayloads(this.pool, batch); }
   purgeAttemptBodies(batch: PurgeBatch) { return pgPurgeAttemptBodies(this.pool, batch); }
   purgeExpiredPayloads(batch: ExpiredPayloadBatch) { return pgPurgeExpiredPayloads(this.pool, batch); }

@@ -429,6 +429,13 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
       ALTER TABLE messages ADD COLUMN deliver_at TEXT;
     `,
   },
+  {
+    version: 26,
+    name: 'claim_answers_next_due',
+    // PostgreSQL's claim function answers the next due time too (claim-function-v26.ts); SQLite claims
+    // in process and has nothing to change. Kept so both stores list the same versions.
+    sql: `SELECT 1;`,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {
