@@ -13,7 +13,8 @@ export interface RecoverTaskParams {
 export interface Task {
   id: string;
   appId: string;
-  kind: 'endpoint.recover';
+  /** recover: failed deliveries sent again; replay: messages never sent to the endpoint (Svix's replay-missing). */
+  kind: 'endpoint.recover' | 'endpoint.replay';
   status: TaskStatus;
   params: RecoverTaskParams;
   /** Items the task expects to handle (counted when it started) and items handled so far. */

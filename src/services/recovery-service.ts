@@ -3,7 +3,8 @@ import { newId } from '../domain/ids.js';
 import type { Endpoint } from '../domain/model.js';
 import type { Task } from '../domain/task.js';
 import { notFound } from '../errors/api-errors.js';
-import type { RecoveryScope } from '../store/operations.js';
+import type { RecoveryScope, ReplayScope } from '../store/operations.js';
+import { replayMissingBatch } from './replay-missing.js';
 import type { Store } from '../store/store.js';
 
 /** Messages resent per transaction: small, so a large recovery never holds the store for long. */
@@ -44,6 +45,23 @@ export class RecoveryService {
       params: { endpointId: endpoint.id, since: scope.since, ...(scope.until ? { until: scope.until } : {}) }, total, done: 0, error: null, createdAt: now, updatedAt: now,
     });
     // Here when this process leads; otherwise the leader's next look finds it.
+    if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
+    return task;
+  }
+
+  /**
+   * Svix's replay-missing: sends the endpoint the app's messages created in [since, until) that it
+   * never got and that its filters take (replay-missing.ts); a task like a recovery, kind `endpoint.replay`.
+   */
+  async replayMissing(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
+    const scope: ReplayScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString(), until: until?.toISOString() ?? null };
+    // Before the endpoint's filters: the final total is what was sent.
+    const total = await this.store.countMissingMessages(scope);
+    const now = new Date().toISOString();
+    const task = await this.store.createTask({
+      id: newId('tsk'), appId: endpoint.appId, kind: 'endpoint.replay', status: total === 0 ? 'finished' : 'running',
+      params: { endpointId: endpoint.id, since: scope.since, ...(scope.until ? { until: scope.until } : {}) }, total, done: 0, error: null, createdAt: now, updatedAt: now,
+    });
     if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
     return task;
   }
@@ -95,8 +113,36 @@ export class RecoveryService {
   private begin(task: Task): void {
     if (this.running.has(task.id)) return;
     const scope: RecoveryScope = { appId: task.appId, endpointId: task.params.endpointId, since: task.params.since, until: task.params.until ?? null };
-    const run = this.run(task, scope).finally(() => this.running.delete(task.id));
+    const run = (task.kind === 'endpoint.replay' ? this.runReplay(task, scope) : this.run(task, scope)).finally(() => this.running.delete(task.id));
     this.running.set(task.id, run);
+  }
+
+  /** As run(), over replay-missing's batches; the endpoint is read at each batch, so its filters are current. */
+  private async runReplay(task: Task, scope: ReplayScope): Promise<void> {
+    let after: string | null = null;
+    try {
+      for (;;) {
+        if (this.stopping) return;
+        const endpoint = await this.store.getEndpoint(scope.appId, scope.endpointId);
+        if (!endpoint) throw new Error(`endpoint ${scope.endpointId} was deleted during the replay`);
+        const batch = await replayMissingBatch(this.store, endpoint, scope, after, this.batchSize);
+        if (batch.scanned === 0) break;
+        after = batch.lastMsgId;
+        task.done += batch.sent;
+        task.updatedAt = new Date().toISOString();
+        await this.store.updateTask(task);
+        if (batch.sent > 0) this.newWork();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      task.total = task.done;
+      task.status = 'finished';
+    } catch (err) {
+      this.logger.error({ err, taskId: task.id, endpointId: scope.endpointId }, 'replay task failed');
+      task.status = 'failed';
+      task.error = (err as Error).message;
+    }
+    task.updatedAt = new Date().toISOString();
+    await this.store.updateTask(task).catch((err: unknown) => this.logger.error({ err, taskId: task.id }, 'could not save the end of a replay task'));
   }
 
   private async run(task: Task, scope: RecoveryScope): Promise<void> {

@@ -34,6 +34,9 @@ export interface RecoveryScope {
   until?: string | null;
 }
 
+/** Svix's replay-missing: the app's messages created in [since, until) never sent to the endpoint. */
+export type ReplayScope = RecoveryScope;
+
 export interface RecoveryBatch extends RecoveryScope {
   /** Continue after this message id (null: from the start). */
   afterMsgId: string | null;

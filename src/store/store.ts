@@ -8,7 +8,7 @@ import type { LeaderLock } from './leader-lock.js';
 import type { HandOff } from './hand-off.js';
 import type { AuditEntry, AuditQuery, OperatorToken } from '../domain/operators.js';
 import type {
-  DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope,
+  DisabledEndpoint, FailureTracking, PurgeBatch, PurgeResult, RecoveryBatch, RecoveryBatchResult, RecoveryScope, ReplayScope,
 } from './operations.js';
 import type { ExpiredPayloadBatch, ExpiredPayloadResult, ExpungeOutcome } from './payload-expiry.js';
 import type { HeldIdempotencyKey, IdempotencyClaim, IdempotencyClaimResult, IdempotentAnswer } from './idempotency.js';
@@ -275,6 +275,9 @@ export interface Store {
   disableFailingEndpoints(disableIfFailingSince: number, now: number): Promise<DisabledEndpoint[]>;
   /** Messages a recovery of this scope would send again (see RECOVERABLE, catalogue/operation-records.ts). */
   countRecoverable(scope: RecoveryScope): Promise<number>;
+  /** Svix's replay-missing (catalogue/replay-reads.ts): the app's messages in scope never sent to the endpoint, in id order. */
+  listMissingMessages(scope: ReplayScope, afterMsgId: string | null, limit: number): Promise<Message[]>;
+  countMissingMessages(scope: ReplayScope): Promise<number>;
   /** Creates a new pending delivery for each of the next `limit` recoverable messages. */
   recoverBatch(batch: RecoveryBatch): Promise<RecoveryBatchResult>;
   /** Clears the data of old messages that have no pending delivery; metadata stays. */

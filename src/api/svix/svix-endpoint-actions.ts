@@ -75,6 +75,19 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
     return { id: toSvixId(task.id), status: task.status, task: 'endpoint.recover', updatedAt: task.updatedAt };
   });
 
+  // Replay-missing: the app's messages created in [since, until) that the endpoint never got and its
+  // filters take now are sent to it, as a background task (services/replay-missing.ts).
+  api.post(`${base}/replay-missing`, { config: svixOperate, schema: { tags, params, body: SvixRecoverIn } }, async (req, reply) => {
+    const since = new Date(req.body.since);
+    const until = req.body.until ? new Date(req.body.until) : undefined;
+    if (until && until.getTime() <= since.getTime()) {
+      throw new ApiError('validation_error', `until (${req.body.until}) must be later than since (${req.body.since}): messages created in [since, until) are replayed`);
+    }
+    const task = await ctx.recovery.replayMissing(await endpointOf(req), since, until);
+    reply.status(202);
+    return { id: toSvixId(task.id), status: task.status, task: 'endpoint.replay', updatedAt: task.updatedAt };
+  });
+
   // Sends the event type's `exampleIndex`-th example from the catalogue (default the first; Herald's
   // test event), signed as usual. An index beyond the type's examples answers 422, as Svix does; a
   // type without examples sends Herald's test payload for index 0.

@@ -56,7 +56,6 @@ const OPERATIONS = [
   'GET /api/v1/app/:app_id/attempt/endpoint/:endpoint_id/count',
   'POST /api/v1/app/:app_id/endpoint/:endpoint_id/msg/test-attempt',
   'POST /api/v1/app/:app_id/endpoint/:endpoint_id/cancel-msgs',
-  'POST /api/v1/app/:app_id/endpoint/:endpoint_id/replay-missing',
   'POST /api/v1/app/:app_id/endpoint/:endpoint_id/bulk-replay',
   'GET /api/v1/app/:app_id/endpoint/:endpoint_id/rate-limit-status',
   // Herald has transformations, in its own form (docs/transformations.md), not Svix's.

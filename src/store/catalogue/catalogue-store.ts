@@ -2,7 +2,8 @@ import type { ApiToken, App, Endpoint, EventType, Message } from '../../domain/m
 import type { Task } from '../../domain/task.js';
 import type { EntityRef } from '../insights.js';
 import type { ProcessRecord } from '../key-records.js';
-import type { RecoveryScope } from '../operations.js';
+import type { RecoveryScope, ReplayScope } from '../operations.js';
+import { countMissingMessages, listMissingMessages } from './replay-reads.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { SqlRunner } from '../sql-runner.js';
 import type { AttemptQuery, EndpointMessageQuery, EventTypeQuery, MessageQuery, PageRequest, PendingDeliveryQuery } from '../store.js';
@@ -82,6 +83,8 @@ export abstract class CatalogueStore {
   getTask(appId: string, taskId: string) { return this.operations.getTask(appId, taskId); }
   updateTask(task: Task) { return this.operations.updateTask(task); }
   countRecoverable(scope: RecoveryScope) { return this.operations.countRecoverable(scope); }
+  listMissingMessages(scope: ReplayScope, afterMsgId: string | null, limit: number) { return listMissingMessages(this.readSql, scope, afterMsgId, limit); }
+  countMissingMessages(scope: ReplayScope) { return countMissingMessages(this.readSql, scope); }
   listRunningTasks(limit: number) { return this.operations.listRunningTasks(limit); }
   disableFailingEndpoints(disableIfFailingSince: number, now: number) { return this.operations.disableFailingEndpoints(disableIfFailingSince, now); }
   clearEndpointFailures(endpointId: string) { return this.operations.clearEndpointFailures(endpointId); }
