@@ -35,6 +35,8 @@ export interface EventType {
   validation: EventValidation;
   /** Grows by one on every write, so a process's compiled-schema cache can tell it is stale. */
   revision: number;
+  /** Archived through Svix's DELETE (migration 28): kept, left out of lists unless asked for. */
+  archived?: boolean;
   createdAt: string;
   updatedAt: string;
 }

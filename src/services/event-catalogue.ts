@@ -70,6 +70,13 @@ export class EventCatalogue {
     return this.write(merge(existing, patch, new Date().toISOString()));
   }
 
+  /** Svix's archive (DELETE without expunge) and unarchive: the type stays, hidden from lists while archived. */
+  async setArchived(name: string, archived: boolean): Promise<EventType> {
+    const existing = await this.get(name);
+    if ((existing.archived ?? false) === archived) return existing;
+    return this.write({ ...existing, archived, updatedAt: new Date().toISOString() });
+  }
+
   async delete(name: string): Promise<void> {
     if (!(await this.store.deleteEventType(name))) throw notFound('event type', name);
     this.validator?.invalidate();

@@ -236,7 +236,7 @@ export function eventTypeToRow(e: EventType): Row {
   return {
     name: e.name, description: e.description, group_name: e.group, data_schema: json(e.schema),
     examples: JSON.stringify(e.examples), deprecated: e.deprecated ? 1 : 0, validation: e.validation,
-    created_at: e.createdAt, updated_at: e.updatedAt,
+    archived: e.archived ? 1 : 0, created_at: e.createdAt, updated_at: e.updatedAt,
   };
 }
 
@@ -245,6 +245,8 @@ export function rowToEventType(r: Row): EventType {
     name: r.name, description: r.description, group: r.group_name ?? null,
     schema: parse(r.data_schema ?? null), examples: parse<unknown[]>(r.examples ?? null) ?? [],
     deprecated: r.deprecated === 1 || r.deprecated === true, validation: r.validation ?? 'off',
+    // Only when archived: the field is absent on every type Herald's own API writes.
+    ...(Number(r.archived ?? 0) === 1 ? { archived: true } : {}),
     revision: Number(r.revision ?? 1), createdAt: r.created_at, updatedAt: r.updated_at ?? r.created_at,
   };
 }

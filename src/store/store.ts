@@ -124,6 +124,8 @@ export interface AttemptQuery extends PageRequest {
 
 export interface EventTypeQuery extends PageRequest {
   group?: string;
+  /** Archived types too (Svix's include_archived); absent: left out. */
+  includeArchived?: boolean;
 }
 
 export interface PendingDeliveryQuery {

@@ -151,7 +151,10 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(list.body.data.find((e: { name: string }) => e.name === 'invoice.paid').schemas).toEqual({ '1': schemaV1 });
     const two = await api('PATCH', '/event-type/invoice.paid', { schemas: { '1': schemaV1, '2': schemaV1 } });
     expect(two.status).toBe(501);
+    // DELETE archives (svix-event-types.test.ts); with expunge it removes.
     expect((await api('DELETE', '/event-type/invoice.voided')).status).toBe(204);
+    expect((await api('GET', '/event-type/invoice.voided')).body.archived).toBe(true);
+    expect((await api('DELETE', '/event-type/invoice.voided?expunge=true')).status).toBe(204);
     expect((await api('GET', '/event-type/invoice.voided')).status).toBe(404);
     const imported = await svix.eventType.importOpenapi({
       spec: { openapi: '3.1.0', info: { title: 't', version: '1' }, webhooks: { 'pet.new': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } } } } } } },

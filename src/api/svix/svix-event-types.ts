@@ -35,7 +35,7 @@ function oneSchema(schemas: Record<string, unknown> | null | undefined): Record<
 }
 
 function heraldFields(route: string, body: SvixEventTypePatchBody): EventTypePatchBody {
-  refuseUnsupported(route, { archived: body.archived, featureFlags: body.featureFlags, featureFlag: body.featureFlag });
+  refuseUnsupported(route, { featureFlags: body.featureFlags, featureFlag: body.featureFlag });
   const out: EventTypePatchBody = {};
   if (body.description !== undefined) out.description = body.description;
   if (body.deprecated !== undefined) out.deprecated = body.deprecated;
@@ -51,14 +51,19 @@ function heraldFields(route: string, body: SvixEventTypePatchBody): EventTypePat
 export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
   api.get('/api/v1/event-type', { config: svixRead, schema: { tags, querystring: ListQuery } }, async (req) => {
     // By name, A to Z unless `order` says otherwise. Without with_content Svix leaves the schemas out of a list.
-    const source = { kind: 'event-type', defaultOrder: 'ascending', keyOf: (et) => et.name, fetch: (p) => ctx.eventTypes.list(p) } satisfies SvixListSource<EventType>;
+    const source = { kind: 'event-type', defaultOrder: 'ascending', keyOf: (et) => et.name, fetch: (p) => ctx.eventTypes.list({ ...p, includeArchived: req.query.include_archived === true }) } satisfies SvixListSource<EventType>;
     return svixList(req.query, source, (et) => ({ ...svixEventTypeJson(et), ...(req.query.with_content ? {} : { schemas: null }) }));
   });
 
   api.post('/api/v1/event-type', { config: svixAdminWrite, schema: { tags, body: SvixEventTypeIn } }, async (req, reply) => {
     const fields = heraldFields('POST /api/v1/event-type', req.body);
-    if (await ctx.store.getEventType(req.body.name)) throw new ApiError('conflict', `event type "${req.body.name}" already exists: PUT or PATCH /api/v1/event-type/${req.body.name} changes it`);
-    const { eventType } = await ctx.eventTypes.put({ name: req.body.name, ...fields });
+    const existing = await ctx.store.getEventType(req.body.name);
+    if (existing && !existing.archived) throw new ApiError('conflict', `event type "${req.body.name}" already exists: PUT or PATCH /api/v1/event-type/${req.body.name} changes it`);
+    // Creating an archived type unarchives it with this body's content, as Svix does: what the body
+    // leaves out is cleared, not kept from before.
+    const replaced = existing ? { description: null, group: null, schema: null, examples: [], deprecated: false, validation: 'off' as const } : {};
+    await ctx.eventTypes.put({ name: req.body.name, ...replaced, ...fields });
+    const eventType = await ctx.eventTypes.setArchived(req.body.name, req.body.archived === true);
     reply.status(201);
     return svixEventTypeJson(eventType);
   });
@@ -87,18 +92,25 @@ export function svixEventTypeRoutes(api: Api, ctx: SvixContext): void {
   );
 
   api.put('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, body: SvixEventTypeUpdate } }, async (req, reply) => {
-    const { eventType, created } = await ctx.eventTypes.put({ name: req.params.event_type_name, ...heraldFields('PUT /api/v1/event-type/{event_type_name}', req.body) });
+    const { created } = await ctx.eventTypes.put({ name: req.params.event_type_name, ...heraldFields('PUT /api/v1/event-type/{event_type_name}', req.body) });
+    // PUT replaces: archived left out is false (unarchives).
+    const eventType = await ctx.eventTypes.setArchived(req.params.event_type_name, req.body.archived === true);
     if (created) reply.status(201);
     return svixEventTypeJson(eventType);
   });
 
-  api.patch('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, body: SvixEventTypePatch } }, async (req) =>
-    svixEventTypeJson(await ctx.eventTypes.update(req.params.event_type_name, heraldFields('PATCH /api/v1/event-type/{event_type_name}', req.body))),
-  );
+  api.patch('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, body: SvixEventTypePatch } }, async (req) => {
+    const name = req.params.event_type_name;
+    let eventType = await ctx.eventTypes.update(name, heraldFields('PATCH /api/v1/event-type/{event_type_name}', req.body));
+    if (req.body.archived !== undefined) eventType = await ctx.eventTypes.setArchived(name, req.body.archived);
+    return svixEventTypeJson(eventType);
+  });
 
-  // Svix archives unless `expunge`; Herald has no archive, so both remove the type from the catalogue.
+  // As Svix: archives (the type stays, readable, hidden from lists unless include_archived) unless
+  // `expunge=true`, which removes it from the catalogue.
   api.delete('/api/v1/event-type/:event_type_name', { config: svixAdminWrite, schema: { tags, params: NameParams, querystring: DeleteQuery } }, async (req, reply) => {
-    await ctx.eventTypes.delete(req.params.event_type_name);
+    if (req.query.expunge) await ctx.eventTypes.delete(req.params.event_type_name);
+    else await ctx.eventTypes.setArchived(req.params.event_type_name, true);
     return reply.status(204).send();
   });
 }

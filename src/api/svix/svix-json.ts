@@ -35,7 +35,7 @@ export function svixEventTypeJson(et: EventType) {
   return {
     name: et.name,
     description: et.description ?? '',
-    archived: false,
+    archived: et.archived ?? false,
     deprecated: et.deprecated,
     // Svix keys schemas by version; Herald keeps one schema per type, served as version "1".
     schemas: et.schema ? { '1': et.schema } : null,

@@ -82,8 +82,9 @@ export class CatalogueRecords {
     const { beyond, dir } = keysetOrder(query.order, 'asc');
     const rows = await this.sql.rows(
       `SELECT * FROM event_types WHERE ($1::text IS NULL OR name ${beyond} $1) AND ($2::text IS NULL OR group_name = $2)
+         AND (archived = 0 OR $4::integer = 1)
        ORDER BY name ${dir} LIMIT $3`,
-      [query.iterator ?? null, query.group ?? null, query.limit + 1],
+      [query.iterator ?? null, query.group ?? null, query.limit + 1, query.includeArchived ? 1 : 0],
     );
     return toPage(rows.map(rowToEventType), query.limit);
   }

@@ -441,6 +441,12 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
     // (claim-function-v26.ts); its text is frozen with this migration. herald_claim stays for older processes.
     sql: CLAIM_FUNCTION_V26,
   },
+  {
+    version: 28,
+    name: 'event_type_archived',
+    // Svix's archived event types (DELETE without expunge): kept, and left out of lists unless asked.
+    sql: `ALTER TABLE event_types ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /**

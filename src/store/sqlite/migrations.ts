@@ -436,6 +436,12 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
     // in process and has nothing to change. Kept so both stores list the same versions.
     sql: `SELECT 1;`,
   },
+  {
+    version: 28,
+    name: 'event_type_archived',
+    // Svix's archived event types (DELETE without expunge): kept, and left out of lists unless asked.
+    sql: `ALTER TABLE event_types ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {
