@@ -18,6 +18,7 @@ import { defineChannelsContract } from './channels-contract.js';
 import { defineDeliveryCountsContract } from './delivery-counts-contract.js';
 import { defineMetadataContract } from './metadata-contract.js';
 import { definePayloadExpiryContract } from './payload-expiry-contract.js';
+import { defineSvixMessageActionsContract } from './svix-message-actions-contract.js';
 import { defineIdempotencyContract } from './idempotency-contract.js';
 import { defineListOrderContract } from './list-order-contract.js';
 import { defineAttemptTriggerContract } from './attempt-trigger-contract.js';
@@ -49,6 +50,7 @@ export function defineStoreContract(backend: string, factory: () => Promise<Stor
   defineMetadataContract(backend, factory);
   defineAttemptBodiesContract(backend, factory);
   definePayloadExpiryContract(backend, factory);
+  defineSvixMessageActionsContract(backend, factory);
   defineIdempotencyContract(backend, factory);
   defineListOrderContract(backend, factory);
   defineAttemptTriggerContract(backend, factory);
