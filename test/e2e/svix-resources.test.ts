@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Svix, ApiException, Webhook } from 'svix';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { TEST_PG_URL, testSchema, warnIfNoPostgres, type TestSchema } from '../helpers/pg.js';
-import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
+import { bothStores, useSvixHerald } from '../helpers/svix-herald.js';
+import { eventually } from '../helpers/test-herald.js';
 
 // Svix's applications, event types, endpoints, portal access and health over HTTP, on both
 // stores: what a Svix SDK user relies on (get_if_exists, uid look-ups, PUT upsert, paging, 422 and
 // 501 shapes, idempotency-key), with plain fetch and with Svix's own JavaScript SDK.
 
-warnIfNoPostgres('the Svix API on PostgreSQL');
-const stores = [{ store: 'SQLite', pg: false }, ...(TEST_PG_URL ? [{ store: 'PostgreSQL', pg: true }] : [])];
+const stores = bothStores('the Svix API on PostgreSQL');
 
 describe.each(stores)('Svix applications, event types and endpoints ($store)', ({ pg }) => {
-  let herald: TestHerald;
-  let schema: TestSchema | null = null;
-  let receiver: Receiver;
-  let svix: Svix;
-  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => herald.api(method, `/api/v1${path}`, body, headers);
-
-  beforeAll(async () => {
-    schema = pg ? testSchema('svix-resources') : null;
-    herald = await startTestHerald({ tokenRateLimit: 0, ...(schema ? { database: schema.url } : {}) });
-    receiver = await startReceiver();
-    svix = new Svix(herald.token, { serverUrl: herald.url });
-  });
-  afterAll(async () => {
-    await herald?.stop();
-    await receiver?.close();
-    await schema?.drop();
-  });
+  const env = useSvixHerald('svix-resources', pg);
+  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => env.herald.api(method, `/api/v1${path}`, body, headers);
 
   it('creates an application, finds it by uid, and get_if_exists returns it instead of a second one', async () => {
     const created = await api('POST', '/app', { name: 'Acme', uid: 'acme' });
@@ -44,22 +27,22 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(conflict.status).toBe(409);
     expect(conflict.body).toEqual({ code: 'conflict', detail: expect.any(String) });
     // The SDK's getOrCreate is the same call.
-    const viaSdk = await svix.application.getOrCreate({ name: 'Acme', uid: 'acme' });
+    const viaSdk = await env.svix.application.getOrCreate({ name: 'Acme', uid: 'acme' });
     expect(viaSdk.id).toBe(created.body.id);
   });
 
   it('keeps metadata on applications and endpoints: set, replaced by PUT, changed by PATCH', async () => {
-    const app = await svix.application.create({ name: 'Meta', uid: 'meta', metadata: { plan: 'gold' } });
+    const app = await env.svix.application.create({ name: 'Meta', uid: 'meta', metadata: { plan: 'gold' } });
     expect(app.metadata).toEqual({ plan: 'gold' });
-    expect((await svix.application.get('meta')).metadata).toEqual({ plan: 'gold' });
-    expect((await svix.application.patch('meta', { metadata: { plan: 'silver', region: 'eu' } })).metadata).toEqual({ plan: 'silver', region: 'eu' });
-    expect((await svix.application.patch('meta', { name: 'Meta 2' })).metadata).toEqual({ plan: 'silver', region: 'eu' });
+    expect((await env.svix.application.get('meta')).metadata).toEqual({ plan: 'gold' });
+    expect((await env.svix.application.patch('meta', { metadata: { plan: 'silver', region: 'eu' } })).metadata).toEqual({ plan: 'silver', region: 'eu' });
+    expect((await env.svix.application.patch('meta', { name: 'Meta 2' })).metadata).toEqual({ plan: 'silver', region: 'eu' });
     // PUT replaces the whole application: no metadata in the body, none kept.
     expect((await api('PUT', '/app/meta', { name: 'Meta 3' })).body.metadata).toEqual({});
-    const ep = await svix.endpoint.create('meta', { url: `${receiver.url}/meta`, metadata: { owner: 'billing' } });
-    expect((await svix.endpoint.get('meta', ep.id)).metadata).toEqual({ owner: 'billing' });
-    expect((await svix.endpoint.patch('meta', ep.id, { disabled: true })).metadata).toEqual({ owner: 'billing' });
-    expect((await svix.endpoint.patch('meta', ep.id, { metadata: {} })).metadata).toEqual({});
+    const ep = await env.svix.endpoint.create('meta', { url: `${env.receiver.url}/meta`, metadata: { owner: 'billing' } });
+    expect((await env.svix.endpoint.get('meta', ep.id)).metadata).toEqual({ owner: 'billing' });
+    expect((await env.svix.endpoint.patch('meta', ep.id, { disabled: true })).metadata).toEqual({ owner: 'billing' });
+    expect((await env.svix.endpoint.patch('meta', ep.id, { metadata: {} })).metadata).toEqual({});
   });
 
   it('PUT upserts an application by uid, PATCH changes it, DELETE removes it', async () => {
@@ -69,7 +52,7 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     const replaced = await api('PUT', '/app/globex', { name: 'Globex Corp', uid: 'globex' });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id: made.body.id, name: 'Globex Corp' });
-    const patched = await svix.application.patch('globex', { name: 'Globex Inc' });
+    const patched = await env.svix.application.patch('globex', { name: 'Globex Inc' });
     expect(patched.name).toBe('Globex Inc');
     expect((await api('DELETE', '/app/globex')).status).toBe(204);
     const gone = await api('GET', '/app/globex');
@@ -95,7 +78,7 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(pages).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 5; i++) expect(seen).toContain(`page-${i}`);
     expect(new Set(seen).size).toBe(seen.length);
-    const viaSdk = await svix.application.list({ limit: 250 });
+    const viaSdk = await env.svix.application.list({ limit: 250 });
     expect(viaSdk.data.map((a) => a.uid)).toEqual(expect.arrayContaining(seen));
     expect(viaSdk.done).toBe(true);
   });
@@ -111,7 +94,7 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(throttled.status).toBe(501);
     expect(throttled.body).toEqual({ code: 'not_implemented', detail: expect.stringContaining('throttleRate') });
     // The SDK surfaces both as ApiException with the status and Svix's body.
-    const err = await svix.application.create({ name: '' }).catch((e: unknown) => e);
+    const err = await env.svix.application.create({ name: '' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiException);
     expect((err as ApiException<{ detail: unknown[] }>).code).toBe(422);
     expect((err as ApiException<{ detail: unknown[] }>).body.detail.length).toBeGreaterThan(0);
@@ -145,7 +128,7 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     const put = await api('PUT', '/event-type/invoice.voided', { description: 'Voided' });
     expect(put.status).toBe(201);
     expect((await api('PUT', '/event-type/invoice.voided', { description: 'Voided!' })).status).toBe(200);
-    const patched = await svix.eventType.patch('invoice.voided', { deprecated: true, groupName: 'invoices' });
+    const patched = await env.svix.eventType.patch('invoice.voided', { deprecated: true, groupName: 'invoices' });
     expect(patched).toMatchObject({ deprecated: true, groupName: 'invoices', description: 'Voided!' });
     const list = await api('GET', '/event-type?with_content=true');
     expect(list.body.data.find((e: { name: string }) => e.name === 'invoice.paid').schemas).toEqual({ '1': schemaV1 });
@@ -156,31 +139,31 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect((await api('GET', '/event-type/invoice.voided')).body.archived).toBe(true);
     expect((await api('DELETE', '/event-type/invoice.voided?expunge=true')).status).toBe(204);
     expect((await api('GET', '/event-type/invoice.voided')).status).toBe(404);
-    const imported = await svix.eventType.importOpenapi({
+    const imported = await env.svix.eventType.importOpenapi({
       spec: { openapi: '3.1.0', info: { title: 't', version: '1' }, webhooks: { 'pet.new': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } } } } } } },
     });
     expect(imported.data.modified).toEqual(['pet.new']);
-    expect((await svix.eventType.get('pet.new')).name).toBe('pet.new');
+    expect((await env.svix.eventType.get('pet.new')).name).toBe('pet.new');
   });
 
   it('endpoints: create with filterTypes and channels, get by uid, PUT, PATCH, list, delete', async () => {
     const app = (await api('POST', '/app', { name: 'Endpoints', uid: 'ep-app' })).body;
-    const ep = await svix.endpoint.create('ep-app', { url: `${receiver.url}/a`, uid: 'main', description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10 });
-    expect(ep).toMatchObject({ uid: 'main', url: `${receiver.url}/a`, description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10, version: 1, disabled: false });
+    const ep = await env.svix.endpoint.create('ep-app', { url: `${env.receiver.url}/a`, uid: 'main', description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10 });
+    expect(ep).toMatchObject({ uid: 'main', url: `${env.receiver.url}/a`, description: 'Main', filterTypes: ['invoice.paid'], channels: ['project-1'], throttleRate: 10, version: 1, disabled: false });
     expect(ep.id).toMatch(/^ep_/);
     expect((await api('GET', `/app/${app.id}/endpoint/main`)).body.id).toBe(ep.id);
-    const updated = await api('PUT', `/app/ep-app/endpoint/${ep.id}`, { url: `${receiver.url}/b` });
+    const updated = await api('PUT', `/app/ep-app/endpoint/${ep.id}`, { url: `${env.receiver.url}/b` });
     expect(updated.status).toBe(200);
     // PUT replaces: what the body leaves out is cleared.
-    expect(updated.body).toMatchObject({ url: `${receiver.url}/b`, description: '', filterTypes: null, channels: null, throttleRate: null });
-    const upserted = await api('PUT', '/app/ep-app/endpoint/second', { url: `${receiver.url}/c` });
+    expect(updated.body).toMatchObject({ url: `${env.receiver.url}/b`, description: '', filterTypes: null, channels: null, throttleRate: null });
+    const upserted = await api('PUT', '/app/ep-app/endpoint/second', { url: `${env.receiver.url}/c` });
     expect(upserted.status).toBe(201);
     expect(upserted.body.uid).toBe('second');
-    const patched = await svix.endpoint.patch('ep-app', 'second', { disabled: true });
+    const patched = await env.svix.endpoint.patch('ep-app', 'second', { disabled: true });
     expect(patched.disabled).toBe(true);
-    const list = await svix.endpoint.list('ep-app');
+    const list = await env.svix.endpoint.list('ep-app');
     expect(list.data.map((e) => e.uid).sort()).toEqual(['main', 'second']);
-    await svix.endpoint.delete('ep-app', 'second');
+    await env.svix.endpoint.delete('ep-app', 'second');
     expect((await api('GET', '/app/ep-app/endpoint/second')).status).toBe(404);
   });
 
@@ -189,22 +172,22 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     // Svix keeps examples in the schema; send-example sends the first.
     const example = { order: 'ord_1', total: 12.5 };
     await api('PUT', '/event-type/order.made', { description: 'An order', schemas: { '1': { type: 'object', examples: [example] } } });
-    const ep = await svix.endpoint.create('sec-app', { url: `${receiver.url}/sec`, uid: 'sec' });
-    const { key } = await svix.endpoint.getSecret('sec-app', 'sec');
+    const ep = await env.svix.endpoint.create('sec-app', { url: `${env.receiver.url}/sec`, uid: 'sec' });
+    const { key } = await env.svix.endpoint.getSecret('sec-app', 'sec');
     expect(key).toMatch(/^whsec_/);
-    await svix.endpoint.rotateSecret('sec-app', 'sec', {});
-    const rotated = (await svix.endpoint.getSecret('sec-app', 'sec')).key;
+    await env.svix.endpoint.rotateSecret('sec-app', 'sec', {});
+    const rotated = (await env.svix.endpoint.getSecret('sec-app', 'sec')).key;
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(key);
 
-    await svix.endpoint.updateHeaders('sec-app', 'sec', { headers: { 'X-Team': 'billing', 'X-Env': 'test' } });
-    await svix.endpoint.patchHeaders('sec-app', 'sec', { headers: { 'X-Env': null as unknown as string, 'X-New': '1' } });
-    expect(await svix.endpoint.getHeaders('sec-app', 'sec')).toEqual({ headers: { 'X-Team': 'billing', 'X-New': '1' }, sensitive: [] });
+    await env.svix.endpoint.updateHeaders('sec-app', 'sec', { headers: { 'X-Team': 'billing', 'X-Env': 'test' } });
+    await env.svix.endpoint.patchHeaders('sec-app', 'sec', { headers: { 'X-Env': null as unknown as string, 'X-New': '1' } });
+    expect(await env.svix.endpoint.getHeaders('sec-app', 'sec')).toEqual({ headers: { 'X-Team': 'billing', 'X-New': '1' }, sensitive: [] });
 
     const sent = await api('POST', `/app/sec-app/endpoint/${ep.id}/send-example`, { eventType: 'order.made' });
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ id: expect.stringMatching(/^msg_/), eventType: 'order.made' });
-    const arrived = await eventually(() => receiver.requests.find((r) => r.url === '/sec' && r.headers['webhook-id'] === sent.body.id));
+    const arrived = await eventually(() => env.receiver.requests.find((r) => r.url === '/sec' && r.headers['webhook-id'] === sent.body.id));
     expect(arrived.headers['x-team']).toBe('billing');
     expect(arrived.headers['x-new']).toBe('1');
     expect(arrived.headers['x-env']).toBeUndefined();
@@ -214,14 +197,14 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
     expect(new Webhook(rotated).verify(arrived.body, arrived.headers)).toEqual(sent.body.payload);
 
     const stats = await eventually(async () => {
-      const s = await svix.endpoint.getStats('sec-app', 'sec');
+      const s = await env.svix.endpoint.getStats('sec-app', 'sec');
       return s.success === 1 ? s : null;
     });
     expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 });
     const future = await api('GET', `/app/sec-app/endpoint/sec/stats?since=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`);
     expect(future.body).toEqual({ success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 });
 
-    const recover = await svix.endpoint.recover('sec-app', 'sec', { since: new Date(Date.now() - 3600_000) });
+    const recover = await env.svix.endpoint.recover('sec-app', 'sec', { since: new Date(Date.now() - 3600_000) });
     expect(recover.id).toMatch(/^qtask_/);
     expect(['running', 'finished']).toContain(recover.status);
     // `until` bounds the window (test/e2e/svix-recover-example.test.ts recovers inside one).
@@ -230,22 +213,22 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
   });
 
   it('app portal access answers {url, token} that opens Herald\'s portal; expire-all revokes it', async () => {
-    const access = await svix.authentication.appPortalAccess('portal-app', { application: { name: 'Portal app', uid: 'portal-app' } });
+    const access = await env.svix.authentication.appPortalAccess('portal-app', { application: { name: 'Portal app', uid: 'portal-app' } });
     expect(access.url).toContain('/portal');
     expect(access.url).toContain(encodeURIComponent(access.token));
     const app = (await api('GET', '/app/portal-app')).body;
-    const asPortal = await fetch(`${herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
+    const asPortal = await fetch(`${env.herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
     expect(asPortal.status).toBe(200);
-    await svix.authentication.expireAll('portal-app', {});
-    const after = await fetch(`${herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
+    await env.svix.authentication.expireAll('portal-app', {});
+    const after = await fetch(`${env.herald.url}/api/v1/apps/${app.id}/endpoints`, { headers: { authorization: `Bearer ${access.token}` } });
     expect(after.status).toBe(401);
   });
 
   it('an app token sees only its own app through the Svix routes', async () => {
     const mine = (await api('POST', '/app', { name: 'Mine', uid: 'mine' })).body;
     await api('POST', '/app', { name: 'Theirs', uid: 'theirs' });
-    const token = (await herald.api('POST', `/api/v1/apps/${mine.id}/tokens`, { name: 'svix' })).body.token as string;
-    const asApp = new Svix(token, { serverUrl: herald.url });
+    const token = (await env.herald.api('POST', `/api/v1/apps/${mine.id}/tokens`, { name: 'svix' })).body.token as string;
+    const asApp = new Svix(token, { serverUrl: env.herald.url });
     expect((await asApp.endpoint.list('mine')).data).toEqual([]);
     const other = await asApp.endpoint.list('theirs').catch((e: unknown) => e);
     expect((other as ApiException<unknown>).code).toBe(404);
@@ -254,7 +237,7 @@ describe.each(stores)('Svix applications, event types and endpoints ($store)', (
   });
 
   it('health answers 204; a Svix feature Herald lacks answers 501 naming the route', async () => {
-    await svix.health.get();
+    await env.svix.health.get();
     const stream = await api('GET', '/stream');
     expect(stream.status).toBe(501);
     expect(stream.body.detail).toContain('GET /api/v1/stream');
