@@ -4,15 +4,15 @@ import { TEST_PG_URL, testSchema, warnIfNoPostgres, withPgClient, type TestSchem
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually, startTestHerald, type TestHerald } from '../helpers/test-herald.js';
 
-// PostgreSQL: a claim whose COMMIT reached the database but whose answer was lost with the
-// connection. The deliveries it leased are this process's, yet it never heard of them: without a
+// PostgreSQL: a claim that committed in the database but whose answer was lost with the
+// connection (the claim is one statement, herald_claim_v2, committing by itself). The deliveries it leased are this process's, yet it never heard of them: without a
 // re-check they would wait for their lease to run out (two endpoint timeouts plus the margin, 120 s
 // here). The delivery loop re-checks its leases once the database answers again and sends them at
 // once. (SQLite keeps its leases in memory, in the same process: a claim cannot commit unheard.)
 
-warnIfNoPostgres('claims whose COMMIT answer was lost');
+warnIfNoPostgres('claims whose answer was lost after they committed');
 
-describe.skipIf(!TEST_PG_URL)('a claim whose COMMIT answer was lost (PostgreSQL)', () => {
+describe.skipIf(!TEST_PG_URL)('a claim whose answer was lost after it committed (PostgreSQL)', () => {
   let schema: TestSchema;
   let proxy: CommitTrapProxy;
   let herald: TestHerald;
@@ -40,9 +40,12 @@ describe.skipIf(!TEST_PG_URL)('a claim whose COMMIT answer was lost (PostgreSQL)
   it('sends the deliveries of that claim as soon as the database answers again, not when the lease runs out', async () => {
     const app = (await herald.api('POST', '/api/v1/apps', { name: 'Outage' })).body;
     await herald.api('POST', `/api/v1/apps/${app.id}/endpoints`, { url: receiver.url });
-    const fired = proxy.loseCommitAfter('herald_claim');
-    const msg = (await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'order.paid', data: { n: 1 } })).body;
-    await fired;
+    // Scheduled a moment ahead, so that its delivery goes through a claim (a publish hands only
+    // deliveries due now straight to its own loop), and the trap can name it before that claim.
+    const deliverAt = new Date(Date.now() + 1_500).toISOString();
+    const msg = (await herald.api('POST', `/api/v1/apps/${app.id}/messages`, { eventType: 'order.paid', data: { n: 1 }, deliverAt })).body;
+    // The claim that leases this message's delivery commits, and its answer is lost.
+    await proxy.loseAnswer('herald_claim', msg.id);
     const firedAt = Date.now();
 
     // The claim did commit: the delivery is leased far into the future under this process's token.

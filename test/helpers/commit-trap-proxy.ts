@@ -1,23 +1,24 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-// A loopback TCP relay to PostgreSQL that can lose the answer to one COMMIT: the COMMIT reaches
-// the server (which commits), but its reply never reaches the client, and the connection is then
-// reset, as when the network or the database host fails at the worst moment.
+// A loopback TCP relay to PostgreSQL that can lose the answer to one statement that commits by
+// itself (such as the claim, `SELECT herald_claim_v2(…)`): it reaches the server, which runs and
+// commits it, but its reply never reaches the client, and the connection is then reset, as when
+// the network or the database host fails at the worst moment.
 
 export interface CommitTrapProxy {
   port: number;
   /**
-   * Arms the trap: on the first connection whose traffic names `marker` (e.g. a prepared
-   * statement's name), the next COMMIT is passed on and its answer dropped; then that connection
-   * is reset. Resolves once it has fired.
+   * Arms the trap: the first answer to a statement naming `statement` (its text or its prepared
+   * statement's name) whose bytes hold `answerHolds` is dropped, and that connection reset.
+   * Resolves once it has fired.
    */
-  loseCommitAfter(marker: string): Promise<void>;
+  loseAnswer(statement: string, answerHolds: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startCommitTrapProxy(targetHost: string, targetPort: number): Promise<CommitTrapProxy> {
   const sockets = new Set<Socket>();
-  let trap: { marker: Buffer; fired: () => void } | null = null;
+  let trap: { statement: Buffer; holds: Buffer; fired: () => void } | null = null;
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: targetHost, port: targetPort });
     for (const s of [client, upstream]) {
@@ -25,28 +26,22 @@ export async function startCommitTrapProxy(targetHost: string, targetPort: numbe
       s.on('close', () => sockets.delete(s));
       s.on('error', () => s.destroy());
     }
-    let armed = false;
-    let swallowing = false;
+    /** The client's last message named the trap's statement: its answer is being watched. */
+    let watching = false;
     client.on('data', (chunk: Buffer) => {
-      if (trap && !armed && chunk.includes(trap.marker)) armed = true;
-      // A simple-protocol query message: 'Q', length, "COMMIT\0".
-      if (armed && trap && chunk.includes(Buffer.from('COMMIT\0'))) {
-        const { fired } = trap;
-        trap = null;
-        swallowing = true;
-        upstream.write(chunk);
-        // Time for the server to commit; then the connection dies without the client hearing back.
-        setTimeout(() => {
-          client.resetAndDestroy();
-          upstream.destroy();
-          fired();
-        }, 300);
-        return;
-      }
-      if (!swallowing) upstream.write(chunk);
+      if (trap) watching = chunk.includes(trap.statement);
+      upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!swallowing) client.write(chunk);
+      if (watching && trap && chunk.includes(trap.holds)) {
+        const { fired } = trap;
+        trap = null;
+        client.resetAndDestroy();
+        upstream.destroy();
+        fired();
+        return;
+      }
+      client.write(chunk);
     });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -54,9 +49,9 @@ export async function startCommitTrapProxy(targetHost: string, targetPort: numbe
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
-    loseCommitAfter(marker) {
+    loseAnswer(statement, answerHolds) {
       return new Promise((resolve) => {
-        trap = { marker: Buffer.from(marker), fired: resolve };
+        trap = { statement: Buffer.from(statement), holds: Buffer.from(answerHolds), fired: resolve };
       });
     },
     close: () =>
