@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ExpungeOutcome } from '../payload-expiry.js';
+import { CLEAR_ATTEMPT_BODIES } from './retention-queries.js';
 
 // See sqlite/expunge-queries.ts. One statement: the message row is locked (FOR UPDATE) while its
 // pending deliveries are looked at, so a resend (createDelivery: FOR SHARE on a message not purged)
@@ -19,8 +20,7 @@ export async function pgExpungeMessageContent(pool: Pool, appId: string, msgId: 
          AND (m.payload_expires_at IS NULL OR m.payload_expires_at > $3) RETURNING m.id
      ), attempts AS (
        UPDATE attempts a SET
-         request = jsonb_set(a.request::jsonb, '{body}', 'null')::text,
-         response = CASE WHEN a.response IS NULL THEN NULL ELSE jsonb_set(a.response::jsonb, '{body}', 'null')::text END,
+         ${CLEAR_ATTEMPT_BODIES},
          purged_at = $3
        FROM purged WHERE a.msg_id = purged.id AND a.purged_at IS NULL RETURNING a.id
      )

@@ -9,6 +9,13 @@ type Row = { scanned: string; purged: string; last_id: string | null };
 
 const result = (r: Row): PurgeResult => ({ scanned: Number(r.scanned), purged: Number(r.purged), lastId: r.last_id });
 
+/**
+ * How every purge clears an attempt's recorded bodies (they carry the payload as sent): the server-wide
+ * retention, a message's own retention and an expunge (expunge-queries.ts) all use this. `a` is attempts.
+ */
+export const CLEAR_ATTEMPT_BODIES = `request = jsonb_set(a.request::jsonb, '{body}', 'null')::text,
+         response = CASE WHEN a.response IS NULL THEN NULL ELSE jsonb_set(a.response::jsonb, '{body}', 'null')::text END`;
+
 export async function pgPurgeMessagePayloads(pool: Pool, batch: PurgeBatch): Promise<PurgeResult> {
   const { rows } = await pool.query<Row>(
     `WITH batch AS (
@@ -33,8 +40,7 @@ export async function pgPurgeAttemptBodies(pool: Pool, batch: PurgeBatch): Promi
        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
      ), purged AS (
        UPDATE attempts a SET
-         request = jsonb_set(a.request::jsonb, '{body}', 'null')::text,
-         response = CASE WHEN a.response IS NULL THEN NULL ELSE jsonb_set(a.response::jsonb, '{body}', 'null')::text END,
+         ${CLEAR_ATTEMPT_BODIES},
          purged_at = $4
        FROM batch WHERE a.id = batch.id RETURNING a.id
      )
@@ -60,8 +66,7 @@ export async function pgPurgeExpiredPayloads(pool: Pool, batch: ExpiredPayloadBa
        WHERE m.id = batch.id AND NOT batch.busy RETURNING m.id
      ), attempts AS (
        UPDATE attempts a SET
-         request = jsonb_set(a.request::jsonb, '{body}', 'null')::text,
-         response = CASE WHEN a.response IS NULL THEN NULL ELSE jsonb_set(a.response::jsonb, '{body}', 'null')::text END,
+         ${CLEAR_ATTEMPT_BODIES},
          purged_at = $1
        FROM purged WHERE a.msg_id = purged.id AND a.purged_at IS NULL RETURNING a.id
      ), last AS (

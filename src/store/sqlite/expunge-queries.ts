@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExpungeOutcome } from '../payload-expiry.js';
+import { CLEAR_ATTEMPT_BODIES } from './retention-queries.js';
 import { statement } from './statement-cache.js';
 
 // Expunging one message's content at once: what the retention purge does to a message whose own
@@ -14,7 +15,7 @@ export function sqliteExpungeMessageContent(db: Database.Database, appId: string
   );
   const purgeMessage = statement(db, `UPDATE messages SET data = 'null', purged_at = @now, payload_expires_at = @now WHERE id = @id`);
   const purgeAttempts = statement(db,
-    `UPDATE attempts SET request = json_set(request, '$.body', NULL), response = json_set(response, '$.body', NULL),
+    `UPDATE attempts SET ${CLEAR_ATTEMPT_BODIES},
        purged_at = ? WHERE msg_id = ? AND purged_at IS NULL`,
   );
   const expireNow = statement(db,

@@ -10,6 +10,12 @@ import { statement } from './statement-cache.js';
 // retention (payload_expires_at, migration 20) are left out of that scan and purged at their own
 // time instead, sooner or later than the server-wide cutoff (sqlitePurgeExpiredPayloads).
 
+/**
+ * How every purge clears an attempt's recorded bodies (they carry the payload as sent): the server-wide
+ * retention, a message's own retention and an expunge (expunge-queries.ts) all use this.
+ */
+export const CLEAR_ATTEMPT_BODIES = `request = json_set(request, '$.body', NULL), response = json_set(response, '$.body', NULL)`;
+
 export function sqlitePurgeMessagePayloads(db: Database.Database, batch: PurgeBatch): PurgeResult {
   const scan = statement(db, 
     `SELECT m.id, EXISTS (SELECT 1 FROM deliveries d WHERE d.msg_id = m.id AND d.status = 'pending') AS busy
@@ -35,7 +41,7 @@ export function sqlitePurgeAttemptBodies(db: Database.Database, batch: PurgeBatc
      ORDER BY id LIMIT @limit`,
   ).pluck();
   const purge = statement(db, 
-    `UPDATE attempts SET request = json_set(request, '$.body', NULL), response = json_set(response, '$.body', NULL),
+    `UPDATE attempts SET ${CLEAR_ATTEMPT_BODIES},
        purged_at = ? WHERE id = ?`,
   );
   const run = db.transaction(() => {
@@ -63,7 +69,7 @@ export function sqlitePurgeExpiredPayloads(db: Database.Database, batch: Expired
   );
   const purgeMessage = statement(db, `UPDATE messages SET data = 'null', purged_at = ? WHERE id = ?`);
   const purgeAttempts = statement(db,
-    `UPDATE attempts SET request = json_set(request, '$.body', NULL), response = json_set(response, '$.body', NULL),
+    `UPDATE attempts SET ${CLEAR_ATTEMPT_BODIES},
        purged_at = ? WHERE msg_id = ? AND purged_at IS NULL`,
   );
   const run = db.transaction(() => {
