@@ -130,8 +130,8 @@ export const MUTANTS = [
     id: 'publish-acked-before-commit',
     promise: 'a publish is answered 202 only after its transaction committed',
     file: 'src/services/publish-queue.ts',
-    search: 'this.waiting.push({ input, resolve, reject });',
-    replace: 'this.waiting.push({ input, resolve: () => undefined, reject: () => undefined }); resolve({ message: input.message, created: true, deliveryCount: 0 });',
+    search: 'return this.group.submit({ input }) as Promise<PublishResult>;',
+    replace: 'void this.group.submit({ input }); return Promise.resolve({ message: input.message, created: true, deliveryCount: 0 });',
     tests: ['test/e2e/publish-commit.test.ts'],
   },
   {
@@ -146,8 +146,8 @@ export const MUTANTS = [
     id: 'data-reserialised',
     promise: "a message's data reaches receivers as the published bytes, not a re-serialisation",
     file: 'src/api/routes/messages.ts',
-    search: 'ctx.messages.publish(app.id, req.body, publishedDataText(req), header, req.id, trace)',
-    replace: 'ctx.messages.publish(app.id, req.body, JSON.stringify(req.body.data), header, req.id, trace)',
+    search: 'ctx.messages.publish(app.id, withDeliverAtChecked(req.body), publishedDataText(req), header, req.id, trace)',
+    replace: 'ctx.messages.publish(app.id, withDeliverAtChecked(req.body), JSON.stringify(req.body.data), header, req.id, trace)',
     tests: ['test/e2e/exact-payload.test.ts'],
   },
   {
