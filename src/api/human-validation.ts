@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { EVENT_TYPE_PATTERN } from '../schemas/bodies.js';
+import { EVENT_TYPE_PATTERN, TAG_PATTERN } from '../schemas/bodies.js';
 
 // Schema errors in words a person can act on. Ajv's own text ("must match pattern
 // "^[A-Za-z0-9._:-]{1,128}$"", "must NOT have more than 128 characters") tells a reader what the
@@ -20,6 +20,7 @@ const PATTERN_SENTENCES: Record<string, string> = {
   '^[^/]+$': "must not contain '/'",
   '^3\\.1\\.': 'must be an OpenAPI 3.1 version, e.g. "3.1.0"',
   '^#[0-9a-fA-F]{6}$': 'must be a colour written #rrggbb, e.g. #2457c5',
+  [TAG_PATTERN]: "must use only letters, digits, '-', '_', '.', '/', '\\' or '#', no spaces (Svix's tag rule), e.g. project_1337",
 };
 
 const TYPE_WORDS: Record<string, string> = {

@@ -5,7 +5,8 @@ import { startTestHerald } from '../helpers/test-herald.js';
 
 // The least role each API route needs from a named operator token (docs/operators.md), read from
 // the routes as registered. Reads are for viewers, except those that reveal a secret; changes are
-// for admins, except the operator's few: resend, recover, and enabling or disabling an endpoint.
+// for admins, except the operator's few: resend, recover (and Svix's replay-missing), and enabling
+// or disabling an endpoint.
 
 /** The only changes an operator may make (PATCH endpoint only with a body of just `disabled`). */
 const OPERATOR_CHANGES = [
@@ -14,6 +15,8 @@ const OPERATOR_CHANGES = [
   // The same operations in Svix's API (src/api/svix).
   'POST /api/v1/app/:appId/endpoint/:endpointId/recover',
   'POST /api/v1/app/:appId/msg/:msgId/endpoint/:endpointId/resend',
+  // Svix's replay-missing: sends an endpoint the messages it never had, a resend of those.
+  'POST /api/v1/app/:appId/endpoint/:endpointId/replay-missing',
 ];
 /** Reads that show a secret: admin only. */
 const SECRET_READS = ['GET /api/v1/apps/:appId/endpoints/:endpointId/secret', 'GET /api/v1/app/:appId/endpoint/:endpointId/secret'];
