@@ -35,8 +35,8 @@ export function isCapability(value: string): value is Capability {
 export function deniedMessage(needed: RouteAccess): string {
   return needed === 'admin'
     ? 'this route needs the admin token; app tokens and portal links cannot use it'
-    : "this route needs an app token or the admin token: a portal link cannot publish messages (publishing is for the product's backend); " +
-        'it manages its own endpoints and reads their messages and attempts';
+    : "this route is for the product's backend and needs an app token or the admin token (publishing, clearing a message's " +
+        "content, Svix's API); a portal link manages its own endpoints and reads their messages and attempts";
 }
 
 /** The 403 message for a scoped portal link that lacks the route's capability. */

@@ -82,6 +82,19 @@ describe.each(stores)('portal link rights ($store)', ({ pg }) => {
     await herald.api('DELETE', `/api/v1/apps/${appA.id}/endpoints/${ep.id}`);
   });
 
+  it("cannot clear a message's content or call Svix's API (403), and is told what is the backend's", async () => {
+    const msg = (await call(appToken, 'POST', `/api/v1/apps/${appA.id}/messages`, { eventType: 'order.paid', data: { marker: 'kept' } })).body;
+    for (const [method, path] of [['DELETE', `/api/v1/apps/${appA.id}/messages/${msg.id}/content`], ['GET', `/api/v1/app/${appA.id}/msg`]] as const) {
+      const refused = await call(portal, method, path);
+      expect(refused.status).toBe(403);
+      // Herald's routes answer {code, message}; Svix's {code, detail}.
+      const said = refused.body.message ?? refused.body.detail;
+      expect(said).toMatch(/backend/);
+      expect(said).not.toMatch(/cannot publish/);
+    }
+    expect((await herald.api('GET', `/api/v1/apps/${appA.id}/messages/${msg.id}`)).body.data).toEqual({ marker: 'kept' });
+  });
+
   it('does everything a customer needs on its own app, one request each', async () => {
     const base = `/api/v1/apps/${appA.id}`;
     expect((await call(portal, 'GET', base)).body.name).toBe('Acme');
