@@ -3,7 +3,8 @@ import type { Delivery, Message } from '../../domain/model.js';
 import { firstDueAt } from '../../domain/deliver-at.js';
 import { toFanOutTarget, type FanOutRow } from '../fan-out.js';
 import type { HandOff } from '../hand-off.js';
-import { messageToRow, rowToEndpoint, rowToMessage, type Row } from '../rows.js';
+import { claimTarget, type ClaimTarget } from '../claim-assembly.js';
+import { messageToRow, rowToMessage, type Row } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { ClaimedDelivery, PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul } from './connection.js';
@@ -119,15 +120,14 @@ function handedOver(
 ): ClaimedDelivery[] {
   if (leased.size === 0) return [];
   const messages = new Map(inputs.map((i) => [i.message.id, i.message]));
-  const targets = new Map<string, Pick<ClaimedDelivery, 'endpoint' | 'appRetrySchedule'>>();
+  const targets = new Map<string, ClaimTarget>();
   const claimed: ClaimedDelivery[] = [];
   d.ids.forEach((id, k) => {
     if (!leased.has(id)) return;
     const endpointId = d.endpointIds[k]!;
     let target = targets.get(endpointId);
     if (!target) {
-      const row = rows.get(endpointId)!;
-      target = { endpoint: rowToEndpoint(row, codec), appRetrySchedule: row.app_retry_schedule ? (JSON.parse(row.app_retry_schedule as string) as number[]) : null };
+      target = claimTarget(rows.get(endpointId)!, codec);
       targets.set(endpointId, target);
     }
     const message = asStored(messages.get(d.msgIds[k]!)!);

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Delivery, Endpoint } from '../../domain/model.js';
-import { ENDPOINTS_WITH_APP_SCHEDULE } from '../claim-assembly.js';
+import type { Delivery } from '../../domain/model.js';
+import { claimTarget, ENDPOINTS_WITH_APP_SCHEDULE, type ClaimTarget } from '../claim-assembly.js';
 import type { FreshDelivery, HandOff } from '../hand-off.js';
-import { rowToEndpoint, type Row } from '../rows.js';
+import type { Row } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { ClaimedDelivery } from '../store.js';
 import type { MemoryLeases } from './memory-leases.js';
@@ -10,8 +10,7 @@ import type { MemoryLeases } from './memory-leases.js';
 interface Target {
   row: Row;
   /** Decoded (secrets opened) only when a delivery to it is handed off. */
-  endpoint: Endpoint | null;
-  schedule: number[] | null;
+  decoded: ClaimTarget | null;
 }
 
 /**
@@ -35,7 +34,7 @@ export class SqliteHandOver {
   handOver(fresh: FreshDelivery[], handOff: HandOff): void {
     const targets = new Map<string, Target>();
     for (const row of this.endpoints.all(JSON.stringify([...new Set(fresh.map((f) => f.endpointId))])) as Row[]) {
-      targets.set(row.id as string, { row, endpoint: null, schedule: null });
+      targets.set(row.id as string, { row, decoded: null });
     }
     const claimed: ClaimedDelivery[] = [];
     for (const f of fresh) {
@@ -43,10 +42,7 @@ export class SqliteHandOver {
       // Rate-limited endpoints spend their tokens in the claim; a disabled one is not delivered to.
       if (!target || target.row.rate_limit !== null || target.row.disabled) continue;
       if (!handOff.reserve(f.endpointId)) continue;
-      if (!target.endpoint) {
-        target.endpoint = rowToEndpoint(target.row, this.codec);
-        target.schedule = target.row.app_retry_schedule ? (JSON.parse(target.row.app_retry_schedule as string) as number[]) : null;
-      }
+      target.decoded ??= claimTarget(target.row, this.codec);
       // As a claim's lease, from the publish's time: the slowest attempt twice (it may wait behind
       // the endpoint's concurrency), plus the margin.
       const until = f.now + 2 * Number(target.row.timeout_ms) + handOff.leaseMarginMs;
@@ -56,7 +52,7 @@ export class SqliteHandOver {
         id: f.id, msgId: m.id, endpointId: f.endpointId, appId: m.appId, status: 'pending', attempts: 0,
         nextAttemptAt: f.now, createdAt: m.createdAt, updatedAt: m.createdAt, orderingKey: null,
       };
-      claimed.push({ delivery, message: m, endpoint: target.endpoint, appRetrySchedule: target.schedule });
+      claimed.push({ delivery, message: m, ...target.decoded });
     }
     handOff.deliver(claimed);
   }
