@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { CLAIM_FUNCTION_V23 } from './claim-function.js';
 import { CLAIM_FUNCTION_V26 } from './claim-function-v26.js';
+import { PUBLISH_FUNCTION_V29 } from './publish-function-v29.js';
 import { migrationReport, type MigrationReport } from '../migration-report.js';
 
 // Numbered and append-only. A version number means the same change in both stores, but the lists
@@ -446,6 +447,13 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
     name: 'event_type_archived',
     // Svix's archived event types (DELETE without expunge): kept, and left out of lists unless asked.
     sql: `ALTER TABLE event_types ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 29,
+    name: 'publish_hand_off_function',
+    // herald_publish_handing_off: a publish that hands its deliveries to the local loop in one round
+    // trip (publish-function-v29.ts); its text is frozen with this migration.
+    sql: PUBLISH_FUNCTION_V29,
   },
 ];
 

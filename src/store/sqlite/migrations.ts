@@ -442,6 +442,13 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; name: string; s
     // Svix's archived event types (DELETE without expunge): kept, and left out of lists unless asked.
     sql: `ALTER TABLE event_types ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 29,
+    name: 'publish_hand_off_function',
+    // PostgreSQL's publish hands off in one round trip (publish-function-v29.ts); SQLite publishes in
+    // process and has nothing to change. Kept so both stores list the same versions.
+    sql: `SELECT 1;`,
+  },
 ];
 
 export function runSqliteMigrations(db: Database.Database): MigrationReport {
