@@ -182,4 +182,28 @@ export const MUTANTS = [
     replace: 'if (next.username !== before.username || next.password !== before.password) {',
     tests: ['test/e2e/transformations.test.ts'],
   },
+  {
+    id: 'endpoint-slots-ignored',
+    promise: 'an endpoint never gets more requests at once than --endpoint-concurrency, although SQLite leases it twice that',
+    file: 'src/delivery/deliverer.ts',
+    search: 'this.slots = options.perEndpointConcurrency ? new EndpointSlots(options.perEndpointConcurrency) : null;',
+    replace: 'this.slots = null;',
+    tests: ['test/e2e/endpoint-concurrency.test.ts'],
+  },
+  {
+    id: 'endpoint-split-across-threads',
+    promise: "with several delivery threads, one endpoint's slots are counted on one thread",
+    file: 'src/delivery/delivery-threads.ts',
+    search: 'const thread = this.threads.length === 1 ? this.leastBusy() : this.threadOf(claimed.endpoint.id);',
+    replace: 'const thread = this.leastBusy();',
+    tests: ['test/e2e/endpoint-concurrency.test.ts'],
+  },
+  {
+    id: 'waiting-delivery-not-given-back',
+    promise: 'a delivery still waiting for its slot when the shutdown grace runs out is given back, not left leased',
+    file: 'src/delivery/delivery-loop.ts',
+    search: "        // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.\n        if (this.cutOff) {",
+    replace: "        // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.\n        if (false) {",
+    tests: ['test/unit/delivery-loop.test.ts'],
+  },
 ];

@@ -125,6 +125,10 @@ export async function startHerald(config: ServerConfig, logger?: Logger, role: H
           batchSize: config.batchSize,
           maxInFlight: config.maxInFlight,
           perEndpointConcurrency: config.endpointConcurrency,
+          // One process owns a SQLite file: it may lease an endpoint a second round of deliveries,
+          // which wait in the deliverer for a slot (endpoint-slots.ts). Not with a shared store,
+          // whose concurrency counts every process's leases.
+          perEndpointQueue: store.capabilities.singleProcess ? config.endpointConcurrency : 0,
           pollIntervalMs: config.pollInterval,
           leaseMarginMs: config.leaseMargin,
           shutdownGraceMs: config.shutdownGrace,
@@ -213,7 +217,9 @@ function processRole(config: ServerConfig, role: HeraldRole): string {
 }
 
 function createDeliverer(config: ServerConfig, policy: NetworkPolicy, log: Logger) {
-  const options: DelivererOptions = { userAgent: `Herald/${HERALD_VERSION}`, defaultRetrySchedule: config.retrySchedule, policy };
+  const options: DelivererOptions = {
+    userAgent: `Herald/${HERALD_VERSION}`, defaultRetrySchedule: config.retrySchedule, policy, perEndpointConcurrency: config.endpointConcurrency,
+  };
   return config.deliveryThreads > 0
     ? new DeliveryThreads(config.deliveryThreads, options, log.child({ component: 'delivery-threads' }))
     : new InProcessDeliverer(options);

@@ -12,6 +12,14 @@ import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 export interface DeliveryLoopLimits extends PacingLimits {
   /** Most requests in flight to one endpoint. */
   perEndpointConcurrency: number;
+  /**
+   * How many more deliveries than that one endpoint may be leased to this loop, waiting in the
+   * deliverer for a slot (which must then enforce perEndpointConcurrency: endpoint-slots.ts). They
+   * start as soon as a request ends, without a round trip through the claim; the lease covers the
+   * wait, one timeout at most while this is no more than the concurrency. 0 (absent) with a store
+   * that several processes share: there the concurrency counts every process's leases.
+   */
+  perEndpointQueue?: number;
   leaseMarginMs: number;
   /** On stop, how long in-flight requests may finish before they are aborted and released. */
   shutdownGraceMs: number;
@@ -71,13 +79,16 @@ export class DeliveryLoop {
   private roomBound = true;
   /** The loop's side of publishes' hand-offs (HandOffSession). */
   private readonly room: LoopRoom;
+  /** Most deliveries leased to this loop per endpoint: in flight, or waiting for a slot. */
+  private readonly perEndpointLeases: number;
 
   constructor(options: DeliveryLoopOptions) {
     this.store = options.store;
     this.deliverer = options.deliverer;
     this.logger = options.logger;
     this.limits = options.limits;
-    this.occupancy = new InFlightRoom(options.limits);
+    this.perEndpointLeases = options.limits.perEndpointConcurrency + Math.min(options.limits.perEndpointQueue ?? 0, options.limits.perEndpointConcurrency);
+    this.occupancy = new InFlightRoom({ maxInFlight: options.limits.maxInFlight, perEndpointConcurrency: this.perEndpointLeases });
     // A claim in progress counted the room without what a hand-off would hold (PostgreSQL's is asynchronous).
     this.room = this.occupancy.loopRoom(() => !this.stopping && !this.claiming, (claimed) => this.launch(claimed));
     this.observer = options.observer;
@@ -105,7 +116,7 @@ export class DeliveryLoop {
    */
   offerHandOff(): HandOffSession | null {
     if (!this.running || this.stopping) return null;
-    return new HandOffSession(this.leaseToken, this.limits.leaseMarginMs, this.limits.perEndpointConcurrency, this.room);
+    return new HandOffSession(this.leaseToken, this.limits.leaseMarginMs, this.perEndpointLeases, this.room);
   }
 
   private async loop(): Promise<void> {
@@ -159,7 +170,7 @@ export class DeliveryLoop {
         now: Date.now(),
         limit,
         leaseMarginMs: this.limits.leaseMarginMs,
-        perEndpointLimit: this.limits.perEndpointConcurrency,
+        perEndpointLimit: this.perEndpointLeases,
         inFlightByEndpoint: this.occupancy.byEndpoint,
         leaseToken: this.leaseToken,
       }));
@@ -188,6 +199,12 @@ export class DeliveryLoop {
         this.landed(claimed);
       },
       (err: unknown) => {
+        // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.
+        if (this.cutOff) {
+          return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now())
+            .catch((releaseErr: unknown) => this.logFailure(claimed, releaseErr))
+            .finally(() => this.landed(claimed));
+        }
         this.logFailure(claimed, err);
         this.landed(claimed);
       },

@@ -47,7 +47,7 @@ export class DeliveryThreads implements Deliverer {
   }
 
   deliver(claimed: ClaimedDelivery): Promise<AttemptResult> {
-    const thread = this.leastBusy();
+    const thread = this.threads.length === 1 ? this.leastBusy() : this.threadOf(claimed.endpoint.id);
     // Every thread failed to start (see spawn): the delivery stays leased and is retried later.
     if (!thread) return Promise.reject(new Error('no delivery thread is running'));
     const id = ++this.nextId;
@@ -113,6 +113,21 @@ export class DeliveryThreads implements Deliverer {
     });
     const batch: DeliverBatch = { type: 'deliver', endpoints: [...endpoints.values()], messages: [...messages.values()], items };
     thread.worker.postMessage(JSON.stringify(batch));
+  }
+
+  /**
+   * Each endpoint's deliveries go to one thread, so that its slots (endpoint-slots.ts) are counted
+   * in one place: with two threads each counting its own, an endpoint could get twice its concurrency.
+   */
+  private threadOf(endpointId: string): Thread | undefined {
+    let hash = 0;
+    for (let i = 0; i < endpointId.length; i++) hash = (hash * 31 + endpointId.charCodeAt(i)) | 0;
+    const start = Math.abs(hash) % this.threads.length;
+    for (let k = 0; k < this.threads.length; k++) {
+      const t = this.threads[(start + k) % this.threads.length]!;
+      if (!t.dead) return t;
+    }
+    return undefined;
   }
 
   private leastBusy(): Thread | undefined {

@@ -65,6 +65,42 @@ describe('DeliveryLoop', () => {
     expect(lines.some((l) => l.level === 40 && /grace period over/.test(String(l.msg)))).toBe(true);
   });
 
+  it('leases an endpoint its concurrency plus its queue, and gives back unsent a delivery still waiting for a slot at the cut-off', async () => {
+    const store = new FakeStore();
+    const sent = claimedOn('ep_1');
+    const waiting = claimedOn('ep_1');
+    store.due.push(sent, waiting);
+    const { loop, deliverer, lines } = startLoop(store, { perEndpointConcurrency: 2, perEndpointQueue: 2, shutdownGraceMs: 50 });
+    await eventually(() => deliverer.requests.size === 2);
+    // Claims and hand-offs are told the loop may hold 4 of this endpoint's deliveries.
+    expect(store.claims[0]!.perEndpointLimit).toBe(4);
+    const handOff = loop.offerHandOff()!;
+    expect(handOff.perEndpointLimit).toBe(4);
+    expect([handOff.reserve('ep_1'), handOff.reserve('ep_1'), handOff.reserve('ep_1')]).toEqual([true, true, false]);
+    handOff.close();
+
+    // The grace runs out: the sent one ends as aborted, the waiting one rejects unsent (as endpoint-slots.ts does).
+    const slot = deliverer.requests.get(waiting.delivery.id)!;
+    deliverer.requests.delete(waiting.delivery.id); // not in flight: abortAll does not end it
+    const stopping = loop.stop();
+    await eventually(() => deliverer.aborted);
+    slot.done.reject(new Error('stopped before it was sent'));
+    await stopping;
+    const leaseToken = store.claims[0]!.leaseToken;
+    expect(store.released.flatMap((r) => r.ids).sort()).toEqual([sent.delivery.id, waiting.delivery.id].sort());
+    expect(store.released.every((r) => r.leaseToken === leaseToken)).toBe(true);
+    expect(store.settled).toEqual([]);
+    expect(lines.some((l) => /failed unexpectedly/.test(String(l.msg)))).toBe(false);
+  });
+
+  it('never leases more than twice the concurrency, whatever queue it is given', async () => {
+    const store = new FakeStore();
+    store.due.push(claimedOn('ep_1'));
+    const { deliverer } = startLoop(store, { perEndpointConcurrency: 3, perEndpointQueue: 100 });
+    await eventually(() => deliverer.requests.size === 1);
+    expect(store.claims[0]!.perEndpointLimit).toBe(6);
+  });
+
   it('lets requests that finish within the grace period settle, and releases nothing', async () => {
     const store = new FakeStore();
     const a = claimedOn('ep_1');
