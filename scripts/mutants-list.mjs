@@ -88,7 +88,7 @@ export const MUTANTS = [
   },
   {
     id: 'sqlite-synchronous-not-restored',
-    promise: 'after a relaxed (NORMAL) claim or settle, the connection goes back to FULL for publishes',
+    promise: 'after a relaxed (NORMAL) publish, claim or settle, the connection goes back to FULL for the other writes',
     file: 'src/store/sqlite/dispatch-queries.ts',
     search: "syncFull: db.prepare('PRAGMA synchronous = FULL'),",
     replace: "syncFull: db.prepare('PRAGMA synchronous = NORMAL'),",
@@ -205,5 +205,21 @@ export const MUTANTS = [
     search: "        // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.\n        if (this.cutOff) {",
     replace: "        // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.\n        if (false) {",
     tests: ['test/unit/delivery-loop.test.ts'],
+  },
+  {
+    id: 'publish-acknowledged-before-wal-flush',
+    promise: 'a SQLite publish (committed with NORMAL) is acknowledged only once its WAL is flushed to disk',
+    file: 'src/store/sqlite/sqlite-store.ts',
+    search: 'await this.walSync?.sync();',
+    replace: 'void this.walSync?.sync();',
+    tests: ['test/store/sqlite-durability.test.ts'],
+  },
+  {
+    id: 'wal-flush-shared-with-a-later-commit',
+    promise: 'a publish committed while a WAL flush runs waits for a flush that starts after its commit',
+    file: 'src/store/sqlite/wal-sync.ts',
+    search: '    this.next ??= this.running.then(',
+    replace: '    if (Date.now() > 0) return this.running;\n    this.next ??= this.running.then(',
+    tests: ['test/store/sqlite-durability.test.ts'],
   },
 ];

@@ -191,10 +191,11 @@ export class SqliteDispatchQueries {
   /**
    * Claims and settlements commit without their own fsync (synchronous=NORMAL; WAL keeps them
    * atomic and crash-consistent). Losing the last of them to a power cut only means a delivery is
-   * attempted again, which at-least-once allows; publishes keep FULL, so an acknowledged message
-   * is never lost, and the next FULL commit makes these durable too.
+   * attempted again, which at-least-once allows. Publishes commit this way too, but are acknowledged
+   * only once the WAL is flushed (wal-sync.ts), so an acknowledged message is never lost; that flush,
+   * or the next FULL commit, makes these durable too.
    */
-  private relaxed<T>(fn: () => T): T {
+  relaxed<T>(fn: () => T): T {
     this.s.syncNormal.run();
     try {
       return fn();

@@ -15,8 +15,8 @@ interface Target {
 
 /**
  * The SQLite side of a hand-off (hand-off.ts): right after a publish has committed, the deliveries
- * it created are leased in memory to the local loop and given to it, with their message and
- * endpoint, so the loop does not claim them back. It runs on the same turn of the event loop as
+ * it created are leased in memory to the local loop, and given to it with their message and
+ * endpoint once the commit is on disk (wal-sync.ts), so the loop does not claim them back. It runs on the same turn of the event loop as
  * the commit (better-sqlite3 is synchronous), so no claim can see them between the two; and the
  * lease is recorded only once the commit is done, as a claim's is: a publish that failed leaves no
  * lease behind. A crash before the send loses nothing, since memory leases die with the process
@@ -31,7 +31,8 @@ export class SqliteHandOver {
     this.endpoints = this.db.prepare(`${ENDPOINTS_WITH_APP_SCHEDULE} WHERE e.id IN (SELECT value FROM json_each(?))`);
   }
 
-  handOver(fresh: FreshDelivery[], handOff: HandOff): void {
+  /** Leases what the loop has room for and answers it, to be given to the loop (handOff.deliver) once the commit is durable. */
+  lease(fresh: FreshDelivery[], handOff: HandOff): ClaimedDelivery[] {
     const targets = new Map<string, Target>();
     for (const row of this.endpoints.all(JSON.stringify([...new Set(fresh.map((f) => f.endpointId))])) as Row[]) {
       targets.set(row.id as string, { row, decoded: null });
@@ -54,6 +55,6 @@ export class SqliteHandOver {
       };
       claimed.push({ delivery, message: m, ...target.decoded });
     }
-    handOff.deliver(claimed);
+    return claimed;
   }
 }

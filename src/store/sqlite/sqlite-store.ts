@@ -14,6 +14,7 @@ import { SqliteDispatchQueries } from './dispatch-queries.js';
 import type { FreshDelivery, HandOff } from '../hand-off.js';
 import type { AuditEntry } from '../../domain/operators.js';
 import { SqliteHandOver } from './hand-over.js';
+import { WalSync, type SyncFile } from './wal-sync.js';
 import { sqliteTrackEndpointFailures } from './endpoint-health-queries.js';
 import { sqliteResealAll } from './key-queries.js';
 import type { MigrationReport } from '../migration-report.js';
@@ -29,6 +30,8 @@ import { sqliteRecoverBatch } from './task-queries.js';
 export interface SqliteStoreOptions {
   path: string;
   codec?: SecretCodec;
+  /** How a publish's commit is flushed to disk before it is acknowledged (wal-sync.ts); tests replace it. */
+  syncFile?: SyncFile;
 }
 
 // better-sqlite3 is synchronous: each method runs to completion on the event loop, so a
@@ -40,6 +43,8 @@ export class SqliteStore extends CatalogueStore implements Store {
   private readonly dispatch: SqliteDispatchQueries;
   private readonly handOver: SqliteHandOver;
   private readonly apps = new AppRowCache();
+  /** Null in memory: nothing to flush. */
+  private readonly walSync: WalSync | null;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -66,6 +71,7 @@ export class SqliteStore extends CatalogueStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.dispatch = new SqliteDispatchQueries(this.db, codec);
     this.handOver = new SqliteHandOver(this.db, codec, this.dispatch.leases);
+    this.walSync = options.path === ':memory:' ? null : new WalSync(`${options.path}-wal`, options.syncFile);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -102,15 +108,20 @@ export class SqliteStore extends CatalogueStore implements Store {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
-    return publishInTransaction(this.db, [input])[0]!;
+    return (await this.publishMany([input]))[0]!;
   }
 
+  /**
+   * Committed with synchronous=NORMAL, then acknowledged once the WAL is flushed off the event loop
+   * (wal-sync.ts): as durable as a FULL commit, without holding the main thread for the fsync.
+   */
   async publishMany(inputs: PublishInput[], handOff?: HandOff, audit?: readonly AuditEntry[]): Promise<PublishResult[]> {
-    if (!handOff) return publishInTransaction(this.db, inputs, undefined, audit);
-    const fresh: FreshDelivery[] = [];
-    const results = publishInTransaction(this.db, inputs, fresh, audit);
-    // Committed: lease them to the local loop before anything else runs (hand-over.ts).
-    if (fresh.length > 0) this.handOver.handOver(fresh, handOff);
+    const fresh: FreshDelivery[] | undefined = handOff ? [] : undefined;
+    const results = this.dispatch.relaxed(() => publishInTransaction(this.db, inputs, fresh, audit));
+    // Committed: leased to the local loop before anything else runs (hand-over.ts), sent once on disk.
+    const handed = handOff && fresh!.length > 0 ? this.handOver.lease(fresh!, handOff) : [];
+    await this.walSync?.sync();
+    if (handed.length > 0) handOff!.deliver(handed);
     return results;
   }
 
