@@ -34,7 +34,8 @@ export class PublishQueue {
         const audit: AuditEntry[] = [];
         for (const item of items) if ('input' in item) inputs.push(item.input); else audit.push(item.audit);
         if (inputs.length === 0) {
-          await store.appendAuditMany(audit);
+          // Through the publish path, which SQLite makes durable off the event loop (wal-sync.ts).
+          await store.publishMany([], undefined, audit);
           return items.map(() => undefined);
         }
         const results = await publishHandingOff(store, inputs, work, audit);

@@ -104,6 +104,7 @@ export class SqliteStore extends CatalogueStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 
