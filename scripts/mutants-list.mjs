@@ -222,4 +222,12 @@ export const MUTANTS = [
     replace: '    if (Date.now() > 0) return this.running;\n    this.next ??= this.running.then(',
     tests: ['test/store/sqlite-durability.test.ts'],
   },
+  {
+    id: 'rate-limited-endpoint-gets-second-round',
+    promise: "a rate-limited endpoint is not leased a second round beyond its concurrency (its tokens pace the sends)",
+    file: 'src/store/sqlite/dispatch-queries.ts',
+    search: 'const limit = tokens.has(id) ? req.perEndpointLimit - (req.perEndpointQueue ?? 0) : req.perEndpointLimit;',
+    replace: 'const limit = req.perEndpointLimit;',
+    tests: ['test/store/sqlite-endpoint-queue.test.ts'],
+  },
 ];

@@ -171,6 +171,7 @@ export class DeliveryLoop {
         limit,
         leaseMarginMs: this.limits.leaseMarginMs,
         perEndpointLimit: this.perEndpointLeases,
+        perEndpointQueue: this.perEndpointLeases - this.limits.perEndpointConcurrency,
         inFlightByEndpoint: this.occupancy.byEndpoint,
         leaseToken: this.leaseToken,
       }));

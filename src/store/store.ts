@@ -67,6 +67,12 @@ export interface ClaimRequest {
    * several processes (`singleProcess: false`) also count the other processes' live leases.
    */
   perEndpointLimit: number;
+  /**
+   * Of perEndpointLimit, how many are a second round that waits in the deliverer for a slot
+   * (DeliveryLoopLimits.perEndpointQueue). Not given to rate-limited endpoints: their tokens pace
+   * the claims, and deliveries queued behind a slow spell would go out together. Absent: 0.
+   */
+  perEndpointQueue?: number;
   /** Deliveries this process already has in flight, per endpoint id: the claim fills only the room left. */
   inFlightByEndpoint: Record<string, number>;
   leaseToken: string;

@@ -74,6 +74,7 @@ describe('DeliveryLoop', () => {
     await eventually(() => deliverer.requests.size === 2);
     // Claims and hand-offs are told the loop may hold 4 of this endpoint's deliveries.
     expect(store.claims[0]!.perEndpointLimit).toBe(4);
+    expect(store.claims[0]!.perEndpointQueue).toBe(2);
     const handOff = loop.offerHandOff()!;
     expect(handOff.perEndpointLimit).toBe(4);
     expect([handOff.reserve('ep_1'), handOff.reserve('ep_1'), handOff.reserve('ep_1')]).toEqual([true, true, false]);

@@ -134,7 +134,8 @@ export class SqliteDispatchQueries {
       for (const { id } of this.s.dueEndpoints.all({ now: req.now }) as Array<{ id: string }>) {
         const remaining = req.limit - rows.length;
         if (remaining <= 0) break;
-        const concurrencyRoom = req.perEndpointLimit - (req.inFlightByEndpoint[id] ?? 0);
+        const limit = tokens.has(id) ? req.perEndpointLimit - (req.perEndpointQueue ?? 0) : req.perEndpointLimit;
+        const concurrencyRoom = limit - (req.inFlightByEndpoint[id] ?? 0);
         const room = Math.min(remaining, concurrencyRoom, Math.floor(tokens.get(id) ?? Infinity));
         if (room <= 0) continue;
         const inFlight = JSON.stringify(this.leases.liveOn(id, req.now));
