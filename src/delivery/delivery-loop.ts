@@ -186,12 +186,8 @@ export class DeliveryLoop {
     // deliveries a second, each promise hop is a measurable share of the main thread.
     const done = this.deliverer.deliver(claimed).then(
       (result): Promise<void> | void => {
-        if (this.cutOff) {
-          // Cut off by shutdown, not by the receiver: give the delivery back untouched.
-          return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now())
-            .catch((err: unknown) => this.logFailure(claimed, err))
-            .finally(() => this.landed(claimed));
-        }
+        // Cut off by shutdown, not by the receiver: give the delivery back untouched.
+        if (this.cutOff) return this.giveBack(claimed);
         try {
           this.record({ ...result, leaseToken: this.leaseToken }, claimed);
         } catch (err) {
@@ -201,16 +197,19 @@ export class DeliveryLoop {
       },
       (err: unknown) => {
         // Cut off by shutdown while it waited for a slot (perEndpointQueue): never sent, given back.
-        if (this.cutOff) {
-          return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now())
-            .catch((releaseErr: unknown) => this.logFailure(claimed, releaseErr))
-            .finally(() => this.landed(claimed));
-        }
+        if (this.cutOff) return this.giveBack(claimed);
         this.logFailure(claimed, err);
         this.landed(claimed);
       },
     );
     this.occupancy.requests.set(claimed.delivery.id, done);
+  }
+
+  /** A delivery the stop cut off: its lease is released, so it is due again at once. */
+  private giveBack(claimed: ClaimedDelivery): Promise<void> {
+    return this.store.releaseClaims([claimed.delivery.id], this.leaseToken, Date.now())
+      .catch((err: unknown) => this.logFailure(claimed, err))
+      .finally(() => this.landed(claimed));
   }
 
   private logFailure(claimed: ClaimedDelivery, err: unknown): void {

@@ -47,7 +47,7 @@ export class DeliveryThreads implements Deliverer {
   }
 
   deliver(claimed: ClaimedDelivery): Promise<AttemptResult> {
-    const thread = this.threads.length === 1 ? this.leastBusy() : this.threadOf(claimed.endpoint.id);
+    const thread = this.threadOf(claimed.endpoint.id);
     // Every thread failed to start (see spawn): the delivery stays leased and is retried later.
     if (!thread) return Promise.reject(new Error('no delivery thread is running'));
     const id = ++this.nextId;
@@ -128,11 +128,5 @@ export class DeliveryThreads implements Deliverer {
       if (!t.dead) return t;
     }
     return undefined;
-  }
-
-  private leastBusy(): Thread | undefined {
-    let best: Thread | undefined;
-    for (const t of this.threads) if (!t.dead && (!best || t.pending.size < best.pending.size)) best = t;
-    return best;
   }
 }

@@ -1,14 +1,13 @@
 import type { Pool } from 'pg';
 import type { Delivery, Message } from '../../domain/model.js';
 import { firstDueAt } from '../../domain/deliver-at.js';
-import { toFanOutTarget, type FanOutRow } from '../fan-out.js';
 import type { HandOff } from '../hand-off.js';
 import { claimTarget, type ClaimTarget } from '../claim-assembly.js';
 import { messageToRow, rowToMessage, type Row } from '../rows.js';
 import type { SecretCodec } from '../secret-codec.js';
 import type { ClaimedDelivery, PublishInput, PublishResult } from '../store.js';
 import { jsonWithoutNul } from './connection.js';
-import { AUDITED_CTE, auditJson, deliveryColumns, planDeliveries, recordFilterErrors, WORK_CHANNEL, type Candidate } from './publish.js';
+import { AUDITED_CTE, auditJson, candidatesByApp, deliveryColumns, planDeliveries, recordFilterErrors, WORK_CHANNEL, type CandidateRow } from './publish.js';
 import type { AuditEntry } from '../../domain/operators.js';
 
 /** A hand-off (store/hand-off.ts), and the codec that opens the endpoints it hands over. */
@@ -45,15 +44,8 @@ export async function publishHandingOff(
   const rows = (await pool.query<Row>({
     name: 'herald_publish_endpoints', text: ENDPOINTS, values: [[...new Set(inputs.map((i) => i.message.appId))]],
   })).rows;
-  const byApp = new Map<string, Candidate[]>();
-  const byId = new Map<string, Row>();
-  for (const row of rows) {
-    byId.set(row.id as string, row);
-    const list = byApp.get(row.app_id as string) ?? [];
-    list.push({ ...toFanOutTarget(row as unknown as FanOutRow), disabled: Boolean(row.disabled) });
-    byApp.set(row.app_id as string, list);
-  }
-  const planned = planDeliveries(inputs, byApp);
+  const byId = new Map(rows.map((row) => [row.id as string, row]));
+  const planned = planDeliveries(inputs, candidatesByApp(rows as unknown as CandidateRow[]));
   const messagesJson = jsonWithoutNul(inputs.map((i) => messageToRow(i.message)));
   const d = planned.deliveries;
   if (d.ids.length === 0) {

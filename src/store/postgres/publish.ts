@@ -222,17 +222,25 @@ async function insertMessages(client: PoolClient, messages: Message[]): Promise<
 
 /** The endpoints of every app in the batch, in one query. */
 async function endpointsFor(client: Pick<PoolClient, 'query'>, inputs: PublishInput[]): Promise<Map<string, Candidate[]>> {
-  const byApp = new Map<string, Candidate[]>();
-  if (inputs.length === 0) return byApp;
-  const { rows } = await client.query<FanOutRow & { app_id: string; disabled: boolean }>({
+  if (inputs.length === 0) return new Map();
+  const { rows } = await client.query<CandidateRow>({
     name: 'herald_fan_out_endpoints',
     text: `SELECT id, app_id, event_types, entity_types, payload_format, disabled, ordering, filter, channels FROM endpoints
      WHERE app_id = ANY($1::text[])`,
     values: [[...new Set(inputs.map((i) => i.message.appId))]],
   });
+  return candidatesByApp(rows);
+}
+
+/** An endpoint row with what fan-out reads of it. */
+export type CandidateRow = FanOutRow & { app_id: string; disabled: boolean };
+
+/** Endpoint rows as fan-out candidates, by app. */
+export function candidatesByApp(rows: readonly CandidateRow[]): Map<string, Candidate[]> {
+  const byApp = new Map<string, Candidate[]>();
   for (const row of rows) {
     const list = byApp.get(row.app_id) ?? [];
-    list.push({ ...toFanOutTarget(row), disabled: row.disabled });
+    list.push({ ...toFanOutTarget(row), disabled: Boolean(row.disabled) });
     byApp.set(row.app_id, list);
   }
   return byApp;
