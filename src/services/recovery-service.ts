@@ -35,33 +35,33 @@ export class RecoveryService {
 
   /** Counts what is to be resent, stores the task and has it started; resolves with the task as stored. */
   /** `until` (exclusive): only failures before it (Svix's recover `until`); absent: up to now. */
-  async recover(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
-    // Stored times are ISO 8601 in UTC and compared as text: normalise whatever offset was given.
-    const scope: RecoveryScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString(), until: until?.toISOString() ?? null };
-    const total = await this.store.countRecoverable(scope);
-    const now = new Date().toISOString();
-    const task = await this.store.createTask({
-      id: newId('tsk'), appId: endpoint.appId, kind: 'endpoint.recover', status: total === 0 ? 'finished' : 'running',
-      params: { endpointId: endpoint.id, since: scope.since, ...(scope.until ? { until: scope.until } : {}) }, total, done: 0, error: null, createdAt: now, updatedAt: now,
-    });
-    // Here when this process leads; otherwise the leader's next look finds it.
-    if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
-    return task;
+  recover(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
+    return this.startTask('endpoint.recover', endpoint, since, until, (scope) => this.store.countRecoverable(scope));
   }
 
   /**
    * Svix's replay-missing: sends the endpoint the app's messages created in [since, until) that it
    * never got and that its filters take (replay-missing.ts); a task like a recovery, kind `endpoint.replay`.
    */
-  async replayMissing(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
-    const scope: ReplayScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString(), until: until?.toISOString() ?? null };
+  replayMissing(endpoint: Endpoint, since: Date, until?: Date): Promise<Task> {
     // Before the endpoint's filters: the final total is what was sent.
-    const total = await this.store.countMissingMessages(scope);
+    return this.startTask('endpoint.replay', endpoint, since, until, (scope) => this.store.countMissingMessages(scope));
+  }
+
+  /** Stores a task over the endpoint's [since, until) with `count` as its total, and has it started. */
+  private async startTask(
+    kind: Task['kind'], endpoint: Endpoint, since: Date, until: Date | undefined,
+    count: (scope: RecoveryScope) => Promise<number>,
+  ): Promise<Task> {
+    // Stored times are ISO 8601 in UTC and compared as text: normalise whatever offset was given.
+    const scope: RecoveryScope = { appId: endpoint.appId, endpointId: endpoint.id, since: since.toISOString(), until: until?.toISOString() ?? null };
+    const total = await count(scope);
     const now = new Date().toISOString();
     const task = await this.store.createTask({
-      id: newId('tsk'), appId: endpoint.appId, kind: 'endpoint.replay', status: total === 0 ? 'finished' : 'running',
+      id: newId('tsk'), appId: endpoint.appId, kind, status: total === 0 ? 'finished' : 'running',
       params: { endpointId: endpoint.id, since: scope.since, ...(scope.until ? { until: scope.until } : {}) }, total, done: 0, error: null, createdAt: now, updatedAt: now,
     });
+    // Here when this process leads; otherwise the leader's next look finds it.
     if (task.status === 'running' && this.runnerOn) this.begin({ ...task });
     return task;
   }

@@ -65,11 +65,7 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
 
   // Recover: resend what failed in [since, until) (Herald's bulk recovery task); no `until`: up to now.
   api.post(`${base}/recover`, { config: svixOperate, schema: { tags, params, body: SvixRecoverIn } }, async (req, reply) => {
-    const since = new Date(req.body.since);
-    const until = req.body.until ? new Date(req.body.until) : undefined;
-    if (until && until.getTime() <= since.getTime()) {
-      throw new ApiError('validation_error', `until (${req.body.until}) must be later than since (${req.body.since}): failures created in [since, until) are recovered`);
-    }
+    const { since, until } = windowOf(req.body, 'failures created in [since, until) are recovered');
     const task = await ctx.recovery.recover(await endpointOf(req), since, until);
     reply.status(202);
     return { id: toSvixId(task.id), status: task.status, task: 'endpoint.recover', updatedAt: task.updatedAt };
@@ -78,11 +74,7 @@ export function svixEndpointActionRoutes(api: Api, ctx: SvixContext): void {
   // Replay-missing: the app's messages created in [since, until) that the endpoint never got and its
   // filters take now are sent to it, as a background task (services/replay-missing.ts).
   api.post(`${base}/replay-missing`, { config: svixOperate, schema: { tags, params, body: SvixRecoverIn } }, async (req, reply) => {
-    const since = new Date(req.body.since);
-    const until = req.body.until ? new Date(req.body.until) : undefined;
-    if (until && until.getTime() <= since.getTime()) {
-      throw new ApiError('validation_error', `until (${req.body.until}) must be later than since (${req.body.since}): messages created in [since, until) are replayed`);
-    }
+    const { since, until } = windowOf(req.body, 'messages created in [since, until) are replayed');
     const task = await ctx.recovery.replayMissing(await endpointOf(req), since, until);
     reply.status(202);
     return { id: toSvixId(task.id), status: task.status, task: 'endpoint.replay', updatedAt: task.updatedAt };
@@ -134,3 +126,13 @@ const StatsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A recover or replay-missing body's [since, until): `until`, when given, must be later; `what` says what the window selects. */
+function windowOf(body: { since: string; until?: string | null }, what: string): { since: Date; until: Date | undefined } {
+  const since = new Date(body.since);
+  const until = body.until ? new Date(body.until) : undefined;
+  if (until && until.getTime() <= since.getTime()) {
+    throw new ApiError('validation_error', `until (${body.until}) must be later than since (${body.since}): ${what}`);
+  }
+  return { since, until };
+}
