@@ -189,8 +189,19 @@ describe.skipIf(skip)('branded portals in Chromium', () => {
     const page = await openPortal(apps[DARK.name]!, 'light', revokedErrors);
     const tokens = (await herald.api('GET', `/api/v1/apps/${apps[DARK.name]}/tokens?limit=100`)).body.data;
     for (const t of tokens) await herald.api('DELETE', `/api/v1/apps/${apps[DARK.name]}/tokens/${t.id}`);
+    // The theme the page wears at the very moment the message appears: the expired screen must never
+    // show the product's name in another look, however briefly (an effect after paint did, and this
+    // test then read the light background now and then).
+    await page.addInitScript(`
+      new MutationObserver(() => {
+        if (window.themeAtMessage === undefined && document.body?.textContent?.includes('This link has expired')) {
+          window.themeAtMessage = document.documentElement.getAttribute('data-theme');
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    `);
     await page.reload();
     await page.getByText(`This link has expired; ask ${DARK.name} for a new one.`).waitFor();
+    expect(await page.evaluate('window.themeAtMessage')).toBe(DARK.theme);
     expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe(rgb(DARK.background));
     await expect.poll(() => page.evaluate<number>("document.querySelector('main img')?.naturalWidth ?? 0")).toBeGreaterThan(0);
     await screenshot(page, `${SHOTS}/portal-branding-expired.png`, false);

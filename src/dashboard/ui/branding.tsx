@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 
 // The product's look in the portal (docs/branding.md): its name and logo in the header, its accent
 // on buttons and links, its theme. Read from the public GET /branding?app=… (no token: the
@@ -46,9 +46,11 @@ let painter: object | null = null;
  * Puts `branding` on the page while mounted: `data-theme` (styles.css forces light or dark with it;
  * none follows the browser), and the accent as CSS variables. Links take the accent adjusted for
  * the theme in force (accentLink), so a pale accent still reads at 4.5:1 on the page.
+ * A layout effect: it runs with the render that shows the product's name, before the browser paints,
+ * so no frame shows the name in the wrong look (an effect ran after paint, up to a frame later).
  */
 export function useApplyBranding(branding: Branding | null | undefined): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!branding) return;
     const root = document.documentElement;
     const media = window.matchMedia(DARK);
